@@ -1,0 +1,463 @@
+package assessment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"cebalance/questions"
+)
+
+// Performer is who performs a function; see questions.Performer.
+type Performer = questions.Performer
+
+// The performers, in the order they are offered.
+const (
+	CE      = questions.CE
+	BMET    = questions.BMET
+	Manager = questions.Manager
+	IT      = questions.IT
+	Vendor  = questions.Vendor
+	Nobody  = questions.Nobody
+	Unsure  = questions.Unsure
+)
+
+// Status is the state of an assessment.
+type Status string
+
+// The two states of an assessment.
+const (
+	Draft     Status = "draft"
+	Completed Status = "completed"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return s == Draft || s == Completed }
+
+// String implements fmt.Stringer.
+func (s Status) String() string { return string(s) }
+
+// Answer is the director's answer for one function.
+type Answer struct {
+	Performer  Performer `json:"performer"`
+	Note       string    `json:"note"`
+	AnsweredAt time.Time `json:"answered_at"`
+}
+
+// Assessment is one run of the questionnaire for one organization.
+type Assessment struct {
+	Number      int               `json:"number"`
+	Status      Status            `json:"status"`
+	StartedAt   time.Time         `json:"started_at"`
+	CompletedAt *time.Time        `json:"completed_at"`
+	Bank        questions.Ref     `json:"bank"`
+	Profile     Profile           `json:"profile"`
+	Answers     map[string]Answer `json:"answers"`
+}
+
+// Clone returns a deep copy of a.
+func (a Assessment) Clone() Assessment {
+	c := a
+	if a.CompletedAt != nil {
+		t := *a.CompletedAt
+		c.CompletedAt = &t
+	}
+	c.Answers = make(map[string]Answer, len(a.Answers))
+	for k, v := range a.Answers {
+		c.Answers[k] = v
+	}
+	return c
+}
+
+// Answered reports whether function id has a valid answer.
+func (a *Assessment) Answered(id string) bool {
+	ans, ok := a.Answers[id]
+	return ok && ans.Performer.Valid()
+}
+
+// Unanswered returns the ids of the bank's functions that have no answer, in bank order.
+func Unanswered(bank *questions.Bank, answers map[string]Answer) []string {
+	var out []string
+	for i := range bank.Functions {
+		if ans, ok := answers[bank.Functions[i].ID]; !ok || !ans.Performer.Valid() {
+			out = append(out, bank.Functions[i].ID)
+		}
+	}
+	return out
+}
+
+// NextUnanswered returns the bank index of the first unanswered function after position
+// from, wrapping around to the start; -1 when every function is answered.
+func NextUnanswered(bank *questions.Bank, answers map[string]Answer, from int) int {
+	n := len(bank.Functions)
+	for k := 1; k <= n; k++ {
+		i := (from + k) % n
+		if i < 0 {
+			i += n
+		}
+		if ans, ok := answers[bank.Functions[i].ID]; !ok || !ans.Performer.Valid() {
+			return i
+		}
+	}
+	return -1
+}
+
+// MaxNoteRunes is the longest note accepted for an answer.
+const MaxNoteRunes = 500
+
+// SanitizeNote makes a note safe to store and display: control characters (including
+// escape sequences' ESC) become spaces, runs of white space collapse to one space,
+// invalid UTF-8 is dropped, the ends are trimmed and the result is cut to MaxNoteRunes.
+func SanitizeNote(s string) string {
+	var b strings.Builder
+	b.Grow(min(len(s), MaxNoteRunes*4))
+	n := 0
+	space := false
+	for _, r := range s {
+		if r == utf8.RuneError {
+			continue
+		}
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == '\u2028' || r == '\u2029' ||
+			unicode.Is(unicode.Cf, r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			if n+1 >= MaxNoteRunes {
+				break
+			}
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		if n >= MaxNoteRunes {
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// Errors returned by validation.
+var (
+	// ErrInvalid is returned (wrapped in a *FieldError) when a profile, answer or
+	// assessment breaks a rule.
+	ErrInvalid = errors.New("invalid")
+)
+
+// FieldError names the field that is wrong and what to do about it.
+type FieldError struct {
+	Field string // a path, e.g. "beds" or "answers.inventory.performer"
+	Msg   string
+}
+
+// Error implements error.
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return e.Field + ": " + e.Msg
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+func fieldErr(field, format string, args ...any) error {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Validate checks an assessment against the bank it was answered with: a known status,
+// a valid profile, answers only for the bank's functions with known performers and
+// notes within MaxNoteRunes, and every function answered when completed.
+func (a *Assessment) Validate(bank *questions.Bank) error {
+	if a.Number < 1 {
+		return fieldErr("number", "assessment number must be 1 or more, not %d", a.Number)
+	}
+	if !a.Status.Valid() {
+		return fieldErr("status", "unknown status %q: use draft or completed", a.Status)
+	}
+	if a.StartedAt.IsZero() {
+		return fieldErr("started_at", "missing start time")
+	}
+	if a.Status == Completed && a.CompletedAt == nil {
+		return fieldErr("completed_at", "a completed assessment needs its completion time")
+	}
+	if a.Status == Draft && a.CompletedAt != nil {
+		return fieldErr("completed_at", "a draft has no completion time")
+	}
+	if err := a.Profile.Validate(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return &FieldError{Field: "profile." + fe.Field, Msg: fe.Msg}
+		}
+		return err
+	}
+	for _, id := range sortedKeys(a.Answers) {
+		ans := a.Answers[id]
+		if _, ok := bank.Function(id); !ok {
+			return fieldErr("answers."+id, "unknown function %q in bank %s v%d", id, bank.ID, bank.Version)
+		}
+		if !ans.Performer.Valid() {
+			return fieldErr("answers."+id+".performer", "unknown performer %q (use ce, bmet, manager, it, vendor, nobody or unsure)", ans.Performer)
+		}
+		if utf8.RuneCountInString(ans.Note) > MaxNoteRunes {
+			return fieldErr("answers."+id+".note", "note is %d characters; the limit is %d", utf8.RuneCountInString(ans.Note), MaxNoteRunes)
+		}
+	}
+	if a.Status == Completed {
+		if missing := Unanswered(bank, a.Answers); len(missing) > 0 {
+			return fieldErr("answers", "a completed assessment must answer every function; missing: %s", strings.Join(missing, ", "))
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]Answer) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	// Insertion sort keeps this dependency-free and is fine for ~40 keys.
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// Profile is the organization's snapshot taken with each assessment (SPEC §3.4).
+type Profile struct {
+	Beds       int     `json:"beds"`
+	Teaching   bool    `json:"teaching"`
+	CEFTE      float64 `json:"ce_fte"`
+	BMETFTE    float64 `json:"bmet_fte"`
+	ManagerFTE float64 `json:"manager_fte"`
+	ITFTE      float64 `json:"it_fte"`
+	Devices    int     `json:"devices"`
+}
+
+// Limits of the profile fields.
+const (
+	MinBeds    = 1
+	MaxBeds    = 5000
+	MaxFTE     = 10000
+	MaxDevices = 10_000_000
+)
+
+// ProfileField names one field of the profile.
+type ProfileField string
+
+// The profile fields, in the order the form asks for them.
+const (
+	FieldBeds       ProfileField = "beds"
+	FieldTeaching   ProfileField = "teaching"
+	FieldCEFTE      ProfileField = "ce_fte"
+	FieldBMETFTE    ProfileField = "bmet_fte"
+	FieldManagerFTE ProfileField = "manager_fte"
+	FieldITFTE      ProfileField = "it_fte"
+	FieldDevices    ProfileField = "devices"
+)
+
+// ProfileFields lists the profile fields in form order.
+var ProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices}
+
+// Label returns the field's name for people.
+func (f ProfileField) Label() string {
+	switch f {
+	case FieldBeds:
+		return "Staffed beds"
+	case FieldTeaching:
+		return "Teaching / academic"
+	case FieldCEFTE:
+		return "Clinical engineers (FTE)"
+	case FieldBMETFTE:
+		return "BMETs / technicians (FTE)"
+	case FieldManagerFTE:
+		return "HTM managers (FTE)"
+	case FieldITFTE:
+		return "IT staff for devices (FTE)"
+	case FieldDevices:
+		return "Devices in inventory"
+	}
+	return string(f)
+}
+
+// Hint returns a short description of what the field accepts.
+func (f ProfileField) Hint() string {
+	switch f {
+	case FieldBeds:
+		return "whole number, 1–5000"
+	case FieldTeaching:
+		return "yes or no"
+	case FieldCEFTE:
+		return "degree engineers in CE roles; 0, 0.5, 1, 2.5 …"
+	case FieldBMETFTE:
+		return "BMETs and technicians; decimals allowed"
+	case FieldManagerFTE:
+		return "HTM managers and directors"
+	case FieldITFTE:
+		return "IT staff supporting medical devices; 0 if none"
+	case FieldDevices:
+		return "whole number; 0 = not known"
+	}
+	return ""
+}
+
+// Value returns the field's current value as the form shows it.
+func (p Profile) Value(f ProfileField) string {
+	switch f {
+	case FieldBeds:
+		return strconv.Itoa(p.Beds)
+	case FieldTeaching:
+		if p.Teaching {
+			return "yes"
+		}
+		return "no"
+	case FieldCEFTE:
+		return FormatFTE(p.CEFTE)
+	case FieldBMETFTE:
+		return FormatFTE(p.BMETFTE)
+	case FieldManagerFTE:
+		return FormatFTE(p.ManagerFTE)
+	case FieldITFTE:
+		return FormatFTE(p.ITFTE)
+	case FieldDevices:
+		return strconv.Itoa(p.Devices)
+	}
+	return ""
+}
+
+// FormatFTE prints an FTE count without needless zeros: 1, 0.5, 2.25.
+func FormatFTE(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// Set parses text as the value of field f and stores it in p. On error p is unchanged
+// and the error says what the field accepts.
+func (p *Profile) Set(f ProfileField, text string) error {
+	text = strings.TrimSpace(text)
+	c := *p
+	switch f {
+	case FieldBeds:
+		n, err := parseWhole(text)
+		if err != nil || n < MinBeds || n > MaxBeds {
+			return fieldErr(string(f), "staffed beds must be a whole number from %d to %d, not %q", MinBeds, MaxBeds, text)
+		}
+		c.Beds = n
+	case FieldTeaching:
+		switch strings.ToLower(text) {
+		case "y", "yes", "true", "1":
+			c.Teaching = true
+		case "n", "no", "false", "0":
+			c.Teaching = false
+		default:
+			return fieldErr(string(f), "teaching must be yes or no, not %q", text)
+		}
+	case FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE:
+		v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxFTE {
+			return fieldErr(string(f), "%s must be a number of 0 or more (e.g. 0, 0.5, 2), not %q", strings.ToLower(f.Label()), text)
+		}
+		v += 0 // turn -0 into 0
+		switch f {
+		case FieldCEFTE:
+			c.CEFTE = v
+		case FieldBMETFTE:
+			c.BMETFTE = v
+		case FieldManagerFTE:
+			c.ManagerFTE = v
+		case FieldITFTE:
+			c.ITFTE = v
+		}
+	case FieldDevices:
+		n, err := parseWhole(text)
+		if err != nil || n < 0 || n > MaxDevices {
+			return fieldErr(string(f), "devices must be a whole number of 0 or more (0 = not known), not %q", text)
+		}
+		c.Devices = n
+	default:
+		return fieldErr(string(f), "unknown profile field")
+	}
+	*p = c
+	return nil
+}
+
+// parseWhole accepts digits with optional thousands separators ("7,000", "7 000").
+func parseWhole(s string) (int, error) {
+	s = strings.NewReplacer(",", "", " ", "", "_", "").Replace(s)
+	if s == "" || len(s) > 12 {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.Atoi(s)
+}
+
+// Validate checks every profile rule of SPEC §3.4.
+func (p Profile) Validate() error {
+	if p.Beds < MinBeds || p.Beds > MaxBeds {
+		return fieldErr("beds", "staffed beds must be from %d to %d, not %d", MinBeds, MaxBeds, p.Beds)
+	}
+	for _, c := range []struct {
+		f ProfileField
+		v float64
+	}{{FieldCEFTE, p.CEFTE}, {FieldBMETFTE, p.BMETFTE}, {FieldManagerFTE, p.ManagerFTE}, {FieldITFTE, p.ITFTE}} {
+		if math.IsNaN(c.v) || math.IsInf(c.v, 0) || c.v < 0 || c.v > MaxFTE {
+			return fieldErr(string(c.f), "%s must be a finite number of 0 or more, not %v", strings.ToLower(c.f.Label()), c.v)
+		}
+	}
+	if p.Devices < 0 || p.Devices > MaxDevices {
+		return fieldErr("devices", "devices must be 0 or more (0 = not known), not %d", p.Devices)
+	}
+	return nil
+}
+
+// SizeBand is the hospital size class used to choose peers.
+type SizeBand string
+
+// The size bands, from staffed beds.
+const (
+	CriticalAccess SizeBand = "critical-access"
+	Small          SizeBand = "small"
+	Medium         SizeBand = "medium"
+	Large          SizeBand = "large"
+	VeryLarge      SizeBand = "very-large"
+)
+
+// BandFor returns the size band of a hospital with the given staffed beds.
+func BandFor(beds int) SizeBand {
+	switch {
+	case beds <= 25:
+		return CriticalAccess
+	case beds <= 99:
+		return Small
+	case beds <= 299:
+		return Medium
+	case beds <= 499:
+		return Large
+	}
+	return VeryLarge
+}
+
+// String implements fmt.Stringer.
+func (b SizeBand) String() string { return string(b) }
+
+// Describe returns the band with its bed range, e.g. "medium (100–299 beds)".
+func (b SizeBand) Describe() string {
+	switch b {
+	case CriticalAccess:
+		return "critical-access (≤ 25 beds)"
+	case Small:
+		return "small (26–99 beds)"
+	case Medium:
+		return "medium (100–299 beds)"
+	case Large:
+		return "large (300–499 beds)"
+	case VeryLarge:
+		return "very-large (≥ 500 beds)"
+	}
+	return string(b)
+}

@@ -1,0 +1,204 @@
+package assessment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"cebalance/questions"
+)
+
+func TestProfileSet(t *testing.T) {
+	tests := []struct {
+		field   ProfileField
+		text    string
+		want    string // Value after Set, or "" for an error
+		errPart string
+	}{
+		{FieldBeds, "250", "250", ""},
+		{FieldBeds, " 1 ", "1", ""},
+		{FieldBeds, "5000", "5000", ""},
+		{FieldBeds, "1,200", "1200", ""},
+		{FieldBeds, "0", "", "1 to 5000"},
+		{FieldBeds, "5001", "", "1 to 5000"},
+		{FieldBeds, "12.5", "", "whole number"},
+		{FieldBeds, "", "", "whole number"},
+		{FieldBeds, "abc", "", `"abc"`},
+		{FieldTeaching, "yes", "yes", ""},
+		{FieldTeaching, "N", "no", ""},
+		{FieldTeaching, "maybe", "", "yes or no"},
+		{FieldCEFTE, "0.5", "0.5", ""},
+		{FieldCEFTE, "2,5", "2.5", ""},
+		{FieldCEFTE, "0", "0", ""},
+		{FieldCEFTE, "-0", "0", ""},
+		{FieldCEFTE, "-1", "", "0 or more"},
+		{FieldCEFTE, "NaN", "", "0 or more"},
+		{FieldCEFTE, "Inf", "", "0 or more"},
+		{FieldCEFTE, "1e9", "", "0 or more"},
+		{FieldBMETFTE, "8", "8", ""},
+		{FieldManagerFTE, "1.25", "1.25", ""},
+		{FieldITFTE, "x", "", "it staff"},
+		{FieldDevices, "7000", "7000", ""},
+		{FieldDevices, "0", "0", ""},
+		{FieldDevices, "-5", "", "0 or more"},
+		{"colour", "red", "", "unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s=%q", tt.field, tt.text), func(t *testing.T) {
+			p := Profile{Beds: 100, CEFTE: 3, BMETFTE: 3, ManagerFTE: 3, ITFTE: 3, Devices: 3}
+			before := p
+			err := p.Set(tt.field, tt.text)
+			if tt.want == "" {
+				if err == nil {
+					t.Fatalf("accepted; profile %+v", p)
+				}
+				if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.errPart) {
+					t.Errorf("error %q, want it to mention %q", err, tt.errPart)
+				}
+				if p != before {
+					t.Errorf("profile changed on error: %+v", p)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Value(tt.field); got != tt.want {
+				t.Errorf("value %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestProfileValidate(t *testing.T) {
+	ok := Profile{Beds: 250, CEFTE: 1, BMETFTE: 8, ManagerFTE: 1, Devices: 7000}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		edit  func(*Profile)
+		field string
+	}{
+		{"no beds", func(p *Profile) { p.Beds = 0 }, "beds"},
+		{"too many beds", func(p *Profile) { p.Beds = 5001 }, "beds"},
+		{"negative CE", func(p *Profile) { p.CEFTE = -0.5 }, "ce_fte"},
+		{"NaN BMET", func(p *Profile) { p.BMETFTE = math.NaN() }, "bmet_fte"},
+		{"infinite manager", func(p *Profile) { p.ManagerFTE = math.Inf(1) }, "manager_fte"},
+		{"negative IT", func(p *Profile) { p.ITFTE = -1 }, "it_fte"},
+		{"negative devices", func(p *Profile) { p.Devices = -1 }, "devices"},
+	}
+	for _, tt := range tests {
+		p := ok
+		tt.edit(&p)
+		err := p.Validate()
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tt.field {
+			t.Errorf("%s: error %v, want field %s", tt.name, err, tt.field)
+		}
+	}
+}
+
+func TestSanitizeNote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain note", "plain note"},
+		{"  trimmed  ", "trimmed"},
+		{"line one\nline two\r\n", "line one line two"},
+		{"tab\there", "tab here"},
+		{"\x1b[31mred\x1b[0m", "[31mred [0m"},
+		{"bell\x07!", "bell !"},
+		{"bidi\u202eevil", "bidi evil"},
+		{"zero\u200bwidth", "zero width"},
+		{"bad \xff utf8", "bad utf8"},
+		{"café — ok", "café — ok"},
+		{"\x00\x01\x02", ""},
+	}
+	for _, tt := range tests {
+		if got := SanitizeNote(tt.in); got != tt.want {
+			t.Errorf("SanitizeNote(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	long := strings.Repeat("é", 600)
+	if got := SanitizeNote(long); utf8.RuneCountInString(got) != MaxNoteRunes {
+		t.Errorf("long note kept %d runes", utf8.RuneCountInString(got))
+	}
+	spaced := strings.Repeat("a ", 400)
+	if got := SanitizeNote(spaced); utf8.RuneCountInString(got) > MaxNoteRunes || strings.HasSuffix(got, " ") {
+		t.Errorf("spaced note: %d runes, %q suffix", utf8.RuneCountInString(got), got[len(got)-2:])
+	}
+}
+
+func TestAssessmentValidate(t *testing.T) {
+	bank := testBank(t)
+	full := answers("e1=ce", "e2=ce", "e3=ce", "o1=bmet", "o2=bmet")
+	tests := []struct {
+		name  string
+		edit  func(*Assessment)
+		field string // "" = valid
+	}{
+		{"valid", func(a *Assessment) {}, ""},
+		{"valid draft", func(a *Assessment) { a.Status, a.CompletedAt = Draft, nil; delete(a.Answers, "o2") }, ""},
+		{"bad number", func(a *Assessment) { a.Number = 0 }, "number"},
+		{"bad status", func(a *Assessment) { a.Status = "done" }, "status"},
+		{"no start", func(a *Assessment) { a.StartedAt = time.Time{} }, "started_at"},
+		{"completed without time", func(a *Assessment) { a.CompletedAt = nil }, "completed_at"},
+		{"draft with completion time", func(a *Assessment) { a.Status = Draft }, "completed_at"},
+		{"bad profile", func(a *Assessment) { a.Profile.Beds = 0 }, "profile.beds"},
+		{"unknown function", func(a *Assessment) { a.Answers["zz"] = Answer{Performer: CE} }, "answers.zz"},
+		{"unknown performer", func(a *Assessment) { a.Answers["o1"] = Answer{Performer: "bmets"} }, "answers.o1.performer"},
+		{"long note", func(a *Assessment) { a.Answers["o1"] = Answer{Performer: BMET, Note: strings.Repeat("x", 501)} }, "answers.o1.note"},
+		{"incomplete", func(a *Assessment) { delete(a.Answers, "e3") }, "answers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := completed(full).Clone()
+			tt.edit(&a)
+			err := a.Validate(bank)
+			if tt.field == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.field {
+				t.Fatalf("error %v, want field %s", err, tt.field)
+			}
+		})
+	}
+}
+
+func TestNextUnanswered(t *testing.T) {
+	bank := testBank(t)
+	ans := answers("e1=ce", "e3=ce", "o2=nobody")
+	if got := Unanswered(bank, ans); strings.Join(got, ",") != "e2,o1" {
+		t.Errorf("unanswered %v", got)
+	}
+	for _, tt := range []struct{ from, want int }{{0, 1}, {1, 3}, {3, 1}, {4, 1}, {-1, 1}} {
+		if got := NextUnanswered(bank, ans, tt.from); got != tt.want {
+			t.Errorf("NextUnanswered from %d = %d, want %d", tt.from, got, tt.want)
+		}
+	}
+	if got := NextUnanswered(bank, answers("e1=ce", "e2=ce", "e3=ce", "o1=bmet", "o2=bmet"), 2); got != -1 {
+		t.Errorf("all answered: %d", got)
+	}
+}
+
+func TestPerformerFitTable(t *testing.T) {
+	want := map[questions.Kind]map[Performer]float64{
+		questions.Engineering: {CE: 1, BMET: 0.5, Manager: 0.75, IT: 0.5, Vendor: 0.5, Nobody: 0, Unsure: 0},
+		questions.Operations:  {CE: 0.5, BMET: 1, Manager: 0.5, IT: 0.5, Vendor: 0.75, Nobody: 0, Unsure: 0},
+	}
+	for kind, row := range want {
+		f := questions.Function{Kind: kind}
+		for p, v := range row {
+			if got := f.FitFor(p); got != v {
+				t.Errorf("fit(%s, %s) = %v, want %v", kind, p, got, v)
+			}
+		}
+	}
+}

@@ -1,0 +1,347 @@
+package assessment
+
+import (
+	"encoding/json"
+
+	"cebalance/questions"
+)
+
+// Shares holds a fraction in [0,1] per performer, indexed in performer order. It is
+// encoded in JSON as an object that always lists all seven performers.
+type Shares [questions.NumPerformers]float64
+
+// Of returns the share of performer p.
+func (s Shares) Of(p Performer) float64 {
+	if i := p.Index(); i >= 0 {
+		return s[i]
+	}
+	return 0
+}
+
+type sharesJSON struct {
+	CE      float64 `json:"ce"`
+	BMET    float64 `json:"bmet"`
+	Manager float64 `json:"manager"`
+	IT      float64 `json:"it"`
+	Vendor  float64 `json:"vendor"`
+	Nobody  float64 `json:"nobody"`
+	Unsure  float64 `json:"unsure"`
+}
+
+// MarshalJSON implements json.Marshaler, in performer order.
+func (s Shares) MarshalJSON() ([]byte, error) {
+	return json.Marshal(sharesJSON{s[0], s[1], s[2], s[3], s[4], s[5], s[6]})
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *Shares) UnmarshalJSON(data []byte) error {
+	var j sharesJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*s = Shares{j.CE, j.BMET, j.Manager, j.IT, j.Vendor, j.Nobody, j.Unsure}
+	return nil
+}
+
+// Section holds the figures of one group of functions: engineering, operations or a
+// domain. Index and Coverage are nil when nothing in the group is answered.
+type Section struct {
+	ID       string   `json:"id,omitempty"`
+	Name     string   `json:"name,omitempty"`
+	Index    *float64 `json:"index"`
+	Coverage *float64 `json:"coverage"`
+	Answered int      `json:"answered"`
+	Total    int      `json:"total"`
+	Shares   Shares   `json:"shares"`
+}
+
+// Gap is an answered function that nobody does, or whose performer nobody knows.
+type Gap struct {
+	Function       string    `json:"function"`
+	Title          string    `json:"title"`
+	Domain         string    `json:"domain"`
+	Weight         int       `json:"weight"`
+	Performer      Performer `json:"performer"`
+	Recommendation string    `json:"recommendation"`
+}
+
+// Critical reports whether the gap is in a critical function (weight 3).
+func (g Gap) Critical() bool { return g.Weight == 3 }
+
+// Scorecard is the balance scorecard of one assessment (SPEC §4). Its JSON form is the
+// body of `report --format json`.
+type Scorecard struct {
+	Answered         int       `json:"answered"`
+	Total            int       `json:"total"`
+	BalanceIndex     *float64  `json:"balance_index"`
+	EngineeringIndex *float64  `json:"engineering_index"`
+	OperationsIndex  *float64  `json:"operations_index"`
+	Absorbed         float64   `json:"absorbed"`
+	Verdict          Verdict   `json:"verdict"`
+	VerdictMeaning   string    `json:"verdict_meaning"`
+	Engineering      Section   `json:"engineering"`
+	Operations       Section   `json:"operations"`
+	Domains          []Section `json:"domains"`
+	Gaps             []Gap     `json:"gaps"`
+	CriticalGaps     int       `json:"critical_gaps"`
+	Staffing         Staffing  `json:"staffing"`
+	// Provisional is true for a draft: the figures cover only what is answered so far.
+	Provisional bool `json:"provisional"`
+}
+
+// tally accumulates the weights of a group of answered functions.
+type tally struct {
+	answered, total int
+	weight          int
+	fitWeight       float64 // Σ w·fit
+	byPerformer     [questions.NumPerformers]int
+	gaps, critical  int // answered functions done by nobody or unknown; those of weight 3
+}
+
+func (t *tally) add(w int, pi int, fit float64) {
+	if questions.Performers[pi].IsGap() {
+		t.gaps++
+		if w == 3 {
+			t.critical++
+		}
+	}
+	t.answered++
+	t.weight += w
+	t.fitWeight += float64(w) * fit
+	t.byPerformer[pi] += w
+}
+
+func (t *tally) shares() Shares {
+	var s Shares
+	if t.weight == 0 {
+		return s
+	}
+	W := float64(t.weight)
+	for i, w := range t.byPerformer {
+		s[i] = float64(w) / W
+	}
+	return s
+}
+
+func (t *tally) index() *float64 {
+	if t.weight == 0 {
+		return nil
+	}
+	return num(100 * t.fitWeight / float64(t.weight))
+}
+
+func (t *tally) section(id, name string) Section {
+	s := Section{ID: id, Name: name, Answered: t.answered, Total: t.total, Shares: t.shares()}
+	if t.weight > 0 {
+		s.Index = t.index()
+		s.Coverage = num(1 - s.Shares[Nobody.Index()] - s.Shares[Unsure.Index()])
+	}
+	return s
+}
+
+func num(v float64) *float64 { return &v }
+
+// tallies scores the whole bank, engineering, operations and, when domains is not nil,
+// each domain (domains must have one entry per bank domain).
+func tallies(bank *questions.Bank, answers map[string]Answer, domains []tally) (all, eng, ops tally) {
+	for i := range bank.Functions {
+		f := &bank.Functions[i]
+		kind := &ops
+		if f.Kind == questions.Engineering {
+			kind = &eng
+		}
+		all.total++
+		kind.total++
+		var dom *tally
+		if domains != nil {
+			if d := bank.DomainOf(i); d >= 0 {
+				dom = &domains[d]
+				dom.total++
+			}
+		}
+		ans, ok := answers[f.ID]
+		if !ok {
+			continue
+		}
+		pi := ans.Performer.Index()
+		if pi < 0 {
+			continue
+		}
+		fit := f.FitFor(ans.Performer)
+		all.add(f.Weight, pi, fit)
+		kind.add(f.Weight, pi, fit)
+		if dom != nil {
+			dom.add(f.Weight, pi, fit)
+		}
+	}
+	return all, eng, ops
+}
+
+// Score computes the scorecard of assessment a, answered with bank (SPEC §4). A draft
+// is scored over what is answered and marked provisional.
+func Score(bank *questions.Bank, a *Assessment) *Scorecard {
+	domains := make([]tally, len(bank.Domains))
+	all, eng, ops := tallies(bank, a.Answers, domains)
+
+	sc := &Scorecard{
+		Answered:         all.answered,
+		Total:            all.total,
+		BalanceIndex:     all.index(),
+		EngineeringIndex: eng.index(),
+		OperationsIndex:  ops.index(),
+		Engineering:      eng.section("", ""),
+		Operations:       ops.section("", ""),
+		Domains:          make([]Section, len(bank.Domains)),
+		Staffing:         StaffingOf(a.Profile),
+		Provisional:      a.Status != Completed,
+		Gaps:             []Gap{},
+	}
+	for i, d := range bank.Domains {
+		sc.Domains[i] = domains[i].section(d.ID, d.Name)
+	}
+	sc.Absorbed = sc.Engineering.Shares.Of(BMET) + sc.Engineering.Shares.Of(IT)
+
+	// Gaps by weight, descending, then bank order. Weights are 1–3, so three passes
+	// over the bank beat a sort.
+	for w := 3; w >= 1; w-- {
+		for i := range bank.Functions {
+			f := &bank.Functions[i]
+			if f.Weight != w {
+				continue
+			}
+			ans, ok := a.Answers[f.ID]
+			if !ok || !ans.Performer.IsGap() {
+				continue
+			}
+			sc.Gaps = append(sc.Gaps, Gap{
+				Function:       f.ID,
+				Title:          f.Name(),
+				Domain:         f.Domain,
+				Weight:         f.Weight,
+				Performer:      ans.Performer,
+				Recommendation: Recommendation(f, ans.Performer),
+			})
+			if w == 3 {
+				sc.CriticalGaps++
+			}
+		}
+	}
+
+	sc.Verdict = verdictOf(all.answered, sc.CriticalGaps, sc.Absorbed, sc.Operations.Shares.Of(CE), sc.BalanceIndex)
+	sc.VerdictMeaning = sc.Verdict.Meaning()
+	return sc
+}
+
+// summary is the whole-bank, engineering and operations tallies of one assessment: all
+// that the verdict, a history point and a comparison need.
+type summary struct{ all, eng, ops tally }
+
+func summarize(s Scored) summary {
+	all, eng, ops := tallies(s.Bank, s.Assessment.Answers, nil)
+	return summary{all, eng, ops}
+}
+
+func (s *summary) absorbed() float64 {
+	sh := s.eng.shares()
+	return sh.Of(BMET) + sh.Of(IT)
+}
+
+func (s *summary) verdict() Verdict {
+	return verdictOf(s.all.answered, s.all.critical, s.absorbed(), s.ops.shares().Of(CE), s.all.index())
+}
+
+// verdictOf applies the verdict rules of SPEC §4 in order.
+func verdictOf(answered, criticalGaps int, absorbed, opsCE float64, balance *float64) Verdict {
+	switch {
+	case answered == 0:
+		return NoAnswers
+	case criticalGaps > 0:
+		return CriticalGaps
+	case absorbed >= 0.5:
+		return EngineeringAbsorbed
+	case opsCE >= 0.3:
+		return EngineersInOperations
+	case balance != nil && *balance >= 80:
+		return Balanced
+	case balance != nil && *balance >= 60:
+		return MostlyBalanced
+	}
+	return OutOfBalance
+}
+
+// Verdict is the one-phrase finding of a scorecard.
+type Verdict string
+
+// The verdicts, in the order they are tested.
+const (
+	CriticalGaps          Verdict = "critical-gaps"
+	EngineeringAbsorbed   Verdict = "engineering-absorbed"
+	EngineersInOperations Verdict = "engineers-in-operations"
+	Balanced              Verdict = "balanced"
+	MostlyBalanced        Verdict = "mostly-balanced"
+	OutOfBalance          Verdict = "out-of-balance"
+	// NoAnswers is the verdict of a draft with nothing answered yet.
+	NoAnswers Verdict = "no-answers"
+)
+
+// String implements fmt.Stringer.
+func (v Verdict) String() string { return string(v) }
+
+// Title returns the verdict for a headline, e.g. "Critical gaps".
+func (v Verdict) Title() string {
+	switch v {
+	case CriticalGaps:
+		return "Critical gaps"
+	case EngineeringAbsorbed:
+		return "Engineering absorbed"
+	case EngineersInOperations:
+		return "Engineers in operations"
+	case Balanced:
+		return "Balanced"
+	case MostlyBalanced:
+		return "Mostly balanced"
+	case OutOfBalance:
+		return "Out of balance"
+	case NoAnswers:
+		return "No answers yet"
+	}
+	return string(v)
+}
+
+// Meaning returns what the verdict means, in plain words for a director.
+func (v Verdict) Meaning() string {
+	switch v {
+	case CriticalGaps:
+		return "At least one critical function — patient safety or a regulatory requirement — is done by nobody, or nobody knows who does it. Close these gaps first; they outweigh every other finding."
+	case EngineeringAbsorbed:
+		return "Half or more of the engineering and management work is done by BMETs or IT. The work gets done, but by people hired for other jobs: it competes with repairs and maintenance and is often done without engineering method."
+	case EngineersInOperations:
+		return "Clinical engineers carry 30 % or more of the day-to-day operations work. Engineering capacity is being spent on technician tasks, so planning, safety and program work are likely to wait."
+	case Balanced:
+		return "Engineering and operations work are each done by people who fit them. Keep the assignments documented and re-assess after staffing changes."
+	case MostlyBalanced:
+		return "Most functions are done by people who fit them, with some work placed on the wrong role or not covered. The domain figures and gaps show where to act."
+	case OutOfBalance:
+		return "Much of the work is done by people who do not fit it, or not at all. The department is likely reactive: review the engineering functions and decide who should own them."
+	case NoAnswers:
+		return "Nothing is answered yet, so there is nothing to score."
+	}
+	return ""
+}
+
+// Recommendation returns what to do about a gap in function f answered with p: the
+// function's own recommendation, preceded for "don't know" by finding out who owns it.
+func Recommendation(f *questions.Function, p Performer) string {
+	rec := f.Recommendation
+	if rec == "" {
+		if f.Kind == questions.Engineering {
+			rec = "Assign this engineering function to a named owner — ideally a clinical engineer, or the HTM manager with engineering support — and record how it is done."
+		} else {
+			rec = "Assign this operations function to a named owner — ideally the BMET team, or a vendor under a monitored contract — and track it in the CMMS."
+		}
+	}
+	if p == Unsure {
+		return "Find out who, if anyone, does this today; unknown ownership is itself a finding. " + rec
+	}
+	return rec
+}

@@ -1,0 +1,90 @@
+package assessment
+
+// Staffing holds the profile of an assessment and the staffing ratios computed from it.
+// A ratio whose denominator is zero is nil (null in JSON), never infinite.
+type Staffing struct {
+	SizeBand       SizeBand `json:"size_band"`
+	Beds           int      `json:"beds"`
+	Teaching       bool     `json:"teaching"`
+	CEFTE          float64  `json:"ce_fte"`
+	BMETFTE        float64  `json:"bmet_fte"`
+	ManagerFTE     float64  `json:"manager_fte"`
+	ITFTE          float64  `json:"it_fte"`
+	Devices        int      `json:"devices"`
+	BMETPerCE      *float64 `json:"bmet_per_ce"`
+	FTEPer100Beds  *float64 `json:"fte_per_100_beds"`
+	DevicesPerBMET *float64 `json:"devices_per_bmet"`
+	CEShareOfStaff *float64 `json:"ce_share_of_staff"`
+}
+
+// StaffingOf computes the staffing ratios of SPEC §4 from a profile.
+func StaffingOf(p Profile) Staffing {
+	s := Staffing{
+		SizeBand: BandFor(p.Beds), Beds: p.Beds, Teaching: p.Teaching,
+		CEFTE: p.CEFTE, BMETFTE: p.BMETFTE, ManagerFTE: p.ManagerFTE, ITFTE: p.ITFTE,
+		Devices: p.Devices,
+	}
+	htm := p.CEFTE + p.BMETFTE + p.ManagerFTE
+	s.BMETPerCE = ratio(p.BMETFTE, p.CEFTE)
+	if p.Beds > 0 {
+		s.FTEPer100Beds = num(htm / float64(p.Beds) * 100)
+	}
+	if p.Devices > 0 {
+		s.DevicesPerBMET = ratio(float64(p.Devices), p.BMETFTE)
+	}
+	s.CEShareOfStaff = ratio(p.CEFTE, htm)
+	return s
+}
+
+func ratio(a, b float64) *float64 {
+	if b == 0 {
+		return nil
+	}
+	return num(a / b)
+}
+
+// Reference is a published staffing figure shown beside the organization's own. It is a
+// reference, not a standard.
+type Reference struct {
+	Key    string  // the staffing ratio it compares with, e.g. "fte_per_100_beds"
+	Figure string  // what it measures
+	Value  float64 // the figure, in the ratio's unit
+	Text   string  // the figure as people read it
+	Source string
+}
+
+// References are the reference staffing figures of SPEC §4, with their sources.
+var References = []Reference{
+	{
+		Key: "fte_per_100_beds", Figure: "HTM FTE per 100 staffed beds", Value: 2.5, Text: "2.5",
+		Source: "Wang, Eliason et al., 253 acute-care hospitals (J Clin Eng)",
+	},
+	{
+		Key: "devices_per_bmet", Figure: "devices per BMET", Value: 1000, Text: "1,000",
+		Source: `long-standing rule of thumb (24x7, "Clinical Engineering Staffing Models")`,
+	},
+	{
+		Key: "bmet_per_ce", Figure: "technicians per engineer", Value: 7, Text: "7 (North America), 3 (Western/Southern Europe)",
+		Source: "international survey of CE departments (Clinical Engineering Handbook)",
+	},
+	{
+		Key: "ce_share_of_staff", Figure: "share of HTM staff who are CEs", Value: 0.13, Text: "13 % (BMETs 70 %)",
+		Source: "AAMI 2021 survey of 71 organizations",
+	},
+}
+
+// ReferenceFor returns the reference figure for a staffing ratio key.
+func ReferenceFor(key string) (Reference, bool) {
+	for _, r := range References {
+		if r.Key == key {
+			return r, true
+		}
+	}
+	return Reference{}, false
+}
+
+// ReferenceLabel is the label every reference figure carries.
+const ReferenceLabel = "reference, not a standard"
+
+// NoCEBenchmark says why the tool shows peers instead of a CE-per-size benchmark.
+const NoCEBenchmark = "No published benchmark exists for the number of clinical engineers a hospital of a given size needs; the peer benchmark of this tool is the answer that grows with use."

@@ -1,0 +1,205 @@
+package assessment
+
+import (
+	"encoding/json"
+	"sort"
+	"time"
+
+	"cebalance/questions"
+)
+
+// Scored is an assessment with the bank it was answered with.
+type Scored struct {
+	Bank       *questions.Bank
+	Assessment *Assessment
+}
+
+// Delta is the change of one figure between two assessments. Change is nil when either
+// side is nil.
+type Delta struct {
+	From   *float64 `json:"from"`
+	To     *float64 `json:"to"`
+	Change *float64 `json:"change"`
+}
+
+func delta(from, to *float64) Delta {
+	d := Delta{From: from, To: to}
+	if from != nil && to != nil {
+		d.Change = num(*to - *from)
+	}
+	return d
+}
+
+// ShareDeltas holds the change of each performer's share, in performer order. In JSON
+// it is an object keyed by performer.
+type ShareDeltas [questions.NumPerformers]Delta
+
+// MarshalJSON implements json.Marshaler, in performer order.
+func (s ShareDeltas) MarshalJSON() ([]byte, error) {
+	type shareDeltasJSON struct {
+		CE      Delta `json:"ce"`
+		BMET    Delta `json:"bmet"`
+		Manager Delta `json:"manager"`
+		IT      Delta `json:"it"`
+		Vendor  Delta `json:"vendor"`
+		Nobody  Delta `json:"nobody"`
+		Unsure  Delta `json:"unsure"`
+	}
+	return json.Marshal(shareDeltasJSON{s[0], s[1], s[2], s[3], s[4], s[5], s[6]})
+}
+
+// Change is a function whose performer changed between two assessments. From or To is
+// empty when the function was unanswered, or not in that assessment's bank.
+type Change struct {
+	Function string    `json:"function"`
+	Title    string    `json:"title"`
+	Weight   int       `json:"weight"`
+	From     Performer `json:"from"`
+	To       Performer `json:"to"`
+}
+
+// Ref identifies an assessment in a comparison or a history.
+type Ref struct {
+	Number      int        `json:"number"`
+	Status      Status     `json:"status"`
+	CompletedAt *time.Time `json:"completed_at"`
+}
+
+func refOf(a *Assessment) Ref {
+	return Ref{Number: a.Number, Status: a.Status, CompletedAt: a.CompletedAt}
+}
+
+// Comparison is the change from one assessment to another (SPEC §4.2).
+type Comparison struct {
+	From             Ref         `json:"from"`
+	To               Ref         `json:"to"`
+	BalanceIndex     Delta       `json:"balance_index"`
+	EngineeringIndex Delta       `json:"engineering_index"`
+	OperationsIndex  Delta       `json:"operations_index"`
+	EngineeringShare ShareDeltas `json:"engineering_shares"`
+	Changed          []Change    `json:"changed"`
+	StaffingThen     Staffing    `json:"staffing_then"`
+	StaffingNow      Staffing    `json:"staffing_now"`
+}
+
+// Compare returns the change from assessment from to assessment to.
+func Compare(from, to Scored) Comparison {
+	return compare(from, to, summarize(from), summarize(to))
+}
+
+func compare(from, to Scored, f, t summary) Comparison {
+	c := Comparison{
+		From:             refOf(from.Assessment),
+		To:               refOf(to.Assessment),
+		BalanceIndex:     delta(f.all.index(), t.all.index()),
+		EngineeringIndex: delta(f.eng.index(), t.eng.index()),
+		OperationsIndex:  delta(f.ops.index(), t.ops.index()),
+		StaffingThen:     StaffingOf(from.Assessment.Profile),
+		StaffingNow:      StaffingOf(to.Assessment.Profile),
+		Changed:          []Change{},
+	}
+	fs, ts := f.eng.shares(), t.eng.shares()
+	for i := range c.EngineeringShare {
+		c.EngineeringShare[i] = delta(num(fs[i]), num(ts[i]))
+	}
+	c.Changed = changes(from, to)
+	return c
+}
+
+// changes lists the functions whose performer differs, by weight (descending) and then
+// the newer bank's order; functions only in the older bank come last within a weight.
+func changes(from, to Scored) []Change {
+	performer := func(s Scored, id string) Performer {
+		if a, ok := s.Assessment.Answers[id]; ok && a.Performer.Valid() {
+			return a.Performer
+		}
+		return ""
+	}
+	out := make([]Change, 0, len(to.Bank.Functions))
+	same := from.Bank == to.Bank
+	// Weights are 1–3: three passes keep the order without a sort.
+	for w := 3; w >= 1; w-- {
+		for i := range to.Bank.Functions {
+			f := &to.Bank.Functions[i]
+			if f.Weight != w {
+				continue
+			}
+			var was Performer
+			if same || from.Bank.FunctionIndex(f.ID) >= 0 {
+				was = performer(from, f.ID)
+			}
+			if now := performer(to, f.ID); now != was {
+				out = append(out, Change{f.ID, f.Name(), f.Weight, was, now})
+			}
+		}
+		for i := range from.Bank.Functions {
+			f := &from.Bank.Functions[i]
+			if same || f.Weight != w || to.Bank.FunctionIndex(f.ID) >= 0 {
+				continue
+			}
+			if was := performer(from, f.ID); was != "" {
+				out = append(out, Change{f.ID, f.Name(), f.Weight, was, ""})
+			}
+		}
+	}
+	return out
+}
+
+// Point is one completed assessment in an organization's history.
+type Point struct {
+	Ref
+	BalanceIndex     *float64 `json:"balance_index"`
+	EngineeringIndex *float64 `json:"engineering_index"`
+	OperationsIndex  *float64 `json:"operations_index"`
+	Absorbed         float64  `json:"absorbed"`
+	Verdict          Verdict  `json:"verdict"`
+	CriticalGaps     int      `json:"critical_gaps"`
+	Gaps             int      `json:"gaps"`
+	Staffing         Staffing `json:"staffing"`
+}
+
+// Trend is an organization's history: its completed assessments ordered by completion
+// time, and the change between each one and the next.
+type Trend struct {
+	Points  []Point      `json:"assessments"`
+	Changes []Comparison `json:"changes"`
+}
+
+// History builds the trend of SPEC §4.2 from an organization's assessments; drafts are
+// left out.
+func History(items []Scored) Trend {
+	done := make([]Scored, 0, len(items))
+	for _, it := range items {
+		if it.Assessment.Status == Completed && it.Assessment.CompletedAt != nil {
+			done = append(done, it)
+		}
+	}
+	sort.SliceStable(done, func(i, j int) bool {
+		a, b := done[i].Assessment, done[j].Assessment
+		if !a.CompletedAt.Equal(*b.CompletedAt) {
+			return a.CompletedAt.Before(*b.CompletedAt)
+		}
+		return a.Number < b.Number
+	})
+	t := Trend{Points: make([]Point, len(done)), Changes: make([]Comparison, 0, max(len(done)-1, 0))}
+	var prev summary
+	for i, s := range done {
+		cur := summarize(s)
+		t.Points[i] = Point{
+			Ref:              refOf(s.Assessment),
+			BalanceIndex:     cur.all.index(),
+			EngineeringIndex: cur.eng.index(),
+			OperationsIndex:  cur.ops.index(),
+			Absorbed:         cur.absorbed(),
+			Verdict:          cur.verdict(),
+			CriticalGaps:     cur.all.critical,
+			Gaps:             cur.all.gaps,
+			Staffing:         StaffingOf(s.Assessment.Profile),
+		}
+		if i > 0 {
+			t.Changes = append(t.Changes, compare(done[i-1], s, prev, cur))
+		}
+		prev = cur
+	}
+	return t
+}

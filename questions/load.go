@@ -1,0 +1,306 @@
+package questions
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ErrInvalid is returned (wrapped in an *Error) when a bank file is not a valid bank.
+var ErrInvalid = errors.New("invalid question bank")
+
+// Error is a validation error in a bank: the file, the line (0 when unknown), the field
+// path (e.g. "functions[3].weight") and what is wrong.
+type Error struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *Error) Unwrap() error { return ErrInvalid }
+
+// maxBankSize bounds a bank file; real banks are a few tens of kilobytes.
+const maxBankSize = 4 << 20
+
+// Load reads and validates the bank file at path.
+func Load(path string) (*Bank, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read question bank: %w", err)
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("read question bank: %s is a directory, not a YAML file", path)
+	}
+	if fi.Size() > maxBankSize {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes; a bank must be under %d", fi.Size(), maxBankSize)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read question bank: %w", err)
+	}
+	return Parse(filepath.Clean(path), data)
+}
+
+// Parse validates the YAML bank in data; name is used in error messages.
+func Parse(name string, data []byte) (*Bank, error) {
+	if len(data) > maxBankSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("file is %d bytes; a bank must be under %d", len(data), maxBankSize)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &Error{File: name, Line: yamlErrLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &Error{File: name, Msg: "the file is empty: a bank needs id, version, domains and functions"}
+	}
+	p := parser{file: name, lines: map[string]int{}}
+	b, err := p.bank(doc.Content[0])
+	if err != nil {
+		return nil, err
+	}
+	if err := b.check(name, p.lines); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func yamlErrLine(err error) int {
+	var n int
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		fmt.Sscanf(msg[i+5:], "%d", &n)
+	}
+	return n
+}
+
+// parser walks the YAML node tree so that every error can name its line and field.
+type parser struct {
+	file  string
+	lines map[string]int
+}
+
+func (p *parser) errf(n *yaml.Node, path, format string, args ...any) error {
+	return &Error{File: p.file, Line: n.Line, Field: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// fields returns the values of a mapping node by key, refusing unknown and repeated keys.
+func (p *parser) fields(n *yaml.Node, path string, known ...string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		what := "the document"
+		if path != "" {
+			what = path
+		}
+		return nil, p.errf(n, path, "%s must be a mapping of keys to values", what)
+	}
+	out := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		fp := join(path, k.Value)
+		if !contains(known, k.Value) {
+			return nil, p.errf(k, fp, "unknown field %q (known: %s)", k.Value, strings.Join(known, ", "))
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, p.errf(k, fp, "field %q appears twice", k.Value)
+		}
+		out[k.Value] = v
+		p.lines[fp] = k.Line
+	}
+	return out, nil
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) str(n *yaml.Node, path string) (string, error) {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!null") {
+		return "", p.errf(n, path, "must be text")
+	}
+	if n.Tag == "!!null" {
+		return "", nil
+	}
+	return strings.TrimSpace(n.Value), nil
+}
+
+func (p *parser) integer(n *yaml.Node, path string) (int, error) {
+	var v int
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil {
+		return 0, p.errf(n, path, "must be a whole number, not %q", n.Value)
+	}
+	return v, nil
+}
+
+func (p *parser) number(n *yaml.Node, path string) (float64, error) {
+	var v float64
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, p.errf(n, path, "must be a number between 0 and 1, not %q", n.Value)
+	}
+	return v, nil
+}
+
+func (p *parser) seq(n *yaml.Node, path string) ([]*yaml.Node, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, p.errf(n, path, "must be a list")
+	}
+	return n.Content, nil
+}
+
+// textField is a text field of a mapping and where its value goes.
+type textField struct {
+	key string
+	dst *string
+}
+
+func (p *parser) bank(root *yaml.Node) (*Bank, error) {
+	f, err := p.fields(root, "", "id", "version", "name", "domains", "functions")
+	if err != nil {
+		return nil, err
+	}
+	for _, req := range []string{"id", "version", "domains", "functions"} {
+		if f[req] == nil {
+			return nil, p.errf(root, req, "missing field %q", req)
+		}
+	}
+	b := &Bank{}
+	if b.ID, err = p.str(f["id"], "id"); err != nil {
+		return nil, err
+	}
+	if b.Version, err = p.integer(f["version"], "version"); err != nil {
+		return nil, err
+	}
+	if n := f["name"]; n != nil {
+		if b.Name, err = p.str(n, "name"); err != nil {
+			return nil, err
+		}
+	}
+	ds, err := p.seq(f["domains"], "domains")
+	if err != nil {
+		return nil, err
+	}
+	for i, dn := range ds {
+		path := fmt.Sprintf("domains[%d]", i)
+		p.lines[path] = dn.Line
+		df, err := p.fields(dn, path, "id", "name", "description")
+		if err != nil {
+			return nil, err
+		}
+		var d Domain
+		// A slice, not a map: with several bad fields the same one is reported every time.
+		for _, fd := range []textField{{"id", &d.ID}, {"name", &d.Name}, {"description", &d.Description}} {
+			if n := df[fd.key]; n != nil {
+				if *fd.dst, err = p.str(n, path+"."+fd.key); err != nil {
+					return nil, err
+				}
+			} else {
+				p.lines[path+"."+fd.key] = dn.Line
+			}
+		}
+		b.Domains = append(b.Domains, d)
+	}
+	fs, err := p.seq(f["functions"], "functions")
+	if err != nil {
+		return nil, err
+	}
+	for i, fn := range fs {
+		fn2, err := p.function(fn, fmt.Sprintf("functions[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		b.Functions = append(b.Functions, fn2)
+	}
+	return b, nil
+}
+
+func (p *parser) function(n *yaml.Node, path string) (Function, error) {
+	var fn Function
+	p.lines[path] = n.Line
+	f, err := p.fields(n, path, "id", "domain", "kind", "weight", "title", "question", "help", "recommendation", "fit")
+	if err != nil {
+		return fn, err
+	}
+	// A missing field is reported on the line of the function it belongs to.
+	for _, key := range []string{"id", "domain", "kind", "weight", "question"} {
+		if f[key] == nil {
+			return fn, p.errf(n, path+"."+key, "missing field %q", key)
+		}
+	}
+	var kind string
+	for _, fd := range []textField{
+		{"id", &fn.ID}, {"domain", &fn.Domain}, {"kind", &kind}, {"title", &fn.Title},
+		{"question", &fn.Question}, {"help", &fn.Help}, {"recommendation", &fn.Recommendation},
+	} {
+		if v := f[fd.key]; v != nil {
+			if *fd.dst, err = p.str(v, path+"."+fd.key); err != nil {
+				return fn, err
+			}
+		}
+	}
+	fn.Kind = Kind(kind)
+	if fn.Weight, err = p.integer(f["weight"], path+".weight"); err != nil {
+		return fn, err
+	}
+	if fitNode := f["fit"]; fitNode != nil {
+		if fitNode.Kind != yaml.MappingNode {
+			return fn, p.errf(fitNode, path+".fit", "must be a mapping of performer to fit, e.g. {it: 0.75}")
+		}
+		fn.Fit = make(map[Performer]float64, len(fitNode.Content)/2)
+		for i := 0; i+1 < len(fitNode.Content); i += 2 {
+			k, v := fitNode.Content[i], fitNode.Content[i+1]
+			fp := path + ".fit." + k.Value
+			p.lines[fp] = k.Line
+			if !Performer(k.Value).Valid() {
+				return fn, p.errf(k, fp, "unknown performer %q in fit (known: ce, bmet, manager, it, vendor, nobody, unsure)", k.Value)
+			}
+			if _, dup := fn.Fit[Performer(k.Value)]; dup {
+				return fn, p.errf(k, fp, "performer %q appears twice in fit", k.Value)
+			}
+			x, err := p.number(v, fp)
+			if err != nil {
+				return fn, err
+			}
+			fn.Fit[Performer(k.Value)] = x
+		}
+	}
+	return fn, nil
+}
+
+// YAML returns the bank as YAML in the schema Parse reads.
+func (b *Bank) YAML() ([]byte, error) {
+	type plain Bank // without methods, so yaml does not recurse into this one
+	return yaml.Marshal((*plain)(b))
+}
