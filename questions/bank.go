@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"sync"
 )
 
@@ -336,10 +337,15 @@ func (b *Bank) check(file string, lines map[string]int) error {
 				return fail(p+".fit."+string(q), "fit %v for %q in function %q is outside [0,1]", v, q, f.ID)
 			}
 		}
+		unknown := make([]string, 0, len(f.Fit))
 		for q := range f.Fit {
 			if !q.Valid() {
-				return fail(p+".fit."+string(q), "unknown performer %q in fit of function %q (known: ce, bmet, manager, it, vendor, nobody, unsure)", q, f.ID)
+				unknown = append(unknown, string(q))
 			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown) // report the same one every time
+			return fail(p+".fit."+unknown[0], "unknown performer %q in fit of function %q (known: ce, bmet, manager, it, vendor, nobody, unsure)", unknown[0], f.ID)
 		}
 	}
 	b.functionIdx = idx
