@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"cebalance/exchange"
+	"cebalance/questions"
+	"cebalance/store"
+)
+
+func (a *app) exportCmd() *cobra.Command {
+	var org, out string
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write organizations and their assessments as interchange JSON",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.env.Remote && out != "" {
+				return usagef("-o is not available over SSH: redirect the output instead (ssh … export > file.json)")
+			}
+			st, err := a.open(true)
+			if err != nil {
+				return err
+			}
+			defer a.closeStore(st)
+			var ids []string
+			switch {
+			case org != "":
+				o, err := a.resolveOrg(st, org)
+				if err != nil {
+					return err
+				}
+				ids = []string{o.ID}
+			case !a.env.Scope.Admin:
+				ids = append(ids, a.env.Scope.Orgs...)
+				if len(ids) == 0 {
+					return errors.New("you have no organizations to export")
+				}
+			}
+			doc, err := a.exportDoc(st, ids)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := exchange.Encode(&buf, doc); err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				_, err := cmd.OutOrStdout().Write(buf.Bytes())
+				return err
+			}
+			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "exported %s to %s\n", plural(len(doc.Organizations), "organization"), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&org, "org", "", "only this organization (id or exact name); default: all you can see")
+	if !a.env.Remote {
+		cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
+	}
+	return cmd
+}
+
+func (a *app) exportDoc(st *store.Store, ids []string) (*exchange.Document, error) {
+	orgs, banks, err := st.Dump(ids)
+	if err != nil {
+		return nil, err
+	}
+	doc := &exchange.Document{Format: exchange.Format, ExportedAt: a.now(), Banks: banks}
+	for _, o := range orgs {
+		doc.Organizations = append(doc.Organizations, exchange.Organization{
+			ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly, Assessments: o.Assessments,
+		})
+	}
+	return doc, nil
+}
+
+func (a *app) importCmd() *cobra.Command {
+	var replace bool
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import interchange JSON: all of it, or nothing",
+		Args:  exactArgs(1, "the file to import"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readLimited(args[0], exchange.MaxSize)
+			if err != nil {
+				return err
+			}
+			st, err := a.open(false)
+			if err != nil {
+				return err
+			}
+			defer a.closeStore(st)
+			doc, err := exchange.Decode(data, func(ref questions.Ref) *questions.Bank {
+				b, err := st.Bank(ref)
+				if err != nil {
+					return nil
+				}
+				return b
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w (nothing was imported)", args[0], err)
+			}
+			orgs := make([]store.OrgData, len(doc.Organizations))
+			n := 0
+			for i, o := range doc.Organizations {
+				orgs[i] = store.OrgData{
+					Organization: store.Organization{ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly},
+					Assessments:  o.Assessments,
+				}
+				n += len(o.Assessments)
+			}
+			banks := append([]*questions.Bank{questions.Default()}, doc.Banks...)
+			if err := st.ReplaceAll(orgs, banks, replace); err != nil {
+				if errors.Is(err, store.ErrExists) {
+					return fmt.Errorf("%w: nothing was imported; use --replace to overwrite those organizations", err)
+				}
+				return fmt.Errorf("import %s: %w (nothing was imported)", args[0], err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "imported %s with %s from %s\n",
+				plural(len(orgs), "organization"), plural(n, "assessment"), args[0])
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&replace, "replace", false, "replace organizations that already exist (with all their assessments)")
+	return cmd
+}
+
+func (a *app) backupCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write a consistent copy of the database, even while it is in use by this process",
+		Args:  exactArgs(1, "the file to write"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.open(true)
+			if err != nil {
+				return err
+			}
+			defer a.closeStore(st)
+			if err := st.Backup(args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "backed up %s to %s\nrestore: stop cebalance, then copy %s over %s\n",
+				st.Path(), args[0], args[0], st.Path())
+			return nil
+		},
+	}
+}
+
+// readLimited reads a file of at most max bytes.
+func readLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a directory: give a file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+	}
+	return data, nil
+}
+
+// writeFileAtomic writes data to path (0600) so that the file is either the old one or
+// the complete new one, never half written.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".cebalance-*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

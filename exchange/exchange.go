@@ -1,0 +1,261 @@
+// Package exchange is the interchange format of cebalance (SPEC §5.1): a JSON document
+// with the banks, organizations and assessments of a database, written by `export` and
+// read by `import`.
+//
+// Decode validates a whole document before anything is written, and every error names
+// the JSON path of what is wrong, e.g.
+// organizations[0].assessments[2].answers.inventory.performer: unknown performer "bmets".
+// The package is pure: it reads and writes bytes and knows nothing of storage.
+package exchange
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+)
+
+// Format is the value of the "format" field of every document.
+const Format = "cebalance/v1"
+
+// MaxSize bounds the documents Decode accepts.
+const MaxSize = 256 << 20
+
+// ErrInvalid is returned (wrapped in a *PathError) when a document breaks a rule.
+var ErrInvalid = errors.New("invalid interchange document")
+
+// PathError is a validation error at a JSON path of the document.
+type PathError struct {
+	Path string
+	Msg  string
+}
+
+// Error implements error.
+func (e *PathError) Error() string {
+	if e.Path == "" {
+		return e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *PathError) Unwrap() error { return ErrInvalid }
+
+func pathErr(path, format string, args ...any) error {
+	return &PathError{Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Document is one interchange file.
+type Document struct {
+	Format        string            `json:"format"`
+	ExportedAt    time.Time         `json:"exported_at"`
+	Banks         []*questions.Bank `json:"banks,omitempty"`
+	Organizations []Organization    `json:"organizations"`
+}
+
+// Organization is one organization with all its assessments. A peer-only organization
+// contributes to the peer benchmark but is not assessed here (demo or consortium data).
+type Organization struct {
+	ID          string                  `json:"id"`
+	Name        string                  `json:"name"`
+	CreatedAt   time.Time               `json:"created_at"`
+	PeerOnly    bool                    `json:"peer_only,omitempty"`
+	Assessments []assessment.Assessment `json:"assessments"`
+}
+
+// Encode writes doc as indented JSON. Banks are sorted by id, version and hash, and the
+// embedded default bank is left out (every cebalance has it), so the same data always
+// encodes to the same bytes apart from exported_at.
+func Encode(w io.Writer, doc *Document) error {
+	out := *doc
+	out.Format = Format
+	out.Banks = nil
+	def := questions.Default().Hash
+	for _, b := range doc.Banks {
+		if b.Hash != def {
+			out.Banks = append(out.Banks, b)
+		}
+	}
+	sort.Slice(out.Banks, func(i, j int) bool {
+		a, b := out.Banks[i], out.Banks[j]
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		if a.Version != b.Version {
+			return a.Version < b.Version
+		}
+		return a.Hash < b.Hash
+	})
+	if out.Organizations == nil {
+		out.Organizations = []Organization{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(&out)
+}
+
+// Resolver finds a bank the document refers to but does not carry (for example one
+// already in the database). It returns nil when it has none.
+type Resolver func(ref questions.Ref) *questions.Bank
+
+var orgIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Decode reads and validates a document. Banks are looked up in the document, then the
+// embedded default bank, then resolve (which may be nil). On success every assessment's
+// bank reference carries the hash of the bank it resolved to, and every note is
+// sanitized.
+func Decode(data []byte, resolve Resolver) (*Document, error) {
+	if len(data) > MaxSize {
+		return nil, pathErr("", "the file is %d bytes; the limit is %d", len(data), MaxSize)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var doc Document
+	if err := dec.Decode(&doc); err != nil {
+		return nil, jsonError(data, err)
+	}
+	if dec.More() {
+		return nil, pathErr("", "unexpected data after the JSON document")
+	}
+	if doc.Format != Format {
+		return nil, pathErr("format", "unknown format %q: this cebalance reads %q", doc.Format, Format)
+	}
+	banks := map[string]*questions.Bank{}
+	for i, b := range doc.Banks {
+		p := fmt.Sprintf("banks[%d]", i)
+		if b == nil {
+			return nil, pathErr(p, "empty bank")
+		}
+		declared := b.Hash
+		if err := b.Validate(); err != nil {
+			var qe *questions.Error
+			if errors.As(err, &qe) {
+				return nil, pathErr(p+"."+qe.Field, "%s", qe.Msg)
+			}
+			return nil, pathErr(p, "%v", err)
+		}
+		if declared != "" && declared != b.Hash {
+			return nil, pathErr(p+".hash", "%s does not match the bank's content (%s): the bank was edited after export", declared, b.Hash)
+		}
+		banks[b.Hash] = b
+	}
+	find := func(ref questions.Ref) *questions.Bank {
+		if ref.Hash != "" {
+			if b := banks[ref.Hash]; b != nil {
+				return b
+			}
+		} else {
+			for _, b := range doc.Banks {
+				if b.ID == ref.ID && b.Version == ref.Version {
+					return b
+				}
+			}
+		}
+		if d := questions.Default(); d.ID == ref.ID && d.Version == ref.Version && (ref.Hash == "" || ref.Hash == d.Hash) {
+			return d
+		}
+		if resolve != nil {
+			return resolve(ref)
+		}
+		return nil
+	}
+
+	seen := map[string]int{}
+	for i := range doc.Organizations {
+		o := &doc.Organizations[i]
+		p := fmt.Sprintf("organizations[%d]", i)
+		if !orgIDPattern.MatchString(o.ID) || len(o.ID) > 48 {
+			return nil, pathErr(p+".id", "organization id %q must be lower-case letters, digits and single dashes (at most 48)", o.ID)
+		}
+		if j, dup := seen[o.ID]; dup {
+			return nil, pathErr(p+".id", "duplicate organization id %q (also organizations[%d])", o.ID, j)
+		}
+		seen[o.ID] = i
+		o.Name = strings.TrimSpace(o.Name)
+		if o.Name == "" || utf8.RuneCountInString(o.Name) > 100 || strings.IndexFunc(o.Name, unicode.IsControl) >= 0 {
+			return nil, pathErr(p+".name", "organization name must be 1–100 characters without control characters")
+		}
+		numbers := map[int]bool{}
+		drafts := 0
+		for j := range o.Assessments {
+			a := &o.Assessments[j]
+			ap := fmt.Sprintf("%s.assessments[%d]", p, j)
+			b := find(a.Bank)
+			if b == nil {
+				return nil, pathErr(ap+".bank", "unknown bank %s: include it under banks", a.Bank)
+			}
+			a.Bank = b.Ref()
+			for id, ans := range a.Answers {
+				ans.Note = assessment.SanitizeNote(ans.Note)
+				a.Answers[id] = ans
+			}
+			if err := a.Validate(b); err != nil {
+				var fe *assessment.FieldError
+				if errors.As(err, &fe) {
+					return nil, pathErr(ap+"."+fe.Field, "%s", fe.Msg)
+				}
+				return nil, pathErr(ap, "%v", err)
+			}
+			if numbers[a.Number] {
+				return nil, pathErr(ap+".number", "duplicate assessment number %d", a.Number)
+			}
+			numbers[a.Number] = true
+			if a.Status == assessment.Draft {
+				if drafts++; drafts > 1 {
+					return nil, pathErr(ap+".status", "an organization has at most one draft")
+				}
+			}
+			if a.Answers == nil {
+				a.Answers = map[string]assessment.Answer{}
+			}
+		}
+		sort.SliceStable(o.Assessments, func(x, y int) bool { return o.Assessments[x].Number < o.Assessments[y].Number })
+	}
+	return &doc, nil
+}
+
+// jsonError turns a decoding error into a PathError with the best location it has.
+func jsonError(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := position(data, syn.Offset)
+		return pathErr("", "not valid JSON at line %d, column %d: %v", line, col, syn)
+	case errors.As(err, &typ):
+		return pathErr(typ.Field, "must be %s, not a JSON %s", typ.Type, typ.Value)
+	case errors.Is(err, io.EOF):
+		return pathErr("", "the file is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return pathErr("", "the JSON ends too early: the file is truncated")
+	}
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return pathErr("", "unknown field %s", rest)
+	}
+	return pathErr("", "%s", strings.TrimPrefix(msg, "json: "))
+}
+
+func position(data []byte, offset int64) (line, col int) {
+	line, col = 1, 1
+	for i := int64(0); i < offset && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
