@@ -53,7 +53,7 @@ var demoStory = [3]map[string]questions.Performer{
 		"incident_investigation": "bmet", "adverse_event_reporting": "unsure", "recall_management": "nobody",
 		"recall_field_actions": "bmet", "risk_analysis": "nobody", "alarm_management": "unsure",
 		"survey_readiness": "manager", "committee_reporting": "manager", "annual_plan_evaluation": "manager",
-		"policies_procedures": "manager",
+		"policies_procedures":   "manager",
 		"cyber_risk_assessment": "it", "device_integration": "it", "device_patching": "unsure", "network_inventory": "it",
 		"construction_planning": "nobody", "installation_planning": "bmet", "installation": "vendor",
 		"clinical_consultation": "bmet", "user_training": "vendor", "staff_development": "manager",
