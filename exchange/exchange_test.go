@@ -1,0 +1,150 @@
+package exchange
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+)
+
+// validDoc returns a document with one organization and one completed assessment.
+func validDoc() *Document {
+	bank := questions.Default()
+	start := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	done := start.Add(time.Hour)
+	a := assessment.Assessment{Number: 1, Status: assessment.Completed, StartedAt: start, CompletedAt: &done,
+		Bank:    bank.Ref(),
+		Profile: assessment.Profile{Beds: 120, CEFTE: 1, BMETFTE: 4, ManagerFTE: 1},
+		Answers: map[string]assessment.Answer{}}
+	for _, f := range bank.Functions {
+		a.Answers[f.ID] = assessment.Answer{Performer: assessment.BMET, AnsweredAt: start}
+	}
+	return &Document{Format: Format, ExportedAt: start, Organizations: []Organization{
+		{ID: "st-x", Name: "St X", CreatedAt: start, Assessments: []assessment.Assessment{a}},
+	}}
+}
+
+func encode(t *testing.T, d *Document) string {
+	var buf bytes.Buffer
+	if err := Encode(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestDecodeValid(t *testing.T) {
+	text := encode(t, validDoc())
+	doc, err := Decode([]byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Organizations[0].Assessments[0].Bank.Hash; got != questions.Default().Hash {
+		t.Errorf("bank ref not resolved: %q", got)
+	}
+	if again := encode(t, doc); again != text {
+		t.Errorf("decode → encode changed the document")
+	}
+	// A reference without a hash (hand-written files) resolves to the embedded bank.
+	d := validDoc()
+	d.Organizations[0].Assessments[0].Bank = questions.Ref{ID: "default", Version: 1}
+	doc, err = Decode([]byte(encode(t, d)), nil)
+	if err != nil || doc.Organizations[0].Assessments[0].Bank.Hash != questions.Default().Hash {
+		t.Errorf("hash-less reference: %v", err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	base := encode(t, validDoc())
+	tests := []struct {
+		name string
+		edit func(string) string
+		want string
+	}{
+		{"not json", func(string) string { return "{\n  \"format\": \n}" }, "not valid JSON at line 3"},
+		{"empty", func(string) string { return "" }, "empty"},
+		{"truncated", func(s string) string { return s[:len(s)/2] }, "truncated"},
+		{"wrong format", func(s string) string { return strings.Replace(s, Format, "cebalance/v9", 1) }, `format: unknown format "cebalance/v9"`},
+		{"unknown field", func(s string) string { return strings.Replace(s, `"format"`, `"colour": 1, "format"`, 1) }, `unknown field "colour"`},
+		{"wrong type", func(s string) string { return strings.Replace(s, `"beds": 120`, `"beds": "many"`, 1) }, "organizations.assessments.profile.beds"},
+		{"bad performer", func(s string) string {
+			i := strings.Index(s, `"inventory": {`)
+			return s[:i] + strings.Replace(s[i:], `"performer": "bmet"`, `"performer": "bmets"`, 1)
+		}, `organizations[0].assessments[0].answers.inventory.performer: unknown performer "bmets"`},
+		{"unknown function", func(s string) string { return strings.Replace(s, `"inventory":`, `"inventori":`, 1) }, "organizations[0].assessments[0].answers.inventori"},
+		{"incomplete", func(s string) string {
+			return strings.Replace(s, `"inventory":`, `"zz_removed_inventory":`, 1)
+		}, "answers.zz_removed_inventory"},
+		{"bad profile", func(s string) string { return strings.Replace(s, `"beds": 120`, `"beds": 0`, 1) }, "organizations[0].assessments[0].profile.beds"},
+		{"unknown bank", func(s string) string { return strings.Replace(s, `"hash": "sha256:`, `"hash": "sha256:00`, 1) }, "organizations[0].assessments[0].bank: unknown bank default v1"},
+		{"bad org id", func(s string) string { return strings.Replace(s, `"st-x"`, `"St X!"`, 1) }, "organizations[0].id"},
+		{"no name", func(s string) string { return strings.Replace(s, `"St X"`, `"  "`, 1) }, "organizations[0].name"},
+		{"bad status", func(s string) string { return strings.Replace(s, `"completed"`, `"done"`, 1) }, "organizations[0].assessments[0].status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.edit(base)), nil)
+			if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeRules(t *testing.T) {
+	d := validDoc()
+	d.Organizations = append(d.Organizations, d.Organizations[0])
+	if _, err := Decode([]byte(encode(t, d)), nil); err == nil || !strings.Contains(err.Error(), "organizations[1].id: duplicate") {
+		t.Errorf("duplicate org: %v", err)
+	}
+
+	d = validDoc()
+	a := d.Organizations[0].Assessments[0].Clone()
+	a.Number, a.Status, a.CompletedAt = 2, assessment.Draft, nil
+	b := a.Clone()
+	b.Number = 3
+	d.Organizations[0].Assessments = append(d.Organizations[0].Assessments, a, b)
+	if _, err := Decode([]byte(encode(t, d)), nil); err == nil || !strings.Contains(err.Error(), "assessments[2].status: an organization has at most one draft") {
+		t.Errorf("two drafts: %v", err)
+	}
+
+	// A custom bank travels with the document; an edited one is refused by its hash.
+	custom := &questions.Bank{ID: "mine", Version: 3, Domains: []questions.Domain{{ID: "d", Name: "D"}},
+		Functions: []questions.Function{{ID: "f", Domain: "d", Kind: questions.Operations, Weight: 2, Question: "Who?"}}}
+	if err := custom.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d = validDoc()
+	d.Banks = []*questions.Bank{custom}
+	o := &d.Organizations[0]
+	o.Assessments[0].Bank = custom.Ref()
+	o.Assessments[0].Answers = map[string]assessment.Answer{"f": {Performer: assessment.Vendor, Note: "line\x1b[2Jbreak"}}
+	text := encode(t, d)
+	doc, err := Decode([]byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note := doc.Organizations[0].Assessments[0].Answers["f"].Note; note != "line [2Jbreak" {
+		t.Errorf("note not sanitized: %q", note)
+	}
+	tampered := strings.Replace(text, `"weight": 2`, `"weight": 3`, 1)
+	if _, err := Decode([]byte(tampered), nil); err == nil || !strings.Contains(err.Error(), "banks[0].hash") {
+		t.Errorf("tampered bank: %v", err)
+	}
+	// A bank only the database knows is found through the resolver.
+	d.Banks = nil
+	if _, err := Decode([]byte(encode(t, d)), nil); err == nil {
+		t.Error("a missing bank was accepted")
+	}
+	if _, err := Decode([]byte(encode(t, d)), func(r questions.Ref) *questions.Bank {
+		if r.Hash == custom.Hash {
+			return custom
+		}
+		return nil
+	}); err != nil {
+		t.Errorf("resolver: %v", err)
+	}
+}
