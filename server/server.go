@@ -1,0 +1,314 @@
+// Package server serves cebalance over SSH (SPEC §6): one process owns the database and
+// runs the questionnaire for every interactive session, and the report, history, export
+// and (for admins) access commands for non-interactive ones.
+//
+// # Access
+//
+// Only public-key authentication is offered. A key gets in when its SHA256 fingerprint
+// has an access record in the database; the record's role and organizations decide what
+// the session may see. Identity always comes from the key that authenticated, never from
+// the user name, and it is looked up again for every session, so a revoked key is refused
+// at once.
+//
+// # Robustness
+//
+// Every answer is saved by the questionnaire when it is confirmed, so nothing depends on
+// a session ending well. A panic in one session is logged and ends only that session.
+// The questionnaire ends itself after the idle time without a key press (output such as
+// a blinking cursor would reset an SSH-level idle timer), and a hard cap ends any
+// connection after MaxSession. Shutdown tells every session that the server is
+// restarting and that its answers are saved.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/log"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	"github.com/charmbracelet/wish/bubbletea"
+	"github.com/charmbracelet/wish/ratelimiter"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
+
+	"cebalance/cli"
+	"cebalance/questions"
+	"cebalance/store"
+	"cebalance/tui"
+)
+
+// RestartMessage is what every open session is told when the server shuts down.
+const RestartMessage = "server is restarting — your answers are saved"
+
+// Config configures a server.
+type Config struct {
+	Store   *store.Store
+	HostKey []byte // PEM; see LoadHostKey
+	Bank    *questions.Bank
+	Logger  *log.Logger
+
+	// Idle ends an interactive session after this long without a key press.
+	Idle time.Duration
+	// MaxSession is the hard cap on any connection; 0 means 12 hours.
+	MaxSession time.Duration
+	// RatePerSecond and RateBurst limit new sessions per client IP; 0 means 2/s, burst 20.
+	RatePerSecond float64
+	RateBurst     int
+}
+
+// Server is a running SSH service.
+type Server struct {
+	cfg     Config
+	ssh     *ssh.Server
+	log     *log.Logger
+	closing atomic.Bool
+
+	mu       sync.Mutex
+	programs map[*tea.Program]struct{}
+}
+
+type ctxKey struct{}
+
+// New builds a server; Serve starts it.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: no store")
+	}
+	if cfg.Bank == nil {
+		cfg.Bank = questions.Default()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = log.Default()
+	}
+	if cfg.MaxSession <= 0 {
+		cfg.MaxSession = 12 * time.Hour
+	}
+	if cfg.RatePerSecond <= 0 {
+		cfg.RatePerSecond = 2
+	}
+	if cfg.RateBurst <= 0 {
+		cfg.RateBurst = 20
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, programs: map[*tea.Program]struct{}{}}
+	limiter := ratelimiter.NewRateLimiter(rate.Limit(cfg.RatePerSecond), cfg.RateBurst, 4096)
+	srv, err := wish.NewServer(
+		wish.WithHostKeyPEM(cfg.HostKey),
+		wish.WithPublicKeyAuth(s.authorize),
+		wish.WithMaxTimeout(cfg.MaxSession),
+		wish.WithVersion("cebalance"),
+		wish.WithMiddleware(
+			// Listed innermost last: wish runs the last middleware first.
+			s.sessionHandler(),
+			ratelimiter.Middleware(limiter),
+			s.identify,
+			s.recoverPanics,
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.ssh = srv
+	return s, nil
+}
+
+// Serve accepts connections on l until Shutdown or Close.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.ssh.Serve(l)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown tells every interactive session that the server is restarting, ends the
+// sessions and waits for them until ctx is done; then it closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	s.mu.Lock()
+	for p := range s.programs {
+		p.Quit()
+	}
+	s.mu.Unlock()
+	err := s.ssh.Shutdown(ctx)
+	if err != nil {
+		s.ssh.Close()
+	}
+	return err
+}
+
+// Close stops the server at once.
+func (s *Server) Close() error {
+	s.closing.Store(true)
+	return s.ssh.Close()
+}
+
+// authorize admits a key with an access record. It runs for every key a client offers.
+func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
+	fp := gossh.FingerprintSHA256(key)
+	acc, err := s.cfg.Store.AccessFor(fp)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("access lookup failed", "fingerprint", fp, "err", err)
+		} else {
+			s.log.Warn("denied", "fingerprint", fp, "user", ctx.User(), "addr", ctx.RemoteAddr().String())
+		}
+		return false
+	}
+	_ = acc
+	return true
+}
+
+// identify looks up the access record of the key that authenticated this session and
+// stores it in the session context; sessions without one end here.
+func (s *Server) identify(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		key := sess.PublicKey()
+		if key == nil {
+			wish.Fatalln(sess, "cebalance: public-key authentication is required")
+			return
+		}
+		fp := gossh.FingerprintSHA256(key)
+		acc, err := s.cfg.Store.AccessFor(fp)
+		if err != nil {
+			s.log.Warn("denied", "fingerprint", fp, "addr", sess.RemoteAddr().String(), "reason", "no access record")
+			wish.Fatalln(sess, "cebalance: this key has no access (any more): ask your cebalance admin")
+			return
+		}
+		sess.Context().SetValue(ctxKey{}, acc)
+		start := time.Now()
+		_, _, pty := sess.Pty()
+		s.log.Info("connect", "name", acc.Name, "role", acc.Role, "fingerprint", fp,
+			"addr", sess.RemoteAddr().String(), "interactive", pty)
+		next(sess)
+		s.log.Info("disconnect", "name", acc.Name, "fingerprint", fp, "duration", time.Since(start).Round(time.Second))
+	}
+}
+
+// recoverPanics keeps a panic in one session from taking the server down.
+func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("panic in session", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				fmt.Fprint(sess.Stderr(), "\r\ncebalance: internal error; your saved answers are safe. Please reconnect.\r\n")
+				_ = sess.Exit(1)
+			}
+		}()
+		next(sess)
+	}
+}
+
+func accessOf(sess ssh.Session) store.Access {
+	acc, _ := sess.Context().Value(ctxKey{}).(store.Access)
+	return acc
+}
+
+// sessionHandler runs the questionnaire for a PTY session and a command otherwise.
+func (s *Server) sessionHandler() wish.Middleware {
+	tuiMW := bubbletea.MiddlewareWithProgramHandler(s.program, termenv.Ascii)
+	return func(next ssh.Handler) ssh.Handler {
+		interactive := tuiMW(func(sess ssh.Session) {
+			s.farewell(sess)
+			next(sess)
+		})
+		return func(sess ssh.Session) {
+			if s.closing.Load() {
+				fmt.Fprintf(sess.Stderr(), "cebalance: %s; try again in a moment\r\n", RestartMessage)
+				_ = sess.Exit(1)
+				return
+			}
+			if _, _, ok := sess.Pty(); ok && len(sess.Command()) == 0 {
+				interactive(sess)
+				return
+			}
+			s.command(sess)
+		}
+	}
+}
+
+// program builds the questionnaire for one interactive session.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	acc := accessOf(sess)
+	model := tui.New(s.cfg.Store, tui.Options{
+		Renderer:  bubbletea.MakeRenderer(sess),
+		Bank:      s.cfg.Bank,
+		CanSee:    acc.CanSee,
+		CanCreate: acc.Role == store.Admin,
+		Idle:      s.cfg.Idle,
+	})
+	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler())
+	t := &tracked{Model: model}
+	sess.Context().SetValue(trackedKey{}, t)
+	p := tea.NewProgram(t, opts...)
+	s.mu.Lock()
+	s.programs[p] = struct{}{}
+	s.mu.Unlock()
+	go func() {
+		<-sess.Context().Done()
+		s.mu.Lock()
+		delete(s.programs, p)
+		s.mu.Unlock()
+	}()
+	return p
+}
+
+// tracked keeps the latest root model, so that after the program ends the server can
+// ask it why it quit.
+type tracked struct{ tea.Model }
+
+type trackedKey struct{}
+
+// Update implements tea.Model.
+func (t *tracked) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := t.Model.Update(msg)
+	t.Model = m
+	return t, cmd
+}
+
+// farewell runs after the questionnaire has ended and the terminal is restored: it
+// tells the director why the session ended, when it was not their choice.
+func (s *Server) farewell(sess ssh.Session) {
+	reason := ""
+	if s.closing.Load() {
+		reason = RestartMessage
+	} else if t, ok := sess.Context().Value(trackedKey{}).(*tracked); ok {
+		if q, ok := t.Model.(interface{ QuitReason() string }); ok {
+			reason = q.QuitReason()
+		}
+	}
+	if reason != "" {
+		fmt.Fprintf(sess, "cebalance: %s\r\n", reason)
+	}
+}
+
+// command runs a non-interactive command with the caller's permissions.
+func (s *Server) command(sess ssh.Session) {
+	acc := accessOf(sess)
+	args := sess.Command()
+	if len(args) == 0 {
+		fmt.Fprint(sess.Stderr(), "cebalance: no command given: connect with a terminal (ssh -t) for the questionnaire, or run report, history or export\n")
+		_ = sess.Exit(cli.ExitUsage)
+		return
+	}
+	env := &cli.Env{
+		Stdin:  sess,
+		Stdout: sess,
+		Stderr: sess.Stderr(),
+		Getenv: func(string) string { return "" },
+		Scope:  cli.Scope{Admin: acc.Role == store.Admin, Name: acc.Name, Orgs: acc.Orgs},
+		Store:  s.cfg.Store,
+		Remote: true,
+	}
+	code := cli.Execute(env, args)
+	s.log.Info("command", "name", acc.Name, "command", args[0], "status", code)
+	_ = sess.Exit(code)
+}
