@@ -34,18 +34,29 @@ func delta(from, to *float64) Delta {
 // it is an object keyed by performer.
 type ShareDeltas [questions.NumPerformers]Delta
 
+type shareDeltasJSON struct {
+	CE      Delta `json:"ce"`
+	BMET    Delta `json:"bmet"`
+	Manager Delta `json:"manager"`
+	IT      Delta `json:"it"`
+	Vendor  Delta `json:"vendor"`
+	Nobody  Delta `json:"nobody"`
+	Unsure  Delta `json:"unsure"`
+}
+
 // MarshalJSON implements json.Marshaler, in performer order.
 func (s ShareDeltas) MarshalJSON() ([]byte, error) {
-	type shareDeltasJSON struct {
-		CE      Delta `json:"ce"`
-		BMET    Delta `json:"bmet"`
-		Manager Delta `json:"manager"`
-		IT      Delta `json:"it"`
-		Vendor  Delta `json:"vendor"`
-		Nobody  Delta `json:"nobody"`
-		Unsure  Delta `json:"unsure"`
-	}
 	return json.Marshal(shareDeltasJSON{s[0], s[1], s[2], s[3], s[4], s[5], s[6]})
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *ShareDeltas) UnmarshalJSON(data []byte) error {
+	var j shareDeltasJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*s = ShareDeltas{j.CE, j.BMET, j.Manager, j.IT, j.Vendor, j.Nobody, j.Unsure}
+	return nil
 }
 
 // Change is a function whose performer changed between two assessments. From or To is

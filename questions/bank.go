@@ -42,7 +42,7 @@ var performerLabels = [NumPerformers]string{
 	"Don't know",
 }
 
-var performerShort = [NumPerformers]string{"CE", "BMET", "Manager", "IT", "Vendor", "Nobody", "Unsure"}
+var performerShort = [NumPerformers]string{"CE", "BMET", "Manager", "IT", "Vendor", "Nobody", "Don't know"}
 
 // Index returns the position of p in Performers, or -1 when p is not a performer.
 func (p Performer) Index() int {

@@ -730,7 +730,7 @@ func TestPerformers(t *testing.T) {
 		{"it", 3, false, "IT department", "IT"},
 		{"vendor", 4, false, "Vendor or outside service", "Vendor"},
 		{"nobody", 5, true, "Nobody — not done", "Nobody"},
-		{"unsure", 6, true, "Don't know", "Unsure"},
+		{"unsure", 6, true, "Don't know", "Don't know"},
 		{"boss", -1, false, "boss", "boss"},
 		{"CE", -1, false, "CE", "CE"},
 		{"", -1, false, "", ""},
