@@ -4,12 +4,15 @@
 package main
 
 import (
-	"errors"
 	"os"
+
+	"github.com/charmbracelet/lipgloss"
 
 	"cebalance/cli"
 	"cebalance/questions"
+	"cebalance/server"
 	"cebalance/store"
+	"cebalance/tui"
 )
 
 func main() {
@@ -20,8 +23,9 @@ func main() {
 		Getenv: os.Getenv,
 		Scope:  cli.Scope{Admin: true, Name: "local"},
 		TUI: func(st *store.Store, bank *questions.Bank) error {
-			return errors.New("the interactive questionnaire is not built yet: use report, history or demo")
+			return tui.Run(st, tui.Options{Renderer: lipgloss.DefaultRenderer(), Bank: bank, CanCreate: true})
 		},
+		Serve: server.Run,
 	}
 	os.Exit(cli.Execute(env, os.Args[1:]))
 }

@@ -92,6 +92,14 @@ func Execute(env *Env, args []string) int {
 		env.Stdin = strings.NewReader("")
 	}
 	root := newRoot(env)
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		// Name an unknown command as such, before cobra trips over its flags.
+		root.InitDefaultHelpCmd()
+		if cmd, _, err := root.Find(args); err != nil || cmd == root {
+			fmt.Fprintf(env.Stderr, "cebalance: unknown command %q: the commands are %s\n", args[0], commandList(root))
+			return ExitUsage
+		}
+	}
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
@@ -118,6 +126,16 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+func commandList(root *cobra.Command) string {
+	var names []string
+	for _, c := range root.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func oneLine(s string) string {

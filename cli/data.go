@@ -138,7 +138,7 @@ func (a *app) importCmd() *cobra.Command {
 func (a *app) backupCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "backup FILE",
-		Short: "Write a consistent copy of the database, even while it is in use by this process",
+		Short: "Write a consistent copy of the database (safe while reports run)",
 		Args:  exactArgs(1, "the file to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := a.open(true)

@@ -72,8 +72,9 @@ type Server struct {
 	log     *log.Logger
 	closing atomic.Bool
 
-	mu       sync.Mutex
-	programs map[*tea.Program]struct{}
+	mu        sync.Mutex
+	programs  map[*tea.Program]struct{}
+	listeners []net.Listener
 }
 
 type ctxKey struct{}
@@ -122,6 +123,14 @@ func New(cfg Config) (*Server, error) {
 
 // Serve accepts connections on l until Shutdown or Close.
 func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		l.Close()
+		return nil
+	}
+	s.listeners = append(s.listeners, l)
+	s.mu.Unlock()
 	err := s.ssh.Serve(l)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
@@ -132,8 +141,9 @@ func (s *Server) Serve(l net.Listener) error {
 // Shutdown tells every interactive session that the server is restarting, ends the
 // sessions and waits for them until ctx is done; then it closes what is left.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.closing.Store(true)
 	s.mu.Lock()
+	s.closing.Store(true)
+	s.closeListeners()
 	for p := range s.programs {
 		p.Quit()
 	}
@@ -147,8 +157,20 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close stops the server at once.
 func (s *Server) Close() error {
+	s.mu.Lock()
 	s.closing.Store(true)
+	s.closeListeners()
+	s.mu.Unlock()
 	return s.ssh.Close()
+}
+
+// closeListeners stops accepting connections; s.mu is held. (The SSH server closes
+// them too, but only those it has started to serve.)
+func (s *Server) closeListeners() {
+	for _, l := range s.listeners {
+		l.Close()
+	}
+	s.listeners = nil
 }
 
 // authorize admits a key with an access record. It runs for every key a client offers.
@@ -281,9 +303,7 @@ func (s *Server) farewell(sess ssh.Session) {
 	if s.closing.Load() {
 		reason = RestartMessage
 	} else if t, ok := sess.Context().Value(trackedKey{}).(*tracked); ok {
-		if q, ok := t.Model.(interface{ QuitReason() string }); ok {
-			reason = q.QuitReason()
-		}
+		reason = tui.QuitReason(t.Model)
 	}
 	if reason != "" {
 		fmt.Fprintf(sess, "cebalance: %s\r\n", reason)
