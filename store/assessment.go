@@ -1,0 +1,513 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+)
+
+// orgBucket returns the bucket of organization id, or ErrNotFound.
+func orgBucket(tx *bolt.Tx, id string) (*bolt.Bucket, error) {
+	if orgs := tx.Bucket(bucketOrgs); orgs != nil && id != "" {
+		if b := orgs.Bucket([]byte(id)); b != nil {
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("organization %q: %w", id, ErrNotFound)
+}
+
+// lastCompleted returns the number and bucket of an organization's latest completed
+// assessment, or 0 and nil when it has none. Its buckets hold only completed ones.
+func lastCompleted(org *bolt.Bucket) (int, *bolt.Bucket) {
+	c := org.Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		if n, ok := keyNumber(k); ok && v == nil {
+			return n, org.Bucket(k)
+		}
+	}
+	return 0, nil
+}
+
+// draftBucket returns the bucket of organization orgID's draft, or nil.
+func draftBucket(tx *bolt.Tx, orgID string) *bolt.Bucket {
+	if drafts := tx.Bucket(bucketDrafts); drafts != nil && orgID != "" {
+		return drafts.Bucket([]byte(orgID))
+	}
+	return nil
+}
+
+// findAssessment returns the bucket and head of assessment number of orgID: its draft
+// or one of its completed assessments.
+func findAssessment(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) {
+	org, err := orgBucket(tx, orgID)
+	if err != nil {
+		return nil, head{}, err
+	}
+	if d := draftBucket(tx, orgID); d != nil {
+		h, err := readHead(d, orgID, 0)
+		if err != nil || h.Number == number {
+			return d, h, err
+		}
+	}
+	if number > 0 {
+		if b := org.Bucket(numberKey(number)); b != nil {
+			h, err := readHead(b, orgID, number)
+			return b, h, err
+		}
+	}
+	return nil, head{}, fmt.Errorf("assessment %d of %q: %w", number, orgID, ErrNotFound)
+}
+
+// readHead decodes the head in assessment bucket b (number 0: the draft).
+func readHead(b *bolt.Bucket, orgID string, number int) (head, error) {
+	var h head
+	if number == 0 {
+		return h, decode(b.Get(keyHead), &h, "draft of %q", orgID)
+	}
+	return h, decode(b.Get(keyHead), &h, "assessment %d of %q", number, orgID)
+}
+
+// readAnswers decodes the answers in assessment bucket b (number 0: the draft).
+func readAnswers(b *bolt.Bucket, orgID string, number int) (map[string]assessment.Answer, error) {
+	answers := map[string]assessment.Answer{}
+	err := b.ForEach(func(k, v []byte) error {
+		if v == nil || bytes.Equal(k, keyHead) {
+			return nil
+		}
+		var ans assessment.Answer
+		var err error
+		if number == 0 {
+			err = decode(v, &ans, "answer %s of the draft of %q", k, orgID)
+		} else {
+			err = decode(v, &ans, "answer %s of assessment %d of %q", k, number, orgID)
+		}
+		if err != nil {
+			return err
+		}
+		answers[string(k)] = ans
+		return nil
+	})
+	return answers, err
+}
+
+func readAssessment(b *bolt.Bucket, orgID string, number int) (assessment.Assessment, error) {
+	h, err := readHead(b, orgID, number)
+	if err != nil {
+		return assessment.Assessment{}, err
+	}
+	answers, err := readAnswers(b, orgID, number)
+	if err != nil {
+		return assessment.Assessment{}, err
+	}
+	return h.assessment(answers), nil
+}
+
+// writeAssessment stores a (head and answers) of organization orgID, replacing what
+// was there: a draft as the organization's draft, a completed one under its number;
+// bank is a's bank.
+func writeAssessment(tx *bolt.Tx, orgID string, a *assessment.Assessment, bank *questions.Bank) error {
+	parent, err := orgBucket(tx, orgID)
+	if err != nil {
+		return err
+	}
+	key := numberKey(a.Number)
+	if a.Status == assessment.Draft {
+		if parent, err = top(tx, bucketDrafts); err != nil {
+			return err
+		}
+		key = []byte(orgID)
+	}
+	if parent.Bucket(key) != nil {
+		if err := parent.DeleteBucket(key); err != nil {
+			return err
+		}
+	}
+	b, err := parent.CreateBucket(key)
+	if err != nil {
+		return err
+	}
+	v, err := encode(headOf(a, bank))
+	if err != nil {
+		return err
+	}
+	if err := b.Put(keyHead, v); err != nil {
+		return err
+	}
+	for id, ans := range a.Answers {
+		v, err := encode(ans)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(id), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// draftOf opens assessment number of orgID for a change: it must exist and be a draft.
+func draftOf(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) {
+	b, h, err := findAssessment(tx, orgID, number)
+	if err != nil {
+		return nil, h, err
+	}
+	if h.Status != assessment.Draft {
+		return nil, h, fmt.Errorf("assessment %d of %q is %w: start a new assessment to change answers", number, orgID, ErrNotDraft)
+	}
+	return b, h, nil
+}
+
+// Assessments returns every assessment of organization orgID with its answers, by number.
+func (s *Store) Assessments(orgID string) ([]assessment.Assessment, error) {
+	var out []assessment.Assessment
+	err := s.view(func(tx *bolt.Tx) error {
+		org, err := orgBucket(tx, orgID)
+		if err != nil {
+			return err
+		}
+		err = org.ForEachBucket(func(k []byte) error {
+			n, ok := keyNumber(k)
+			if !ok {
+				return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, orgID)
+			}
+			a, err := readAssessment(org.Bucket(k), orgID, n)
+			out = append(out, a)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if d := draftBucket(tx, orgID); d != nil {
+			a, err := readAssessment(d, orgID, 0)
+			out = append(out, a)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list assessments: %w", err)
+	}
+	// The draft is numbered past every completed assessment, so it is already last;
+	// sorting keeps the promise even for a file that breaks that rule.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
+}
+
+// Assessment returns assessment number of organization orgID with its answers.
+func (s *Store) Assessment(orgID string, number int) (assessment.Assessment, error) {
+	var a assessment.Assessment
+	err := s.view(func(tx *bolt.Tx) error {
+		b, h, err := findAssessment(tx, orgID, number)
+		if err != nil {
+			return err
+		}
+		answers, err := readAnswers(b, orgID, number)
+		a = h.assessment(answers)
+		return err
+	})
+	if err != nil {
+		return assessment.Assessment{}, fmt.Errorf("read assessment: %w", err)
+	}
+	return a, nil
+}
+
+// Draft returns the draft assessment of organization orgID, or ErrNotFound when it has
+// none.
+func (s *Store) Draft(orgID string) (assessment.Assessment, error) {
+	var a assessment.Assessment
+	err := s.view(func(tx *bolt.Tx) error {
+		if _, err := orgBucket(tx, orgID); err != nil {
+			return err
+		}
+		d := draftBucket(tx, orgID)
+		if d == nil {
+			return fmt.Errorf("draft of %q: %w", orgID, ErrNotFound)
+		}
+		var err error
+		a, err = readAssessment(d, orgID, 0)
+		return err
+	})
+	if err != nil {
+		return assessment.Assessment{}, fmt.Errorf("read draft: %w", err)
+	}
+	return a, nil
+}
+
+// StartAssessment starts a new draft for organization orgID with bank, numbered one past
+// its last assessment, and stores the bank if it is new. The profile is copied from the
+// latest completed assessment (a first assessment starts with an empty profile); the
+// answers start empty. It returns ErrDraftExists when the organization has a draft.
+func (s *Store) StartAssessment(orgID string, bank *questions.Bank) (assessment.Assessment, error) {
+	if err := checkBank(bank); err != nil {
+		return assessment.Assessment{}, fmt.Errorf("start assessment: %w", err)
+	}
+	a := assessment.Assessment{
+		Number:    1,
+		Status:    assessment.Draft,
+		StartedAt: s.stamp(),
+		Bank:      bank.Ref(),
+		Answers:   map[string]assessment.Answer{},
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		org, err := orgBucket(tx, orgID)
+		if err != nil {
+			return err
+		}
+		if d := draftBucket(tx, orgID); d != nil {
+			h, err := readHead(d, orgID, 0)
+			if err != nil {
+				return err
+			}
+			return fmt.Errorf("%w for %q (assessment %d): resume it, or delete it first", ErrDraftExists, orgID, h.Number)
+		}
+		if n, b := lastCompleted(org); b != nil {
+			h, err := readHead(b, orgID, n)
+			if err != nil {
+				return err
+			}
+			a.Number, a.Profile = n+1, h.Profile
+		}
+		if err := putBank(tx, bank); err != nil {
+			return err
+		}
+		return writeAssessment(tx, orgID, &a, bank)
+	})
+	if err != nil {
+		return assessment.Assessment{}, fmt.Errorf("start assessment: %w", err)
+	}
+	return a, nil
+}
+
+// SaveAnswer records the answer to function functionID in draft number of orgID,
+// replacing any earlier one, and returns once it is on disk. The note is sanitized
+// (assessment.SanitizeNote); a zero AnsweredAt is set from the clock. It returns
+// ErrNotDraft for a completed assessment and ErrInvalid for an unknown performer or a
+// function that is not in the assessment's bank.
+func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans assessment.Answer) error {
+	if !ans.Performer.Valid() {
+		return fmt.Errorf("save answer: %w", &assessment.FieldError{Field: "performer",
+			Msg: fmt.Sprintf("unknown performer %q (use ce, bmet, manager, it, vendor, nobody or unsure)", ans.Performer)})
+	}
+	ans.Note = assessment.SanitizeNote(ans.Note)
+	if ans.AnsweredAt.IsZero() {
+		ans.AnsweredAt = s.stamp()
+	}
+	v, err := encode(ans)
+	if err != nil {
+		return fmt.Errorf("save answer: %w", err)
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		b, h, err := draftOf(tx, orgID, number)
+		if err != nil {
+			return err
+		}
+		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
+			return err
+		}
+		return b.Put([]byte(functionID), v)
+	})
+	if err != nil {
+		return fmt.Errorf("save answer: %w", err)
+	}
+	return nil
+}
+
+// checkFunction returns ErrInvalid unless functionID is in the bank ref names.
+func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string) error {
+	bank, err := s.bankTx(tx, ref)
+	if err != nil {
+		return err
+	}
+	if _, ok := bank.Function(functionID); !ok {
+		return &assessment.FieldError{Field: "function",
+			Msg: fmt.Sprintf("unknown function %q in bank %s", functionID, bank.Ref())}
+	}
+	return nil
+}
+
+// ClearAnswer removes the answer to function functionID from draft number of orgID, so
+// that it is unanswered again. Clearing an unanswered function is not an error.
+func (s *Store) ClearAnswer(orgID string, number int, functionID string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		b, h, err := draftOf(tx, orgID, number)
+		if err != nil {
+			return err
+		}
+		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
+			return err
+		}
+		return b.Delete([]byte(functionID))
+	})
+	if err != nil {
+		return fmt.Errorf("clear answer: %w", err)
+	}
+	return nil
+}
+
+// checkDraftProfile checks what a draft's profile may hold: it may be partly filled in
+// (beds 0 means not yet given), but every value must be in range.
+func checkDraftProfile(p assessment.Profile) error {
+	if p.Beds < 0 || p.Beds > assessment.MaxBeds {
+		return &assessment.FieldError{Field: string(assessment.FieldBeds),
+			Msg: fmt.Sprintf("staffed beds must be from 0 (not yet known) to %d, not %d", assessment.MaxBeds, p.Beds)}
+	}
+	for _, c := range []struct {
+		f assessment.ProfileField
+		v float64
+	}{
+		{assessment.FieldCEFTE, p.CEFTE}, {assessment.FieldBMETFTE, p.BMETFTE},
+		{assessment.FieldManagerFTE, p.ManagerFTE}, {assessment.FieldITFTE, p.ITFTE},
+	} {
+		if math.IsNaN(c.v) || math.IsInf(c.v, 0) || c.v < 0 || c.v > assessment.MaxFTE {
+			return &assessment.FieldError{Field: string(c.f),
+				Msg: fmt.Sprintf("%s must be a finite number of 0 or more, not %v", strings.ToLower(c.f.Label()), c.v)}
+		}
+	}
+	if p.Devices < 0 || p.Devices > assessment.MaxDevices {
+		return &assessment.FieldError{Field: string(assessment.FieldDevices),
+			Msg: fmt.Sprintf("devices must be 0 or more (0 = not known), not %d", p.Devices)}
+	}
+	return nil
+}
+
+// SaveProfile stores the profile of draft number of orgID. A partly filled profile is
+// fine (it is validated completely by Complete), but every value must be in range.
+func (s *Store) SaveProfile(orgID string, number int, p assessment.Profile) error {
+	if err := checkDraftProfile(p); err != nil {
+		return fmt.Errorf("save profile: %w", err)
+	}
+	p.CEFTE += 0 // store -0 as 0
+	p.BMETFTE += 0
+	p.ManagerFTE += 0
+	p.ITFTE += 0
+	err := s.update(func(tx *bolt.Tx) error {
+		b, h, err := draftOf(tx, orgID, number)
+		if err != nil {
+			return err
+		}
+		h.Profile = p
+		v, err := encode(h)
+		if err != nil {
+			return err
+		}
+		return b.Put(keyHead, v)
+	})
+	if err != nil {
+		return fmt.Errorf("save profile: %w", err)
+	}
+	return nil
+}
+
+// Complete completes draft number of orgID: every function of its bank must be answered
+// (ErrIncomplete lists those that are not) and the profile must be valid (ErrInvalid).
+// It returns the completed assessment.
+func (s *Store) Complete(orgID string, number int) (assessment.Assessment, error) {
+	var a assessment.Assessment
+	err := s.update(func(tx *bolt.Tx) error {
+		b, h, err := draftOf(tx, orgID, number)
+		if err != nil {
+			return err
+		}
+		bank, err := s.bankTx(tx, h.Bank)
+		if err != nil {
+			return err
+		}
+		answers, err := readAnswers(b, orgID, number)
+		if err != nil {
+			return err
+		}
+		if missing := assessment.Unanswered(bank, answers); len(missing) > 0 {
+			return fmt.Errorf("%w: %d of %d functions unanswered: %s",
+				ErrIncomplete, len(missing), len(bank.Functions), strings.Join(missing, ", "))
+		}
+		if err := h.Profile.Validate(); err != nil {
+			var fe *assessment.FieldError
+			if errors.As(err, &fe) {
+				return &assessment.FieldError{Field: "profile." + fe.Field, Msg: fe.Msg}
+			}
+			return err
+		}
+		now := s.stamp()
+		h.Status, h.CompletedAt = assessment.Completed, &now
+		a = h.assessment(answers)
+		if err := a.Validate(bank); err != nil {
+			return err
+		}
+		// Move it from the draft's place to the completed ones.
+		if err := writeAssessment(tx, orgID, &a, bank); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDrafts).DeleteBucket([]byte(orgID))
+	})
+	if err != nil {
+		return assessment.Assessment{}, fmt.Errorf("complete assessment: %w", err)
+	}
+	return a, nil
+}
+
+// DeleteDraft deletes draft number of orgID and its answers. Completed assessments
+// cannot be deleted (ErrNotDraft).
+func (s *Store) DeleteDraft(orgID string, number int) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		if _, _, err := draftOf(tx, orgID, number); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDrafts).DeleteBucket([]byte(orgID))
+	})
+	if err != nil {
+		return fmt.Errorf("delete draft: %w", err)
+	}
+	return nil
+}
+
+// LatestCompleted returns, for every organization with a completed assessment, its
+// latest completed assessment with the bank it was answered with: the candidates of the
+// peer benchmark (assessment.Peers), by organization id. It reads everything in one
+// transaction and decodes only what the benchmark needs: the answers carry their
+// performer but no note or time. Use Assessments for the full record.
+func (s *Store) LatestCompleted() ([]assessment.PeerInput, error) {
+	var out []assessment.PeerInput
+	err := s.view(func(tx *bolt.Tx) error {
+		orgs := tx.Bucket(bucketOrgs)
+		if orgs == nil {
+			return nil
+		}
+		return orgs.ForEachBucket(func(id []byte) error {
+			orgID := string(id)
+			org := orgs.Bucket(id)
+			n, b := lastCompleted(org)
+			if b == nil {
+				return nil
+			}
+			h, err := readHead(b, orgID, n)
+			if err != nil {
+				return err
+			}
+			bank, err := s.bankTx(tx, h.Bank)
+			if err != nil {
+				return err
+			}
+			answers, ok := h.peerAnswers(bank)
+			if !ok {
+				if answers, err = readAnswers(b, orgID, n); err != nil {
+					return err
+				}
+			}
+			a := h.assessment(answers)
+			out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: &a})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read latest assessments: %w", err)
+	}
+	return out, nil
+}

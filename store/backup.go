@@ -1,0 +1,233 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"cebalance/assessment"
+)
+
+// Backup writes a consistent copy of the database to path (mode 0600) from a read
+// transaction, so it runs while the database is in use. It refuses to overwrite
+// anything: an existing path, the database itself included, is ErrExists. The copy is
+// on disk when Backup returns.
+//
+// It does what bbolt's Tx.CopyFile does, but creates the file with O_EXCL (no race with
+// another file appearing) and syncs it, which CopyFile does not.
+func (s *Store) Backup(path string) error {
+	if same(path, s.path) {
+		return fmt.Errorf("backup: %s %w: it is the database itself; choose a new file name", path, ErrExists)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("backup: %s %w; choose a new file name", path, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(f)
+		return err
+	})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		syncDir(filepath.Dir(path))
+		return nil
+	}
+	_ = os.Remove(path)
+	return fmt.Errorf("backup to %s: %w", path, err)
+}
+
+// same reports whether a and b name the same file.
+func same(a, b string) bool {
+	if fa, err := os.Stat(a); err == nil {
+		if fb, err := os.Stat(b); err == nil {
+			return os.SameFile(fa, fb)
+		}
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
+}
+
+// syncDir makes a new directory entry durable. It is best effort: some systems cannot
+// sync a directory, and the file itself is already synced.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+// maxProblems bounds the problems Check reports.
+const maxProblems = 10
+
+// Check verifies the database: bbolt's consistency check of every page (Tx.Check), then
+// that every record decodes and every assessment's bank is present. It returns ErrCorrupt
+// listing the first problems found.
+func (s *Store) Check() error {
+	var problems []string
+	total := 0
+	add := func(p string) {
+		total++
+		if len(problems) < maxProblems {
+			problems = append(problems, p)
+		}
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		// bbolt's check runs in a goroutine of its own, where a damaged page would crash
+		// the process; reading every page here first turns that into ErrCorrupt (guard).
+		walk(tx)
+		for err := range tx.Check() {
+			add(err.Error())
+		}
+		if total == 0 {
+			s.checkRecords(tx, add)
+		}
+		return nil
+	})
+	if errors.Is(err, ErrCorrupt) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("check database %s: %w", s.path, err)
+	}
+	if total == 0 {
+		return nil
+	}
+	more := ""
+	if total > len(problems) {
+		more = fmt.Sprintf("; and %d more", total-len(problems))
+	}
+	return &dbError{
+		msg: fmt.Sprintf("database %s failed its consistency check (%d problems: %s%s): restore it from a backup",
+			s.path, total, strings.Join(problems, "; "), more),
+		kind: ErrCorrupt,
+	}
+}
+
+// walk reads every key and value of every bucket, and so every reachable page.
+func walk(tx *bolt.Tx) {
+	var bucket func(b *bolt.Bucket)
+	bucket = func(b *bolt.Bucket) {
+		_ = b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				bucket(b.Bucket(k))
+			} else if len(v) > 0 {
+				_ = v[0] + v[len(v)-1] // touch the value's pages
+			}
+			return nil
+		})
+	}
+	_ = tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+		bucket(b)
+		return nil
+	})
+}
+
+// checkRecords decodes every record, reporting what does not decode or is missing.
+func (s *Store) checkRecords(tx *bolt.Tx, add func(string)) {
+	report := func(err error) {
+		if err != nil {
+			add(err.Error())
+		}
+	}
+	if k, _ := tx.Cursor().First(); k == nil {
+		return // never initialized: opened read-only before the first write
+	}
+	for _, name := range topBuckets {
+		if tx.Bucket(name) == nil {
+			add(fmt.Sprintf("bucket %q is missing", name))
+		}
+	}
+	if banks := tx.Bucket(bucketBanks); banks != nil {
+		// Decode the stored bytes, not the cache: the default bank is always cached.
+		report(banks.ForEach(func(k, v []byte) error {
+			b, err := decodeBank(v, string(k))
+			if err == nil && b.ComputeHash() != string(k) {
+				err = fmt.Errorf("bank %s: its content does not match its hash", k)
+			}
+			report(err)
+			return nil
+		}))
+	}
+	// checkAssessment checks assessment bucket b of organization id (number 0: its
+	// draft) and returns its number.
+	checkAssessment := func(id string, b *bolt.Bucket, number int) int {
+		h, err := readHead(b, id, number)
+		if err != nil {
+			add(err.Error())
+			return 0
+		}
+		answers, err := readAnswers(b, id, number)
+		if err != nil {
+			add(err.Error())
+			return h.Number
+		}
+		bank, err := s.bankTx(tx, h.Bank)
+		if err != nil {
+			add(fmt.Sprintf("assessment %d of %q: %v", h.Number, id, err))
+			return h.Number
+		}
+		switch {
+		case number == 0 && h.Status != assessment.Draft:
+			add(fmt.Sprintf("the draft of %q is marked %s", id, h.Status))
+		case number != 0 && (h.Status != assessment.Completed || h.Number != number):
+			add(fmt.Sprintf("assessment %d of %q is marked %s number %d", number, id, h.Status, h.Number))
+		case number != 0 && h.Performers != performersOf(bank, answers):
+			add(fmt.Sprintf("assessment %d of %q: the performers in its head disagree with its answers", number, id))
+		}
+		return h.Number
+	}
+	last := map[string]int{} // organization id → its latest completed number
+	orgs := tx.Bucket(bucketOrgs)
+	if orgs != nil {
+		report(orgs.ForEachBucket(func(id []byte) error {
+			_, err := readOrg(orgs, id)
+			report(err)
+			org := orgs.Bucket(id)
+			last[string(id)] = 0
+			return org.ForEachBucket(func(k []byte) error {
+				n, ok := keyNumber(k)
+				if !ok {
+					add(fmt.Sprintf("organization %q: bad assessment key %x", id, k))
+					return nil
+				}
+				checkAssessment(string(id), org.Bucket(k), n)
+				last[string(id)] = n
+				return nil
+			})
+		}))
+	}
+	if drafts := tx.Bucket(bucketDrafts); drafts != nil {
+		report(drafts.ForEachBucket(func(id []byte) error {
+			n, ok := last[string(id)]
+			if !ok {
+				add(fmt.Sprintf("a draft of organization %q, which does not exist", id))
+				return nil
+			}
+			if number := checkAssessment(string(id), drafts.Bucket(id), 0); number <= n {
+				add(fmt.Sprintf("the draft of %q is numbered %d, not after its latest completed assessment %d", id, number, n))
+			}
+			return nil
+		}))
+	}
+	if access := tx.Bucket(bucketAccess); access != nil {
+		report(access.ForEach(func(k, v []byte) error {
+			var a Access
+			report(decode(v, &a, "access %s", k))
+			return nil
+		}))
+	}
+}

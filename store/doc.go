@@ -1,0 +1,96 @@
+// Package store keeps cebalance's data in one bbolt file: organizations, their
+// assessments and answers, every question bank an assessment was answered with, and the
+// SSH access records. It is the only package that imports bbolt.
+//
+// Every method that reads or writes data runs in exactly one bbolt transaction (View or
+// Update), decodes what it needs inside that transaction and returns copies, so callers
+// never hold bbolt memory and never hold a transaction across calls. A Store is safe for
+// concurrent use.
+//
+// # Layout
+//
+// Values are JSON (codec.go is the only place that encodes or decodes them); assessment
+// numbers are big-endian uint64 keys, so they sort numerically.
+//
+//	meta                       bucket
+//	  app                      "cebalance": marks the file as ours
+//	  schema                   big-endian uint64 schema version (SchemaVersion)
+//	  created                  RFC 3339 time the file was initialized
+//	banks                      bucket: bank hash ("sha256:…") → questions.Bank JSON
+//	bank_refs                  bucket: bank id, 0x00, big-endian uint64 version → hash
+//	                           of the latest bank saved with that id and version
+//	orgs                       bucket: organization id → bucket
+//	  <org id>
+//	    org                    Organization JSON
+//	    <8-byte number>        bucket: one completed assessment
+//	      .head                the assessment without its answers (number, status,
+//	                           times, bank ref with hash, profile, and its performers
+//	                           in bank order, for LatestCompleted)
+//	      <function id>        assessment.Answer JSON
+//	drafts                     bucket: organization id → bucket: its draft, if any
+//	  <org id>
+//	    .head                  as above (no performers yet)
+//	    <function id>          assessment.Answer JSON
+//	access                     bucket: key fingerprint ("SHA256:…") → Access JSON
+//
+// Answers have their own keys, so saving one answer writes only that answer's bytes.
+// Drafts live apart from the organizations, one level below the root, because of what
+// a save costs: bbolt copies on write, so a commit rewrites one page for every bucket
+// (and B+tree level) between the changed key and the root, and each page is a write
+// before the fsync. Saving into drafts/<org id> rewrites the draft's page, the drafts
+// bucket's page and the root, about what a bare Update into one bucket rewrites, however
+// many organizations and assessments the file holds; that keeps an answer save within
+// 1.3× of a bare bbolt Update of the same bytes (BenchmarkSaveVsBare,
+// BenchmarkSaveVsBare5000). ".head" cannot clash with a function id (ids start with a
+// letter), nor "org" with an 8-byte number.
+//
+// An organization has at most one draft (drafts is keyed by organization), numbered one
+// past its latest completed assessment. Complete moves the draft under the organization
+// in the same transaction; DeleteDraft drops it. ReplaceAll refuses a draft that is not
+// an organization's highest-numbered assessment.
+//
+// Banks are stored by content hash, so a bank is written once however many assessments
+// use it, and an old assessment stays scorable after its bank file has changed. The
+// embedded default bank is always found, stored or not. Decoded banks are cached in
+// memory by hash (a hash names immutable content); banks returned by the store are shared
+// and must not be modified.
+//
+// # Durability
+//
+// bbolt's fsync stays on: when a write method returns nil, the change is on disk, and a
+// kill -9 at any moment leaves a file that reopens and passes Check with every
+// acknowledged write in it (TestCrash proves this by killing a child process mid-save).
+// There is no batching and no "save on exit".
+//
+// # Locking
+//
+// bbolt locks the file: one read-write process at a time (exclusive flock), any number of
+// read-only ones (shared flock) while no writer holds it. Open waits Options.Timeout
+// (default 1s) for the lock and then fails with ErrLocked, so a second cebalance on a
+// file that `cebalance serve` owns fails at once with a clear message instead of hanging.
+//
+// # Opening safely
+//
+// Open never modifies a file it does not recognise. Before bbolt touches an existing
+// file, Open reads its two meta pages itself: no bbolt magic means ErrNotDatabase; a bad
+// checksum, a size that is not a whole number of pages, or a high-water mark past the end
+// of the file means ErrCorrupt (bbolt would otherwise crash reading past the end of its
+// memory map). After bbolt has opened the file, a read transaction checks the meta
+// bucket before any write: a bbolt file with other buckets but no cebalance meta bucket
+// is ErrNotDatabase, a newer schema is ErrNewerSchema. Only an empty bbolt file (no
+// buckets at all) is initialized.
+//
+// Damage inside the data pages may only show later. bbolt meets it by panicking, or by
+// reading outside its memory map; the store turns both into ErrCorrupt for that one call
+// (bbolt has rolled the transaction back by then), so a damaged organization does not
+// take a server down. Check reads every page before running bbolt's own consistency
+// check, which would otherwise crash the process from a goroutine of its own.
+//
+// # Schema and migrations
+//
+// The meta bucket records the schema version. A newer version than SchemaVersion is
+// refused with ErrNewerSchema and the file is left untouched. An older one is brought up
+// to date by the ordered migrations, each in its own Update that also records the new
+// version, so an interrupted upgrade resumes where it stopped. A read-only Open of an
+// older file fails and asks for one read-write open.
+package store
