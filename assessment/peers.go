@@ -55,19 +55,20 @@ func Peers(orgID string, band SizeBand, candidates []PeerInput) PeerBenchmark {
 	pb := PeerBenchmark{SizeBand: band}
 	var balance, engineering, ceShare, bmetPerCE []float64
 	noCE := 0
+	var buf [64]int8
 	for _, c := range candidates {
 		a := c.Assessment
 		if c.OrgID == orgID || a == nil || c.Bank == nil || a.Status != Completed || BandFor(a.Profile.Beds) != band {
 			continue
 		}
-		all, eng, _ := tallies(c.Bank, a.Answers, nil)
+		all, eng, _ := tallies(c.Bank, resolve(c.Bank, a.Answers, buf[:]), nil)
 		if all.weight == 0 {
 			continue // nothing to compare; cannot happen for a valid completed assessment
 		}
 		pb.N++
-		balance = append(balance, *all.index())
-		if idx := eng.index(); idx != nil {
-			engineering = append(engineering, *idx)
+		balance = append(balance, 100*all.fitWeight/float64(all.weight))
+		if eng.weight > 0 {
+			engineering = append(engineering, 100*eng.fitWeight/float64(eng.weight))
 		}
 		ceShare = append(ceShare, eng.shares().Of(CE))
 		if r := ratio(a.Profile.BMETFTE, a.Profile.CEFTE); r != nil {

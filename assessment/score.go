@@ -123,27 +123,60 @@ func (t *tally) shares() Shares {
 	return s
 }
 
-func (t *tally) index() *float64 {
+// index returns the group's index, or nil when nothing in it is answered.
+func (t *tally) index(f *floats) *float64 {
 	if t.weight == 0 {
 		return nil
 	}
-	return num(100 * t.fitWeight / float64(t.weight))
+	return f.num(100 * t.fitWeight / float64(t.weight))
 }
 
-func (t *tally) section(id, name string) Section {
+func (t *tally) section(f *floats, id, name string) Section {
 	s := Section{ID: id, Name: name, Answered: t.answered, Total: t.total, Shares: t.shares()}
 	if t.weight > 0 {
-		s.Index = t.index()
-		s.Coverage = num(1 - s.Shares[Nobody.Index()] - s.Shares[Unsure.Index()])
+		s.Index = t.index(f)
+		s.Coverage = f.num(1 - s.Shares[Nobody.Index()] - s.Shares[Unsure.Index()])
 	}
 	return s
 }
 
 func num(v float64) *float64 { return &v }
 
+// floats hands out pointers into one allocation: a scorecard or a comparison has a few
+// dozen optional figures, and one allocation for all of them keeps scoring fast.
+type floats []float64
+
+func newFloats(n int) *floats {
+	f := make(floats, 0, n)
+	return &f
+}
+
+// num returns a pointer to a copy of v.
+func (f *floats) num(v float64) *float64 {
+	if f == nil || len(*f) == cap(*f) {
+		return num(v) // never re-allocate: earlier pointers point into the array
+	}
+	*f = append(*f, v)
+	return &(*f)[len(*f)-1]
+}
+
+// resolve looks up the answer of every bank function once: the performer index of each
+// function in bank order, or -1 when it is unanswered. buf is reused when big enough.
+func resolve(bank *questions.Bank, answers map[string]Answer, buf []int8) []int8 {
+	perf := buf[:0]
+	for i := range bank.Functions {
+		pi := -1
+		if ans, ok := answers[bank.Functions[i].ID]; ok {
+			pi = ans.Performer.Index()
+		}
+		perf = append(perf, int8(pi))
+	}
+	return perf
+}
+
 // tallies scores the whole bank, engineering, operations and, when domains is not nil,
-// each domain (domains must have one entry per bank domain).
-func tallies(bank *questions.Bank, answers map[string]Answer, domains []tally) (all, eng, ops tally) {
+// each domain (domains must have one entry per bank domain); perf is from resolve.
+func tallies(bank *questions.Bank, perf []int8, domains []tally) (all, eng, ops tally) {
 	for i := range bank.Functions {
 		f := &bank.Functions[i]
 		kind := &ops
@@ -159,15 +192,11 @@ func tallies(bank *questions.Bank, answers map[string]Answer, domains []tally) (
 				dom.total++
 			}
 		}
-		ans, ok := answers[f.ID]
-		if !ok {
-			continue
-		}
-		pi := ans.Performer.Index()
+		pi := int(perf[i])
 		if pi < 0 {
 			continue
 		}
-		fit := f.FitFor(ans.Performer)
+		fit := f.FitFor(questions.Performers[pi])
 		all.add(f.Weight, pi, fit)
 		kind.add(f.Weight, pi, fit)
 		if dom != nil {
@@ -180,24 +209,27 @@ func tallies(bank *questions.Bank, answers map[string]Answer, domains []tally) (
 // Score computes the scorecard of assessment a, answered with bank (SPEC §4). A draft
 // is scored over what is answered and marked provisional.
 func Score(bank *questions.Bank, a *Assessment) *Scorecard {
+	var buf [64]int8
+	perf := resolve(bank, a.Answers, buf[:])
 	domains := make([]tally, len(bank.Domains))
-	all, eng, ops := tallies(bank, a.Answers, domains)
+	all, eng, ops := tallies(bank, perf, domains)
+	f := newFloats(3 + 2*(2+len(domains)))
 
 	sc := &Scorecard{
 		Answered:         all.answered,
 		Total:            all.total,
-		BalanceIndex:     all.index(),
-		EngineeringIndex: eng.index(),
-		OperationsIndex:  ops.index(),
-		Engineering:      eng.section("", ""),
-		Operations:       ops.section("", ""),
+		BalanceIndex:     all.index(f),
+		EngineeringIndex: eng.index(f),
+		OperationsIndex:  ops.index(f),
+		Engineering:      eng.section(f, "", ""),
+		Operations:       ops.section(f, "", ""),
 		Domains:          make([]Section, len(bank.Domains)),
 		Staffing:         StaffingOf(a.Profile),
 		Provisional:      a.Status != Completed,
-		Gaps:             []Gap{},
+		Gaps:             make([]Gap, 0, all.gaps),
 	}
 	for i, d := range bank.Domains {
-		sc.Domains[i] = domains[i].section(d.ID, d.Name)
+		sc.Domains[i] = domains[i].section(f, d.ID, d.Name)
 	}
 	sc.Absorbed = sc.Engineering.Shares.Of(BMET) + sc.Engineering.Shares.Of(IT)
 
@@ -209,8 +241,11 @@ func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 			if f.Weight != w {
 				continue
 			}
-			ans, ok := a.Answers[f.ID]
-			if !ok || !ans.Performer.IsGap() {
+			if perf[i] < 0 {
+				continue
+			}
+			p := questions.Performers[perf[i]]
+			if !p.IsGap() {
 				continue
 			}
 			sc.Gaps = append(sc.Gaps, Gap{
@@ -218,8 +253,8 @@ func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 				Title:          f.Name(),
 				Domain:         f.Domain,
 				Weight:         f.Weight,
-				Performer:      ans.Performer,
-				Recommendation: Recommendation(f, ans.Performer),
+				Performer:      p,
+				Recommendation: Recommendation(f, p),
 			})
 			if w == 3 {
 				sc.CriticalGaps++
@@ -232,13 +267,17 @@ func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 	return sc
 }
 
-// summary is the whole-bank, engineering and operations tallies of one assessment: all
-// that the verdict, a history point and a comparison need.
-type summary struct{ all, eng, ops tally }
+// summary is the resolved answers and the whole-bank, engineering and operations
+// tallies of one assessment: all that the verdict, a history point and a comparison need.
+type summary struct {
+	perf          []int8
+	all, eng, ops tally
+}
 
 func summarize(s Scored) summary {
-	all, eng, ops := tallies(s.Bank, s.Assessment.Answers, nil)
-	return summary{all, eng, ops}
+	perf := resolve(s.Bank, s.Assessment.Answers, nil)
+	all, eng, ops := tallies(s.Bank, perf, nil)
+	return summary{perf, all, eng, ops}
 }
 
 func (s *summary) absorbed() float64 {
@@ -247,7 +286,7 @@ func (s *summary) absorbed() float64 {
 }
 
 func (s *summary) verdict() Verdict {
-	return verdictOf(s.all.answered, s.all.critical, s.absorbed(), s.ops.shares().Of(CE), s.all.index())
+	return verdictOf(s.all.answered, s.all.critical, s.absorbed(), s.ops.shares().Of(CE), s.all.index(nil))
 }
 
 // verdictOf applies the verdict rules of SPEC §4 in order.

@@ -22,10 +22,10 @@ type Delta struct {
 	Change *float64 `json:"change"`
 }
 
-func delta(from, to *float64) Delta {
+func delta(f *floats, from, to *float64) Delta {
 	d := Delta{From: from, To: to}
 	if from != nil && to != nil {
-		d.Change = num(*to - *from)
+		d.Change = f.num(*to - *from)
 	}
 	return d
 }
@@ -95,39 +95,42 @@ type Comparison struct {
 
 // Compare returns the change from assessment from to assessment to.
 func Compare(from, to Scored) Comparison {
-	return compare(from, to, summarize(from), summarize(to))
+	return compare(from, to, summarize(from), summarize(to), StaffingOf(from.Assessment.Profile), StaffingOf(to.Assessment.Profile))
 }
 
-func compare(from, to Scored, f, t summary) Comparison {
+func compare(from, to Scored, f, t summary, then, now Staffing) Comparison {
+	fl := newFloats(3*3 + 3*questions.NumPerformers)
 	c := Comparison{
 		From:             refOf(from.Assessment),
 		To:               refOf(to.Assessment),
-		BalanceIndex:     delta(f.all.index(), t.all.index()),
-		EngineeringIndex: delta(f.eng.index(), t.eng.index()),
-		OperationsIndex:  delta(f.ops.index(), t.ops.index()),
-		StaffingThen:     StaffingOf(from.Assessment.Profile),
-		StaffingNow:      StaffingOf(to.Assessment.Profile),
+		BalanceIndex:     delta(fl, f.all.index(fl), t.all.index(fl)),
+		EngineeringIndex: delta(fl, f.eng.index(fl), t.eng.index(fl)),
+		OperationsIndex:  delta(fl, f.ops.index(fl), t.ops.index(fl)),
+		StaffingThen:     then,
+		StaffingNow:      now,
 		Changed:          []Change{},
 	}
 	fs, ts := f.eng.shares(), t.eng.shares()
 	for i := range c.EngineeringShare {
-		c.EngineeringShare[i] = delta(num(fs[i]), num(ts[i]))
+		c.EngineeringShare[i] = delta(fl, fl.num(fs[i]), fl.num(ts[i]))
 	}
-	c.Changed = changes(from, to)
+	c.Changed = changes(from, to, f.perf, t.perf)
 	return c
 }
 
 // changes lists the functions whose performer differs, by weight (descending) and then
 // the newer bank's order; functions only in the older bank come last within a weight.
-func changes(from, to Scored) []Change {
+func changes(from, to Scored, fromPerf, toPerf []int8) []Change {
+	if from.Bank == to.Bank {
+		return sameBankChanges(to.Bank, fromPerf, toPerf)
+	}
 	performer := func(s Scored, id string) Performer {
 		if a, ok := s.Assessment.Answers[id]; ok && a.Performer.Valid() {
 			return a.Performer
 		}
 		return ""
 	}
-	out := make([]Change, 0, len(to.Bank.Functions))
-	same := from.Bank == to.Bank
+	out := []Change{}
 	// Weights are 1–3: three passes keep the order without a sort.
 	for w := 3; w >= 1; w-- {
 		for i := range to.Bank.Functions {
@@ -136,7 +139,7 @@ func changes(from, to Scored) []Change {
 				continue
 			}
 			var was Performer
-			if same || from.Bank.FunctionIndex(f.ID) >= 0 {
+			if from.Bank.FunctionIndex(f.ID) >= 0 {
 				was = performer(from, f.ID)
 			}
 			if now := performer(to, f.ID); now != was {
@@ -145,11 +148,37 @@ func changes(from, to Scored) []Change {
 		}
 		for i := range from.Bank.Functions {
 			f := &from.Bank.Functions[i]
-			if same || f.Weight != w || to.Bank.FunctionIndex(f.ID) >= 0 {
+			if f.Weight != w || to.Bank.FunctionIndex(f.ID) >= 0 {
 				continue
 			}
 			if was := performer(from, f.ID); was != "" {
 				out = append(out, Change{f.ID, f.Name(), f.Weight, was, ""})
+			}
+		}
+	}
+	return out
+}
+
+// sameBankChanges is changes for two assessments of one bank, on resolved answers.
+func sameBankChanges(bank *questions.Bank, from, to []int8) []Change {
+	n := 0
+	for i := range from {
+		if from[i] != to[i] {
+			n++
+		}
+	}
+	out := make([]Change, 0, n)
+	name := func(pi int8) Performer {
+		if pi < 0 {
+			return ""
+		}
+		return questions.Performers[pi]
+	}
+	for w := 3; w >= 1; w-- {
+		for i := range bank.Functions {
+			f := &bank.Functions[i]
+			if f.Weight == w && from[i] != to[i] {
+				out = append(out, Change{f.ID, f.Name(), f.Weight, name(from[i]), name(to[i])})
 			}
 		}
 	}
@@ -196,11 +225,12 @@ func History(items []Scored) Trend {
 	var prev summary
 	for i, s := range done {
 		cur := summarize(s)
+		fl := newFloats(3)
 		t.Points[i] = Point{
 			Ref:              refOf(s.Assessment),
-			BalanceIndex:     cur.all.index(),
-			EngineeringIndex: cur.eng.index(),
-			OperationsIndex:  cur.ops.index(),
+			BalanceIndex:     cur.all.index(fl),
+			EngineeringIndex: cur.eng.index(fl),
+			OperationsIndex:  cur.ops.index(fl),
 			Absorbed:         cur.absorbed(),
 			Verdict:          cur.verdict(),
 			CriticalGaps:     cur.all.critical,
@@ -208,7 +238,7 @@ func History(items []Scored) Trend {
 			Staffing:         StaffingOf(s.Assessment.Profile),
 		}
 		if i > 0 {
-			t.Changes = append(t.Changes, compare(done[i-1], s, prev, cur))
+			t.Changes = append(t.Changes, compare(done[i-1], s, prev, cur, t.Points[i-1].Staffing, t.Points[i].Staffing))
 		}
 		prev = cur
 	}
