@@ -1,0 +1,382 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+	"cebalance/store"
+)
+
+// This file holds every command that touches the store, and the messages they return.
+// Commands run outside Update (Bubble Tea runs them in goroutines): they must only use
+// the values they were given, never the model.
+
+// errMsg reports a failed store call; the root shows the error view. what says what the
+// user was doing, e.g. "save your answer to “Repair”".
+type errMsg struct {
+	what string
+	err  error
+}
+
+func (e errMsg) Error() string { return "could not " + e.what + ": " + e.err.Error() }
+
+// emit returns a command that yields msg: how screens ask the root to do something.
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// orgSummary is one line of the home screen.
+type orgSummary struct {
+	org store.Organization
+	// latest completed assessment; number 0 when there is none.
+	latestNumber  int
+	latestDate    time.Time
+	latestIndex   *float64
+	latestVerdict assessment.Verdict
+	// the draft in progress; number 0 when there is none.
+	draftNumber   int
+	draftAnswered int
+	draftTotal    int
+}
+
+// orgsLoadedMsg carries the organizations the user can see.
+type orgsLoadedMsg struct{ orgs []orgSummary }
+
+func loadOrgs(st Store, canSee func(string) bool) tea.Cmd {
+	return func() tea.Msg {
+		orgs, err := st.Organizations()
+		if err != nil {
+			return errMsg{"list the organizations", err}
+		}
+		out := make([]orgSummary, 0, len(orgs))
+		for _, o := range orgs {
+			if canSee != nil && !canSee(o.ID) {
+				continue
+			}
+			as, err := st.Assessments(o.ID)
+			if err != nil {
+				return errMsg{"read the assessments of " + o.Name, err}
+			}
+			sum := orgSummary{org: o}
+			for i := range as {
+				a := &as[i]
+				bank, err := st.Bank(a.Bank)
+				if err != nil {
+					return errMsg{"read the question bank of " + o.Name, err}
+				}
+				switch a.Status {
+				case assessment.Completed:
+					sc := assessment.Score(bank, a)
+					sum.latestNumber, sum.latestIndex, sum.latestVerdict = a.Number, sc.BalanceIndex, sc.Verdict
+					if a.CompletedAt != nil {
+						sum.latestDate = *a.CompletedAt
+					}
+				case assessment.Draft:
+					sum.draftNumber = a.Number
+					sum.draftTotal = len(bank.Functions)
+					sum.draftAnswered = sum.draftTotal - len(assessment.Unanswered(bank, a.Answers))
+				}
+			}
+			out = append(out, sum)
+		}
+		return orgsLoadedMsg{out}
+	}
+}
+
+// orgCreatedMsg is the result of creating an organization; err is shown on the home
+// screen when it is about the name (taken, empty, …).
+type orgCreatedMsg struct {
+	org store.Organization
+	err error
+}
+
+func createOrg(st Store, name string) tea.Cmd {
+	return func() tea.Msg {
+		org, err := st.CreateOrganization(name)
+		return orgCreatedMsg{org, err}
+	}
+}
+
+// assessmentRow is one assessment in the organization screen.
+type assessmentRow struct {
+	number    int
+	status    assessment.Status
+	started   time.Time
+	completed *time.Time
+	index     *float64
+	verdict   assessment.Verdict
+	answered  int
+	total     int
+}
+
+// orgLoadedMsg carries an organization's assessments, oldest first.
+type orgLoadedMsg struct {
+	org  store.Organization
+	rows []assessmentRow
+}
+
+func loadOrg(st Store, org store.Organization) tea.Cmd {
+	return func() tea.Msg {
+		as, err := st.Assessments(org.ID)
+		if err != nil {
+			return errMsg{"read the assessments of " + org.Name, err}
+		}
+		rows := make([]assessmentRow, 0, len(as))
+		for i := range as {
+			a := &as[i]
+			bank, err := st.Bank(a.Bank)
+			if err != nil {
+				return errMsg{"read the question bank of assessment #" + fmt.Sprint(a.Number), err}
+			}
+			sc := assessment.Score(bank, a)
+			rows = append(rows, assessmentRow{
+				number: a.Number, status: a.Status, started: a.StartedAt, completed: a.CompletedAt,
+				index: sc.BalanceIndex, verdict: sc.Verdict, answered: sc.Answered, total: sc.Total,
+			})
+		}
+		return orgLoadedMsg{org, rows}
+	}
+}
+
+// sessionMsg opens a draft for answering: its bank, and the previous completed
+// assessment (nil for a first assessment) whose answers are shown as "last time".
+type sessionMsg struct {
+	org     store.Organization
+	draft   assessment.Assessment
+	bank    *questions.Bank
+	prev    *assessment.Assessment
+	started bool // a new draft, rather than one resumed
+}
+
+// startSession starts a new draft; when one exists already (started in another
+// session a moment ago) it resumes that one instead.
+func startSession(st Store, org store.Organization, bank *questions.Bank) tea.Cmd {
+	return func() tea.Msg {
+		a, err := st.StartAssessment(org.ID, bank)
+		switch {
+		case errors.Is(err, store.ErrDraftExists):
+			return resume(st, org)
+		case err != nil:
+			return errMsg{"start a new assessment for " + org.Name, err}
+		}
+		return session(st, org, a, true)
+	}
+}
+
+func resumeSession(st Store, org store.Organization) tea.Cmd {
+	return func() tea.Msg { return resume(st, org) }
+}
+
+func resume(st Store, org store.Organization) tea.Msg {
+	a, err := st.Draft(org.ID)
+	if err != nil {
+		return errMsg{"open the draft of " + org.Name, err}
+	}
+	return session(st, org, a, false)
+}
+
+func session(st Store, org store.Organization, draft assessment.Assessment, started bool) tea.Msg {
+	bank, err := st.Bank(draft.Bank)
+	if err != nil {
+		return errMsg{"read the question bank of assessment #" + fmt.Sprint(draft.Number), err}
+	}
+	as, err := st.Assessments(org.ID)
+	if err != nil {
+		return errMsg{"read the assessments of " + org.Name, err}
+	}
+	msg := sessionMsg{org: org, draft: draft, bank: bank, started: started}
+	if draft.Answers == nil {
+		msg.draft.Answers = map[string]assessment.Answer{}
+	}
+	for i := len(as) - 1; i >= 0; i-- {
+		if as[i].Status == assessment.Completed && as[i].Number < draft.Number {
+			prev := as[i]
+			msg.prev = &prev
+			break
+		}
+	}
+	return msg
+}
+
+// answerSavedMsg is the result of saving (or clearing) one answer. The questionnaire
+// marks the answer saved only when it arrives without an error.
+type answerSavedMsg struct {
+	fid     string
+	ans     assessment.Answer
+	cleared bool
+	err     error
+}
+
+func saveAnswer(st Store, orgID string, number int, fid string, ans assessment.Answer) tea.Cmd {
+	return func() tea.Msg {
+		return answerSavedMsg{fid: fid, ans: ans, err: st.SaveAnswer(orgID, number, fid, ans)}
+	}
+}
+
+func clearAnswer(st Store, orgID string, number int, fid string) tea.Cmd {
+	return func() tea.Msg {
+		return answerSavedMsg{fid: fid, cleared: true, err: st.ClearAnswer(orgID, number, fid)}
+	}
+}
+
+// profileSavedMsg is the result of saving the profile after fields changed.
+type profileSavedMsg struct {
+	profile assessment.Profile
+	fields  []assessment.ProfileField
+	err     error
+}
+
+func saveProfile(st Store, orgID string, number int, p assessment.Profile, fields []assessment.ProfileField) tea.Cmd {
+	return func() tea.Msg {
+		return profileSavedMsg{profile: p, fields: fields, err: st.SaveProfile(orgID, number, p)}
+	}
+}
+
+// completedMsg is the result of finishing an assessment.
+type completedMsg struct {
+	org store.Organization
+	a   assessment.Assessment
+	err error
+}
+
+func completeAssessment(st Store, org store.Organization, number int) tea.Cmd {
+	return func() tea.Msg {
+		a, err := st.Complete(org.ID, number)
+		return completedMsg{org, a, err}
+	}
+}
+
+// reportMsg carries the scorecard of one assessment, computed with assessment.NewReport.
+type reportMsg struct {
+	org    store.Organization
+	report *assessment.Report
+}
+
+func loadReport(st Store, org store.Organization, number int) tea.Cmd {
+	return func() tea.Msg {
+		what := fmt.Sprintf("compute the scorecard of assessment #%d", number)
+		as, err := st.Assessments(org.ID)
+		if err != nil {
+			return errMsg{what, err}
+		}
+		var cur *assessment.Assessment
+		var prev *assessment.Assessment
+		for i := range as {
+			if as[i].Number == number {
+				cur = &as[i]
+				break
+			}
+			if as[i].Status == assessment.Completed {
+				prev = &as[i]
+			}
+		}
+		if cur == nil {
+			return errMsg{what, fmt.Errorf("assessment #%d of %s: %w", number, org.Name, store.ErrNotFound)}
+		}
+		bank, err := st.Bank(cur.Bank)
+		if err != nil {
+			return errMsg{what, err}
+		}
+		var prevScored *assessment.Scored
+		if prev != nil {
+			pb, err := st.Bank(prev.Bank)
+			if err != nil {
+				return errMsg{what, err}
+			}
+			prevScored = &assessment.Scored{Bank: pb, Assessment: prev}
+		}
+		peers, err := st.LatestCompleted()
+		if err != nil {
+			return errMsg{what, err}
+		}
+		r := assessment.NewReport(assessment.Organization{ID: org.ID, Name: org.Name},
+			assessment.Scored{Bank: bank, Assessment: cur}, prevScored, peers)
+		return reportMsg{org, r}
+	}
+}
+
+// historyMsg carries an organization's trend and its completed assessments (for
+// comparisons), in the trend's order.
+type historyMsg struct {
+	org   store.Organization
+	trend assessment.Trend
+	done  []assessment.Scored
+}
+
+func loadHistory(st Store, org store.Organization) tea.Cmd {
+	return func() tea.Msg {
+		as, err := st.Assessments(org.ID)
+		if err != nil {
+			return errMsg{"read the history of " + org.Name, err}
+		}
+		items := make([]assessment.Scored, 0, len(as))
+		byNumber := make(map[int]assessment.Scored, len(as))
+		for i := range as {
+			bank, err := st.Bank(as[i].Bank)
+			if err != nil {
+				return errMsg{"read the history of " + org.Name, err}
+			}
+			s := assessment.Scored{Bank: bank, Assessment: &as[i]}
+			items = append(items, s)
+			byNumber[as[i].Number] = s
+		}
+		trend := assessment.History(items)
+		done := make([]assessment.Scored, len(trend.Points))
+		for i, p := range trend.Points {
+			done[i] = byNumber[p.Number]
+		}
+		return historyMsg{org, trend, done}
+	}
+}
+
+// comparisonMsg carries the comparison of two assessments.
+type comparisonMsg struct {
+	org store.Organization
+	cmp assessment.Comparison
+}
+
+func compareAssessments(org store.Organization, from, to assessment.Scored) tea.Cmd {
+	return func() tea.Msg {
+		return comparisonMsg{org, assessment.Compare(from, to)}
+	}
+}
+
+// Messages screens send to ask the root for something.
+type (
+	// backMsg leaves the current screen.
+	backMsg struct{}
+	// openOrgMsg opens an organization.
+	openOrgMsg struct{ org store.Organization }
+	// startMsg starts a new assessment.
+	startMsg struct{ org store.Organization }
+	// resumeMsg resumes the draft.
+	resumeMsg struct{ org store.Organization }
+	// openScorecardMsg shows the scorecard of an assessment.
+	openScorecardMsg struct {
+		org    store.Organization
+		number int
+	}
+	// openHistoryMsg shows the history; compare starts with the comparison hint.
+	openHistoryMsg struct {
+		org     store.Organization
+		compare bool
+	}
+	// compareMsg asks for the comparison of two completed assessments.
+	compareMsg struct {
+		org      store.Organization
+		from, to assessment.Scored
+	}
+	// profileDoneMsg leaves the profile form for the questions.
+	profileDoneMsg struct{ profile assessment.Profile }
+	// editProfileMsg opens the profile form from the questions.
+	editProfileMsg struct{}
+	// openReviewMsg opens the review screen, with the cursor on function at.
+	openReviewMsg struct{ at int }
+	// editAnswerMsg goes from the review back to one function.
+	editAnswerMsg struct{ index int }
+	// finishMsg asks to complete the assessment.
+	finishMsg struct{}
+)

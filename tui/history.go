@@ -1,0 +1,308 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"cebalance/assessment"
+	"cebalance/store"
+)
+
+// historyModel shows an organization's trend (SPEC §4.2): a chart of the balance,
+// engineering and operations indexes over its completed assessments, a table of them,
+// and the comparison of any two (mark two with space, then c).
+type historyModel struct {
+	styles *styles
+	keys   historyKeys
+
+	org      store.Organization
+	trend    assessment.Trend
+	done     []assessment.Scored // in trend order
+	loaded   bool
+	cursor   int
+	marked   []int // trend positions, at most two
+	pickHint bool  // opened to compare: say how
+	message  string
+
+	chart  []string // rendered on data or size change
+	chartH int
+
+	width, height int
+}
+
+func (m *historyModel) set(s *styles, msg historyMsg) {
+	m.styles, m.keys = s, newHistoryKeys()
+	m.org, m.trend, m.done, m.loaded = msg.org, msg.trend, msg.done, true
+	m.cursor = max(0, len(msg.trend.Points)-1)
+	m.marked, m.message = nil, ""
+	m.render()
+}
+
+func (m *historyModel) setSize(w, h int) {
+	if m.width == w && m.height == h {
+		return
+	}
+	m.width, m.height = w, h
+	m.render()
+}
+
+func (m *historyModel) render() {
+	if !m.loaded || m.width == 0 {
+		return
+	}
+	// An odd height puts 50 on the middle row.
+	m.chartH = max(5, min(11, (m.height-10)/2)) | 1
+	m.chart = chartLines(m.styles, m.trend.Points, textWidth(m.width), m.chartH)
+}
+
+func (m *historyModel) update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || !m.loaded {
+		return nil
+	}
+	n := len(m.trend.Points)
+	l := m.keys.list
+	switch {
+	case key.Matches(k, m.keys.Back):
+		return emit(backMsg{})
+	case n == 0:
+		return nil
+	case key.Matches(k, l.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(k, l.Down):
+		m.cursor = min(n-1, m.cursor+1)
+	case key.Matches(k, l.Top):
+		m.cursor = 0
+	case key.Matches(k, l.Bottom):
+		m.cursor = n - 1
+	case key.Matches(k, l.Enter):
+		return emit(openScorecardMsg{m.org, m.trend.Points[m.cursor].Number})
+	case key.Matches(k, m.keys.Mark):
+		m.toggleMark(m.cursor)
+	case key.Matches(k, m.keys.Compare):
+		return m.compare()
+	}
+	return nil
+}
+
+func (m *historyModel) toggleMark(i int) {
+	for j, x := range m.marked {
+		if x == i {
+			m.marked = append(m.marked[:j], m.marked[j+1:]...)
+			m.message = ""
+			return
+		}
+	}
+	if len(m.marked) == 2 {
+		m.marked = m.marked[1:]
+	}
+	m.marked = append(m.marked, i)
+	m.message = ""
+}
+
+func (m *historyModel) compare() tea.Cmd {
+	pair := append([]int(nil), m.marked...)
+	if len(pair) == 1 && pair[0] != m.cursor {
+		pair = append(pair, m.cursor)
+	}
+	if len(pair) != 2 {
+		if len(m.trend.Points) < 2 {
+			m.message = "A comparison needs two completed assessments."
+		} else {
+			m.message = "Mark two assessments with space first (or one, and put the cursor on the other)."
+		}
+		return nil
+	}
+	a, b := min(pair[0], pair[1]), max(pair[0], pair[1])
+	return emit(compareMsg{m.org, m.done[a], m.done[b]})
+}
+
+func (m *historyModel) help() keyHelp {
+	l := m.keys.list
+	return keyHelp{
+		short: []key.Binding{l.Move, l.Enter, m.keys.Mark, m.keys.Compare},
+		full:  [][]key.Binding{{l.Up, l.Down, l.Top, l.Bottom}, {l.Enter, m.keys.Mark, m.keys.Compare}},
+	}
+}
+
+func (m *historyModel) isMarked(i int) bool {
+	for _, x := range m.marked {
+		if x == i {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *historyModel) view() string {
+	if !m.loaded {
+		return ""
+	}
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.titleBar(m.width, assessment.SanitizeNote(m.org.Name), "History"))
+	b.WriteString("\n\n")
+	n := len(m.trend.Points)
+	if n == 0 {
+		b.WriteString(" " + truncate("No completed assessment yet: finish one to see the trend here.", m.width-2))
+		return b.String()
+	}
+	used := 2
+	for _, l := range m.chart {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	used += len(m.chart)
+
+	hint := m.message
+	switch {
+	case hint != "":
+	case len(m.marked) == 1:
+		hint = fmt.Sprintf("Marked #%d: mark one more with space, or c compares it with the selected row.", m.trend.Points[m.marked[0]].Number)
+	case len(m.marked) == 2:
+		hint = fmt.Sprintf("Press c to compare #%d with #%d.", m.trend.Points[min(m.marked[0], m.marked[1])].Number, m.trend.Points[max(m.marked[0], m.marked[1])].Number)
+	case n == 1:
+		hint = "enter shows the scorecard · the next completed assessment starts the trend"
+	case m.pickHint:
+		hint = "To compare two assessments: mark each with space, then press c."
+	default:
+		hint = "enter shows a scorecard · space marks two assessments to compare, then c"
+	}
+	b.WriteString("\n " + s.accent.Render(truncate(hint, m.width-2)) + "\n")
+	used += 2
+
+	verdictW := len("Verdict")
+	for _, p := range m.trend.Points {
+		verdictW = max(verdictW, width(p.Verdict.Title()))
+	}
+	head := "   " + pad("", 3) + " " + pad("#", 4) + "  " + pad("Completed", 10) + "  " + padLeft("Balance", 7) + "  " +
+		padLeft("Eng.", 5) + "  " + padLeft("Ops.", 5) + "  " + pad("Verdict", verdictW) + "  " + "Gaps (critical)"
+	b.WriteString(s.muted.Render(truncate(head, m.width)))
+	b.WriteByte('\n')
+	used++
+	room := max(1, m.height-used)
+	top := window(0, m.cursor, n, room)
+	end := min(n, top+room)
+	rows := make([]string, 0, end-top)
+	for i := top; i < end; i++ {
+		p := m.trend.Points[i]
+		mark := "[ ]"
+		if m.isMarked(i) {
+			mark = "[x]"
+		}
+		text := mark + " " + pad(fmt.Sprintf("#%d", p.Number), 4) + "  " + pad(fmtDatePtr(p.CompletedAt), 10) + "  " +
+			padLeft(fmtIndex(p.BalanceIndex), 7) + "  " + padLeft(fmtIndex(p.EngineeringIndex), 5) + "  " +
+			padLeft(fmtIndex(p.OperationsIndex), 5) + "  " + pad(p.Verdict.Title(), verdictW) + "  " +
+			fmt.Sprintf("%d (%d)", p.Gaps, p.CriticalGaps)
+		rows = append(rows, listRow(s, text, i == m.cursor, m.width))
+	}
+	b.WriteString(strings.Join(rows, "\n"))
+	return b.String()
+}
+
+// chartLines plots the balance (●), engineering (e) and operations (o) indexes of the
+// points on a 0–100 scale, h rows high and at most w columns wide, newest on the right;
+// when there are more points than fit, the oldest are left out and the chart says so.
+func chartLines(s *styles, points []assessment.Point, w, h int) []string {
+	const axisW = 5 // "100 ┤"
+	pw := max(10, w-axisW-1)
+	spacing := max(3, min(10, pw/max(1, len(points))))
+	k := min(len(points), pw/spacing)
+	pts := points[len(points)-k:]
+
+	type cell struct {
+		r     rune
+		style int // 0 none, 1 balance, 2 engineering, 3 operations, 4 line
+	}
+	grid := make([][]cell, h)
+	for i := range grid {
+		grid[i] = make([]cell, pw)
+		for j := range grid[i] {
+			grid[i][j] = cell{' ', 0}
+		}
+	}
+	rowOf := func(v float64) int {
+		v = max(0, min(100, v))
+		return int(math.Round((100 - v) / 100 * float64(h-1)))
+	}
+	xOf := func(j int) int { return j*spacing + spacing/2 }
+	// The balance line between points.
+	for j := 1; j < len(pts); j++ {
+		a, b := pts[j-1].BalanceIndex, pts[j].BalanceIndex
+		if a == nil || b == nil {
+			continue
+		}
+		x0, x1 := xOf(j-1), xOf(j)
+		for x := x0 + 1; x < x1; x++ {
+			v := *a + (*b-*a)*float64(x-x0)/float64(x1-x0)
+			grid[rowOf(v)][x] = cell{'·', 4}
+		}
+	}
+	put := func(j, dx int, v *float64, r rune, st int) {
+		if x := xOf(j) + dx; v != nil && x >= 0 && x < pw {
+			grid[rowOf(*v)][x] = cell{r, st}
+		}
+	}
+	// Engineering one column left of the point, operations one right: all three stay
+	// visible when they are close.
+	for j, p := range pts {
+		put(j, -1, p.EngineeringIndex, 'e', 2)
+		put(j, 1, p.OperationsIndex, 'o', 3)
+		put(j, 0, p.BalanceIndex, '●', 1)
+	}
+	styleOf := [...]func(...string) string{nil, s.chartBalance.Render, s.chartEng.Render, s.chartOps.Render, s.chartBalance.Render}
+
+	out := make([]string, 0, h+3)
+	for i := 0; i < h; i++ {
+		label := "    │"
+		switch i {
+		case 0:
+			label = " 100┤"
+		case (h - 1) / 2:
+			label = fmt.Sprintf("%4d┤", int(math.Round(100-float64(i)/float64(h-1)*100)))
+		case h - 1:
+			label = "   0┤"
+		}
+		var b strings.Builder
+		b.WriteString(s.muted.Render(label))
+		for _, c := range grid[i] {
+			if c.style == 0 {
+				b.WriteRune(c.r)
+				continue
+			}
+			b.WriteString(styleOf[c.style](string(c.r)))
+		}
+		out = append(out, " "+strings.TrimRight(b.String(), " "))
+	}
+	out = append(out, " "+s.muted.Render("    └"+strings.Repeat("─", pw)))
+	// Labels under the points: every one when there is room, else the first and last.
+	labels := []rune(strings.Repeat(" ", pw+axisW+8))
+	place := func(j int) {
+		t := []rune(fmt.Sprintf("#%d", pts[j].Number))
+		x := axisW + xOf(j) - len(t)/2
+		for i, r := range t {
+			if x+i >= 0 && x+i < len(labels) {
+				labels[x+i] = r
+			}
+		}
+	}
+	if spacing >= 5 {
+		for j := range pts {
+			place(j)
+		}
+	} else if len(pts) > 0 {
+		place(0)
+		place(len(pts) - 1)
+	}
+	out = append(out, " "+s.muted.Render(strings.TrimRight(string(labels), " ")))
+	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations"
+	if k < len(points) {
+		legend += s.muted.Render(fmt.Sprintf("   (the last %d of %d)", k, len(points)))
+	}
+	out = append(out, " "+legend)
+	return out
+}

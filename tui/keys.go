@@ -1,0 +1,253 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// Every key the TUI honours is a key.Binding here, with the help text the footer shows.
+// Screens match keys with key.Matches, never with string literals.
+
+func bind(keys []string, k, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+}
+
+// globalKeys work on every screen. Quit (q) is ignored while a text field has the
+// focus; ctrl+c always quits.
+type globalKeys struct {
+	Quit      key.Binding
+	ForceQuit key.Binding
+	Help      key.Binding
+	Back      key.Binding
+}
+
+func newGlobalKeys() globalKeys {
+	return globalKeys{
+		Quit:      bind([]string{"q"}, "q", "quit"),
+		ForceQuit: bind([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Help:      bind([]string{"?"}, "?", "help"),
+		Back:      bind([]string{"esc"}, "esc", "back"),
+	}
+}
+
+// listKeys move a cursor through a list.
+type listKeys struct {
+	Move   key.Binding // only for the short help: ↑/↓ together
+	Up     key.Binding
+	Down   key.Binding
+	Top    key.Binding
+	Bottom key.Binding
+	Enter  key.Binding
+}
+
+func newListKeys(enterDesc string) listKeys {
+	return listKeys{
+		Move:   bind([]string{"up", "down"}, "↑/↓", "move"),
+		Up:     bind([]string{"up", "k"}, "↑/k", "up"),
+		Down:   bind([]string{"down", "j"}, "↓/j", "down"),
+		Top:    bind([]string{"home", "g"}, "home/g", "first"),
+		Bottom: bind([]string{"end", "G"}, "end/G", "last"),
+		Enter:  bind([]string{"enter"}, "enter", enterDesc),
+	}
+}
+
+// scrollKeys scroll a long page (scorecard, comparison).
+type scrollKeys struct {
+	Scroll   key.Binding // only for the short help: ↑/↓ together
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+}
+
+func newScrollKeys() scrollKeys {
+	return scrollKeys{
+		Scroll:   bind([]string{"up", "down"}, "↑/↓", "scroll"),
+		Up:       bind([]string{"up", "k"}, "↑/k", "scroll up"),
+		Down:     bind([]string{"down", "j"}, "↓/j", "scroll down"),
+		PageUp:   bind([]string{"pgup", "b", "shift+space"}, "pgup/b", "page up"),
+		PageDown: bind([]string{"pgdown", " ", "f"}, "space/pgdn", "page down"),
+		Top:      bind([]string{"home", "g"}, "home/g", "top"),
+		Bottom:   bind([]string{"end", "G"}, "end/G", "bottom"),
+	}
+}
+
+// keyHelp is a help.KeyMap built from a short list and full-help columns.
+type keyHelp struct {
+	short []key.Binding
+	full  [][]key.Binding
+	// noBack leaves esc out of the short help, to make room on 80 columns.
+	noBack bool
+}
+
+// ShortHelp implements help.KeyMap.
+func (k keyHelp) ShortHelp() []key.Binding { return k.short }
+
+// FullHelp implements help.KeyMap.
+func (k keyHelp) FullHelp() [][]key.Binding { return k.full }
+
+var _ help.KeyMap = keyHelp{}
+
+// homeKeys are the keys of the home screen.
+type homeKeys struct {
+	list   listKeys
+	Create key.Binding
+	Submit key.Binding // while typing a name
+	Cancel key.Binding // while typing a name
+}
+
+func newHomeKeys() homeKeys {
+	return homeKeys{
+		list:   newListKeys("open"),
+		Create: bind([]string{"n"}, "n", "new organization"),
+		Submit: bind([]string{"enter"}, "enter", "create"),
+		Cancel: bind([]string{"esc"}, "esc", "cancel"),
+	}
+}
+
+// orgKeys are the keys of the organization screen.
+type orgKeys struct {
+	list    listKeys
+	History key.Binding
+	Compare key.Binding
+	Back    key.Binding
+}
+
+func newOrgKeys() orgKeys {
+	return orgKeys{
+		list:    newListKeys("choose"),
+		Back:    newGlobalKeys().Back,
+		History: bind([]string{"h"}, "h", "history"),
+		Compare: bind([]string{"c"}, "c", "compare"),
+	}
+}
+
+// profileKeys are the keys of the profile form.
+type profileKeys struct {
+	Next   key.Binding
+	Prev   key.Binding
+	Enter  key.Binding
+	Toggle key.Binding // on the yes/no field
+	Yes    key.Binding
+	No     key.Binding
+	Back   key.Binding
+}
+
+func newProfileKeys() profileKeys {
+	return profileKeys{
+		Next:   bind([]string{"down", "tab"}, "↓/tab", "next"),
+		Prev:   bind([]string{"up", "shift+tab"}, "↑", "previous"),
+		Enter:  bind([]string{"enter"}, "enter", "save & next"),
+		Toggle: bind([]string{" ", "left", "right"}, "space", "switch yes/no"),
+		Yes:    bind([]string{"y"}, "y", "yes"),
+		No:     bind([]string{"n"}, "n", "no"),
+		Back:   bind([]string{"esc"}, "esc", "back"),
+	}
+}
+
+// questKeys are the keys of the questionnaire.
+type questKeys struct {
+	Choose     key.Binding // only for the short help: ↑/↓ together
+	Move       key.Binding // only for the short help: ←/→ together
+	Up         key.Binding
+	Down       key.Binding
+	Answer     key.Binding
+	Number     key.Binding
+	Next       key.Binding
+	Prev       key.Binding
+	Unanswered key.Binding
+	Help       key.Binding
+	Note       key.Binding
+	Clear      key.Binding
+	Review     key.Binding
+	Profile    key.Binding
+	Back       key.Binding
+	SaveNote   key.Binding // while typing a note
+	CancelNote key.Binding // while typing a note
+}
+
+func newQuestKeys() questKeys {
+	return questKeys{
+		Choose:     bind([]string{"up", "down"}, "↑/↓", "choose"),
+		Move:       bind([]string{"left", "right"}, "←/→", "prev/next"),
+		Up:         bind([]string{"up", "k"}, "↑/k", "up"),
+		Down:       bind([]string{"down", "j"}, "↓/j", "down"),
+		Answer:     bind([]string{"enter"}, "enter", "confirm answer"),
+		Number:     bind([]string{"1", "2", "3", "4", "5", "6", "7"}, "1–7", "answer"),
+		Next:       bind([]string{"right", "tab"}, "→/tab", "next"),
+		Prev:       bind([]string{"left", "shift+tab"}, "←/shift+tab", "previous"),
+		Unanswered: bind([]string{"u"}, "u", "next unanswered"),
+		Help:       bind([]string{"h"}, "h", "explain"),
+		Note:       bind([]string{"n"}, "n", "note"),
+		Clear:      bind([]string{"x"}, "x", "clear answer"),
+		Review:     bind([]string{"r"}, "r", "finish"),
+		Profile:    bind([]string{"p"}, "p", "profile"),
+		Back:       newGlobalKeys().Back,
+		SaveNote:   bind([]string{"enter"}, "enter", "save answer with note"),
+		CancelNote: bind([]string{"esc"}, "esc", "stop editing"),
+	}
+}
+
+// reviewKeys are the keys of the review screen.
+type reviewKeys struct {
+	list       listKeys
+	Finish     key.Binding
+	Unanswered key.Binding
+	Confirm    key.Binding // while asked to confirm finishing
+	Cancel     key.Binding
+	Back       key.Binding
+}
+
+func newReviewKeys() reviewKeys {
+	return reviewKeys{
+		list:       newListKeys("change"),
+		Finish:     bind([]string{"f"}, "f", "finish"),
+		Unanswered: bind([]string{"u"}, "u", "unanswered"),
+		Confirm:    bind([]string{"y", "enter"}, "y/enter", "finish now"),
+		Cancel:     bind([]string{"n", "esc"}, "n/esc", "not yet"),
+		Back:       newGlobalKeys().Back,
+	}
+}
+
+// scorecardKeys are the keys of the scorecard.
+type scorecardKeys struct {
+	scroll  scrollKeys
+	History key.Binding
+	Back    key.Binding
+}
+
+func newScorecardKeys() scorecardKeys {
+	return scorecardKeys{
+		scroll:  newScrollKeys(),
+		Back:    newGlobalKeys().Back,
+		History: bind([]string{"h"}, "h", "history"),
+	}
+}
+
+// historyKeys are the keys of the history screen.
+type historyKeys struct {
+	list    listKeys
+	Mark    key.Binding
+	Compare key.Binding
+	Back    key.Binding
+}
+
+func newHistoryKeys() historyKeys {
+	return historyKeys{
+		list:    newListKeys("open"),
+		Back:    newGlobalKeys().Back,
+		Mark:    bind([]string{" ", "m"}, "space", "mark"),
+		Compare: bind([]string{"c"}, "c", "compare"),
+	}
+}
+
+// errorKeys are the keys of the error view.
+type errorKeys struct {
+	Back key.Binding
+}
+
+func newErrorKeys() errorKeys {
+	return errorKeys{Back: bind([]string{"esc", "enter"}, "esc", "go back")}
+}

@@ -1,0 +1,396 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"cebalance/assessment"
+)
+
+// profileModel is the profile form (SPEC §3.4): one line per field, validated inline
+// with assessment.Profile.Set, each field saved as soon as the user leaves it. Saves go
+// out one at a time, in order, so a slow write never lets an older profile overwrite a
+// newer one.
+type profileModel struct {
+	styles *styles
+	keys   profileKeys
+	st     Store
+
+	orgID, orgName string
+	number         int
+	prevNumber     int // the assessment the profile was copied from; 0 for a first one
+
+	want   assessment.Profile // every valid value given so far
+	fields []profileField
+	focus  int // len(fields) is the Continue button
+
+	inflight      bool
+	pending       []assessment.ProfileField
+	continueAfter bool // continue once the saves in flight are done
+	message       string
+
+	width, height int
+}
+
+type fieldState int
+
+const (
+	fieldUntouched fieldState = iota
+	fieldSaving
+	fieldSaved
+)
+
+type profileField struct {
+	f     assessment.ProfileField
+	input textinput.Model // not used by the yes/no field
+	blank bool            // no value given yet (a first assessment)
+	fresh bool            // just focused: typing replaces the value, like a spreadsheet cell
+	err   string
+	state fieldState
+}
+
+func newProfile(s *styles, st Store, sess sessionMsg) profileModel {
+	p := sess.draft.Profile
+	m := profileModel{
+		styles: s, keys: newProfileKeys(), st: st,
+		orgID: sess.org.ID, orgName: sess.org.Name, number: sess.draft.Number,
+		want: p,
+	}
+	if sess.prev != nil {
+		m.prevNumber = sess.prev.Number
+	}
+	first := p.Beds == 0
+	for _, f := range assessment.ProfileFields {
+		fld := profileField{f: f}
+		if f != assessment.FieldTeaching {
+			ti := textinput.New()
+			ti.Prompt = "> "
+			ti.CharLimit = 16
+			ti.Width = 12
+			ti.KeyMap.Paste.SetEnabled(false)
+			ti.Cursor.SetMode(cursor.CursorStatic)
+			s.styleInput(&ti)
+			v := p.Value(f)
+			if first && (v == "0" || f == assessment.FieldBeds) {
+				fld.blank = true
+				v = ""
+			}
+			ti.SetValue(v)
+			fld.input = ti
+		}
+		m.fields = append(m.fields, fld)
+	}
+	return m
+}
+
+// capturing is always true: the form is for typing, so q never quits here (esc leaves).
+func (m *profileModel) capturing() bool { return true }
+
+// focusCmd gives the keyboard to the current field.
+func (m *profileModel) focusCmd() tea.Cmd {
+	for i := range m.fields {
+		m.fields[i].input.Blur()
+	}
+	if m.focus < len(m.fields) && m.fields[m.focus].f != assessment.FieldTeaching {
+		fld := &m.fields[m.focus]
+		fld.input.CursorEnd()
+		fld.fresh = fld.input.Value() != ""
+		return fld.input.Focus()
+	}
+	return nil
+}
+
+func (m *profileModel) move(to int) tea.Cmd {
+	cmd := m.commit(m.focus)
+	m.focus = (to + len(m.fields) + 1) % (len(m.fields) + 1)
+	return tea.Batch(cmd, m.focusCmd())
+}
+
+func (m *profileModel) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case profileSavedMsg:
+		return m.saved(msg)
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	return nil
+}
+
+func (m *profileModel) key(k tea.KeyMsg) tea.Cmd {
+	m.message = ""
+	onTeaching := m.focus < len(m.fields) && m.fields[m.focus].f == assessment.FieldTeaching
+	switch {
+	case key.Matches(k, m.keys.Back):
+		cmd := m.commit(m.focus)
+		return tea.Batch(cmd, emit(backMsg{}))
+	case key.Matches(k, m.keys.Next):
+		return m.move(m.focus + 1)
+	case key.Matches(k, m.keys.Prev):
+		return m.move(m.focus - 1)
+	case key.Matches(k, m.keys.Enter):
+		if m.focus == len(m.fields) {
+			return m.tryContinue()
+		}
+		return m.move(m.focus + 1)
+	case onTeaching && key.Matches(k, m.keys.Toggle):
+		return m.setTeaching(!m.want.Teaching)
+	case onTeaching && key.Matches(k, m.keys.Yes):
+		return m.setTeaching(true)
+	case onTeaching && key.Matches(k, m.keys.No):
+		return m.setTeaching(false)
+	}
+	if m.focus < len(m.fields) && !onTeaching {
+		fld := &m.fields[m.focus]
+		if fld.fresh && k.Type == tea.KeyRunes && !k.Paste {
+			// "1" typed into "250" means 1, not 2501.
+			fld.input.SetValue("")
+		}
+		fld.fresh = false
+		var cmd tea.Cmd
+		fld.input, cmd = fld.input.Update(k)
+		return cmd
+	}
+	return nil
+}
+
+func (m *profileModel) setTeaching(v bool) tea.Cmd {
+	for _, fld := range m.fields {
+		if fld.f == assessment.FieldTeaching && fld.state != fieldUntouched && v == m.want.Teaching {
+			return nil
+		}
+	}
+	m.want.Teaching = v
+	return m.save(assessment.FieldTeaching)
+}
+
+// commit validates the text of field i and saves it when it changed.
+func (m *profileModel) commit(i int) tea.Cmd {
+	if i >= len(m.fields) || m.fields[i].f == assessment.FieldTeaching {
+		return nil
+	}
+	fld := &m.fields[i]
+	text := strings.TrimSpace(fld.input.Value())
+	if text == "" {
+		if !fld.blank {
+			fld.err = "Type a value (0 if none)."
+		}
+		return nil
+	}
+	p := m.want
+	if err := p.Set(fld.f, text); err != nil {
+		fld.err = sentence(err)
+		return nil
+	}
+	fld.err = ""
+	fld.input.SetValue(p.Value(fld.f)) // shows how it was read: "7,000" → "7000"
+	wasBlank := fld.blank
+	fld.blank = false
+	if p == m.want && !wasBlank {
+		return nil
+	}
+	m.want = p
+	return m.save(fld.f)
+}
+
+// save queues a save of the whole profile for field f.
+func (m *profileModel) save(f assessment.ProfileField) tea.Cmd {
+	for i := range m.fields {
+		if m.fields[i].f == f {
+			m.fields[i].state = fieldSaving
+		}
+	}
+	m.pending = append(m.pending, f)
+	if m.inflight {
+		return nil
+	}
+	return m.flush()
+}
+
+func (m *profileModel) flush() tea.Cmd {
+	fields := m.pending
+	m.pending = nil
+	m.inflight = true
+	return saveProfile(m.st, m.orgID, m.number, m.want, fields)
+}
+
+func (m *profileModel) saved(msg profileSavedMsg) tea.Cmd {
+	m.inflight = false
+	for _, f := range msg.fields {
+		for i := range m.fields {
+			fld := &m.fields[i]
+			if fld.f != f || fld.state != fieldSaving {
+				continue
+			}
+			if msg.err != nil {
+				fld.state = fieldUntouched
+				fld.err = "Not saved: " + sentence(msg.err)
+			} else if !m.isPending(f) {
+				fld.state = fieldSaved
+			}
+		}
+	}
+	if len(m.pending) > 0 {
+		return m.flush()
+	}
+	if m.continueAfter && msg.err == nil {
+		m.continueAfter = false
+		return m.tryContinue()
+	}
+	m.continueAfter = false
+	return nil
+}
+
+func (m *profileModel) isPending(f assessment.ProfileField) bool {
+	for _, p := range m.pending {
+		if p == f {
+			return true
+		}
+	}
+	return false
+}
+
+// tryContinue leaves the form for the questions once every field holds a valid, saved
+// value; otherwise it shows what is missing.
+func (m *profileModel) tryContinue() tea.Cmd {
+	cmd := m.commit(m.focus)
+	for i := range m.fields {
+		fld := &m.fields[i]
+		if fld.blank && fld.err == "" {
+			fld.err = "Fill this in (type 0 if none)."
+		}
+		if fld.err != "" {
+			m.focus = i
+			m.message = "Fix the marked field first."
+			return tea.Batch(cmd, m.focusCmd())
+		}
+	}
+	if err := m.want.Validate(); err != nil {
+		m.message = sentence(err)
+		return cmd
+	}
+	if m.inflight || len(m.pending) > 0 {
+		m.continueAfter = true
+		return cmd
+	}
+	return tea.Batch(cmd, emit(profileDoneMsg{m.want}))
+}
+
+// sentence turns an error into a sentence for a person: the field error's message
+// without its field path, capitalized.
+func sentence(err error) string {
+	msg := err.Error()
+	var fe *assessment.FieldError
+	if errors.As(err, &fe) {
+		msg = fe.Msg
+	}
+	if msg == "" {
+		return ""
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+func (m *profileModel) setSize(w, h int) { m.width, m.height = w, h }
+
+func (m *profileModel) help() keyHelp {
+	k := m.keys
+	short := []key.Binding{k.Next, k.Prev, k.Enter}
+	if m.focus < len(m.fields) && m.fields[m.focus].f == assessment.FieldTeaching {
+		short = append(short, k.Toggle)
+	}
+	short = append(short, k.Back)
+	return keyHelp{short: short, full: [][]key.Binding{{k.Next, k.Prev, k.Enter, k.Back}, {k.Toggle, k.Yes, k.No}}}
+}
+
+const profileLabelW = 28
+
+func (m *profileModel) view() string {
+	s := m.styles
+	tw := textWidth(m.width)
+	var b strings.Builder
+	b.WriteString(s.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Profile"))
+	b.WriteString("\n\n ")
+	b.WriteString(s.bold.Render("Your department today"))
+	b.WriteByte('\n')
+	intro := "These figures go on the scorecard beside published reference figures. Each value is saved as soon as you leave its field."
+	if m.prevNumber > 0 {
+		intro = fmt.Sprintf("Prefilled from assessment #%d: change what is different. Each value is saved as soon as you leave its field.", m.prevNumber)
+	}
+	for _, l := range wrap(intro, tw) {
+		b.WriteString(" " + s.muted.Render(l) + "\n")
+	}
+	b.WriteByte('\n')
+	for i := range m.fields {
+		fld := &m.fields[i]
+		focused := i == m.focus
+		marker := "   "
+		if focused {
+			marker = s.accent.Render(" › ")
+		}
+		label := pad(fld.f.Label(), profileLabelW)
+		if focused {
+			label = s.bold.Render(label)
+		}
+		var value string
+		switch {
+		case fld.f == assessment.FieldTeaching:
+			yes, no := "( ) yes", "(•) no"
+			if m.want.Teaching {
+				yes, no = "(•) yes", "( ) no"
+			}
+			value = "  " + yes + "  " + no
+		case focused:
+			value = fld.input.View()
+		default:
+			v := fld.input.Value()
+			if v == "" {
+				v = s.muted.Render("—")
+			}
+			value = "  " + v
+		}
+		line := marker + label + " " + pad(value, 20)
+		switch fld.state {
+		case fieldSaving:
+			line += " " + s.muted.Render("saving…")
+		case fieldSaved:
+			line += " " + s.ok.Render("saved ✓")
+		}
+		b.WriteString(truncate(line, m.width))
+		b.WriteByte('\n')
+		ind := strings.Repeat(" ", 5)
+		switch {
+		case fld.err != "":
+			for _, l := range wrap("✗ "+fld.err, tw-4) {
+				b.WriteString(ind + s.bad.Render(l) + "\n")
+			}
+		case focused && fld.f == assessment.FieldTeaching:
+			b.WriteString(ind + s.muted.Render(truncate(fld.f.Hint()+" — space, y or n to switch", tw-4)) + "\n")
+		case focused && fld.fresh:
+			b.WriteString(ind + s.muted.Render(truncate(fld.f.Hint()+" (type to replace)", tw-4)) + "\n")
+		case focused:
+			b.WriteString(ind + s.muted.Render(truncate(fld.f.Hint(), tw-4)) + "\n")
+		}
+	}
+	b.WriteByte('\n')
+	button := "[ Continue to the questions → ]"
+	if m.focus == len(m.fields) {
+		b.WriteString(s.selected.Render(" › " + button))
+	} else {
+		b.WriteString("   " + s.muted.Render(button))
+	}
+	b.WriteByte('\n')
+	switch {
+	case m.message != "":
+		b.WriteString(" " + s.bad.Render(truncate(m.message, m.width-2)))
+	case m.continueAfter:
+		b.WriteString(" " + s.muted.Render("saving…"))
+	case m.want.Beds > 0:
+		b.WriteString(" " + s.muted.Render("Size band for peers: "+assessment.BandFor(m.want.Beds).Describe()))
+	}
+	return b.String()
+}

@@ -1,0 +1,608 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/progress"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+)
+
+// questionnaireModel asks one function per screen: who performs it? Confirming an
+// answer queues a store write and moves on at once, so a director can type ahead; the
+// answer counts as answered, and is marked saved, only when the write has returned.
+// Writes go out one at a time, in order. If one fails, the questionnaire goes back to
+// that function and the error view says it is not saved.
+type questionnaireModel struct {
+	styles *styles
+	keys   questKeys
+	st     Store
+	now    func() time.Time
+
+	orgID, orgName string
+	number         int
+	bank           *questions.Bank
+	answers        map[string]assessment.Answer // saved answers only
+	last           map[string]assessment.Answer // the previous completed assessment's
+	lastNumber     int
+
+	idx        int // the function shown
+	cursor     int // the performer under the cursor
+	helpMode   helpMode
+	fromReview bool // go back to the review after answering
+
+	note    textinput.Model
+	editing bool // the note has the keyboard
+
+	queue []saveJob // queue[0] is in flight
+
+	// leaving is set when the questionnaire has asked for the review: keys typed ahead
+	// must not answer the last function again before the review opens.
+	leaving bool
+
+	status    string
+	statusBad bool
+
+	bar           progress.Model
+	width, height int
+	c             questCache
+}
+
+// helpMode says whether the explanation of a function is shown: by default when it fits
+// (the user toggles it with h).
+type helpMode int
+
+const (
+	helpAuto helpMode = iota
+	helpOn
+	helpOff
+)
+
+// saveJob is one answer write, or a clear.
+type saveJob struct {
+	fid   string
+	ans   assessment.Answer
+	clear bool
+}
+
+// questCache holds the parts of the frame that change only with the function, the
+// window size or the help toggle, so that View only assembles lines.
+type questCache struct {
+	title    string
+	domain   string
+	desc     []string
+	question []string
+	help     []string
+	progress string
+	labels   [questions.NumPerformers]string
+}
+
+func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time) questionnaireModel {
+	ti := textinput.New()
+	ti.Prompt = "> "
+	ti.Placeholder = "optional: who exactly, how, what to change…"
+	ti.CharLimit = assessment.MaxNoteRunes
+	ti.KeyMap.Paste.SetEnabled(false) // would read the server's clipboard over SSH
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	s.styleInput(&ti)
+	m := questionnaireModel{
+		styles: s, keys: newQuestKeys(), st: st, now: now,
+		orgID: sess.org.ID, orgName: sess.org.Name, number: sess.draft.Number,
+		bank:    sess.bank,
+		answers: make(map[string]assessment.Answer, len(sess.bank.Functions)),
+		note:    ti,
+		bar: progress.New(
+			progress.WithColorProfile(s.r.ColorProfile()),
+			progress.WithSolidFill(s.progressFull),
+			progress.WithoutPercentage(),
+			progress.WithFillCharacters('█', '░'),
+		),
+	}
+	m.bar.EmptyColor = s.progressEmpty
+	for id, a := range sess.draft.Answers {
+		m.answers[id] = a
+	}
+	if sess.prev != nil {
+		m.last, m.lastNumber = sess.prev.Answers, sess.prev.Number
+	}
+	m.goTo(resumeIndex(sess.bank, m.answers), false)
+	return m
+}
+
+// resumeIndex is where answering resumes: the first unanswered function after the one
+// answered most recently (by AnsweredAt), or the first function when nothing is
+// answered; the last answered one when everything is.
+func resumeIndex(bank *questions.Bank, answers map[string]assessment.Answer) int {
+	latest, at := -1, time.Time{}
+	for i := range bank.Functions {
+		a, ok := answers[bank.Functions[i].ID]
+		if ok && a.Performer.Valid() && (latest < 0 || a.AnsweredAt.After(at)) {
+			latest, at = i, a.AnsweredAt
+		}
+	}
+	if next := assessment.NextUnanswered(bank, answers, latest); next >= 0 {
+		return next
+	}
+	return max(latest, 0)
+}
+
+func (m *questionnaireModel) capturing() bool { return m.editing }
+
+// title returns the name of function fid.
+func (m *questionnaireModel) title(fid string) string {
+	if f, ok := m.bank.Function(fid); ok {
+		return assessment.SanitizeNote(f.Name())
+	}
+	return fid
+}
+
+func (m *questionnaireModel) fn() *questions.Function { return &m.bank.Functions[m.idx] }
+
+// goTo shows function i, with the cursor on its answer, or on last time's answer.
+func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
+	m.idx = max(0, min(i, len(m.bank.Functions)-1))
+	m.fromReview = fromReview
+	m.leaving = false
+	m.editing = false
+	m.note.Blur()
+	f := m.fn()
+	m.cursor = 0
+	note := ""
+	if a, ok := m.answers[f.ID]; ok && a.Performer.Valid() {
+		m.cursor, note = a.Performer.Index(), a.Note
+	} else if a, ok := m.last[f.ID]; ok && a.Performer.Valid() {
+		m.cursor, note = a.Performer.Index(), a.Note
+	}
+	m.note.SetValue(note)
+	m.refresh()
+	return nil
+}
+
+func (m *questionnaireModel) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case answerSavedMsg:
+		return m.saved(msg)
+	case tea.KeyMsg:
+		if m.editing {
+			return m.noteKey(msg)
+		}
+		return m.key(msg)
+	}
+	return nil
+}
+
+func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
+	if m.leaving {
+		return nil
+	}
+	n := len(m.bank.Functions)
+	switch {
+	case key.Matches(k, m.keys.Up):
+		m.cursor = (m.cursor + questions.NumPerformers - 1) % questions.NumPerformers
+	case key.Matches(k, m.keys.Down):
+		m.cursor = (m.cursor + 1) % questions.NumPerformers
+	case key.Matches(k, m.keys.Number):
+		m.cursor = int(k.Runes[0] - '1')
+		return m.answer()
+	case key.Matches(k, m.keys.Answer):
+		return m.answer()
+	case key.Matches(k, m.keys.Next):
+		if m.idx == n-1 {
+			m.setStatus("This is the last function: press r to review and finish.", false)
+			return nil
+		}
+		m.status = ""
+		return m.goTo(m.idx+1, false)
+	case key.Matches(k, m.keys.Prev):
+		if m.idx == 0 {
+			m.setStatus("This is the first function.", false)
+			return nil
+		}
+		m.status = ""
+		return m.goTo(m.idx-1, false)
+	case key.Matches(k, m.keys.Unanswered):
+		next := assessment.NextUnanswered(m.bank, m.answers, m.idx)
+		if next < 0 {
+			m.setStatus("Every function is answered: press r to review and finish.", false)
+			return nil
+		}
+		m.status = ""
+		return m.goTo(next, false)
+	case key.Matches(k, m.keys.Help):
+		if m.helpShown() {
+			m.helpMode = helpOff
+		} else {
+			m.helpMode = helpOn
+		}
+	case key.Matches(k, m.keys.Note):
+		m.editing = true
+		m.note.CursorEnd()
+		return m.note.Focus()
+	case key.Matches(k, m.keys.Clear):
+		if _, ok := m.answers[m.fn().ID]; !ok {
+			m.setStatus("Nothing to clear: this function is not answered.", false)
+			return nil
+		}
+		return m.enqueue(saveJob{fid: m.fn().ID, clear: true})
+	case key.Matches(k, m.keys.Review):
+		return emit(openReviewMsg{at: m.idx})
+	case key.Matches(k, m.keys.Profile):
+		return emit(editProfileMsg{})
+	case key.Matches(k, m.keys.Back):
+		return emit(backMsg{})
+	}
+	return nil
+}
+
+func (m *questionnaireModel) noteKey(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.keys.SaveNote):
+		m.editing = false
+		m.note.Blur()
+		return m.answer()
+	case key.Matches(k, m.keys.CancelNote):
+		m.editing = false
+		m.note.Blur()
+		note := ""
+		if a, ok := m.answers[m.fn().ID]; ok {
+			note = a.Note
+		}
+		m.note.SetValue(note)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.note, cmd = m.note.Update(k)
+	return cmd
+}
+
+// nextOpen is the first function after the current one, wrapping round, that has
+// neither a saved answer nor one on its way to the store; -1 when there is none.
+func (m *questionnaireModel) nextOpen() int {
+	n := len(m.bank.Functions)
+	for k := 1; k <= n; k++ {
+		i := (m.idx + k) % n
+		id := m.bank.Functions[i].ID
+		if _, ok := m.answers[id]; !ok && !m.queued(id) {
+			return i
+		}
+	}
+	return -1
+}
+
+// snapshot copies the saved answers for another screen.
+func (m *questionnaireModel) snapshot() map[string]assessment.Answer {
+	c := make(map[string]assessment.Answer, len(m.answers))
+	for k, v := range m.answers {
+		c[k] = v
+	}
+	return c
+}
+
+// answer answers the current function with the performer under the cursor and the note.
+func (m *questionnaireModel) answer() tea.Cmd {
+	f := m.fn()
+	p := questions.Performers[m.cursor]
+	note := assessment.SanitizeNote(m.note.Value())
+	if cur, ok := m.answers[f.ID]; ok && cur.Performer == p && cur.Note == note && !m.queued(f.ID) {
+		m.setStatus("Unchanged: "+m.title(f.ID)+" — "+p.Label()+".", false)
+		return m.advance()
+	}
+	cmd := m.enqueue(saveJob{
+		fid: f.ID,
+		ans: assessment.Answer{Performer: p, Note: note, AnsweredAt: m.now().UTC()},
+	})
+	return tea.Batch(cmd, m.advance())
+}
+
+func (m *questionnaireModel) queued(fid string) bool {
+	for _, j := range m.queue {
+		if j.fid == fid {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *questionnaireModel) enqueue(j saveJob) tea.Cmd {
+	m.queue = append(m.queue, j)
+	m.setStatus("saving…", false)
+	if len(m.queue) > 1 {
+		return nil
+	}
+	return m.dispatch()
+}
+
+func (m *questionnaireModel) dispatch() tea.Cmd {
+	j := m.queue[0]
+	if j.clear {
+		return clearAnswer(m.st, m.orgID, m.number, j.fid)
+	}
+	return saveAnswer(m.st, m.orgID, m.number, j.fid, j.ans)
+}
+
+// saved takes the result of the write in flight.
+func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
+	if len(m.queue) == 0 || m.queue[0].fid != msg.fid {
+		return nil // not ours (cannot happen: writes go one at a time)
+	}
+	j := m.queue[0]
+	m.queue = m.queue[1:]
+	var cmds []tea.Cmd
+	if len(m.queue) > 0 {
+		cmds = append(cmds, m.dispatch())
+	}
+	if msg.err != nil {
+		// Back to the function whose answer is not saved, so it can be given again.
+		m.goTo(m.bank.FunctionIndex(j.fid), false)
+		m.setStatus("NOT saved: "+m.title(j.fid)+" — answer it again.", true)
+		return tea.Batch(cmds...)
+	}
+	if j.clear {
+		delete(m.answers, j.fid)
+		m.setStatus("Cleared ✓ "+m.title(j.fid)+" is unanswered again.", false)
+	} else {
+		m.answers[j.fid] = j.ans
+		m.setStatus("saved ✓ "+m.title(j.fid)+" — "+j.ans.Performer.Label(), false)
+	}
+	m.refresh()
+	return tea.Batch(cmds...)
+}
+
+// advance moves on after an answer: back to the review when it came from there, else
+// to the next function, and after the last one to the first unanswered, or to the
+// review when everything is answered.
+func (m *questionnaireModel) advance() tea.Cmd {
+	n := len(m.bank.Functions)
+	if m.fromReview {
+		m.fromReview = false
+		m.leaving = true
+		return emit(openReviewMsg{at: m.idx})
+	}
+	if m.idx < n-1 {
+		return m.goTo(m.idx+1, false)
+	}
+	if next := m.nextOpen(); next >= 0 {
+		m.setStatus("That was the last function; here is the first one still unanswered.", false)
+		return m.goTo(next, false)
+	}
+	m.leaving = true
+	return emit(openReviewMsg{at: m.idx})
+}
+
+func (m *questionnaireModel) setStatus(s string, bad bool) { m.status, m.statusBad = s, bad }
+
+func (m *questionnaireModel) setSize(w, h int) {
+	if m.width == w && m.height == h {
+		return
+	}
+	m.width, m.height = w, h
+	m.note.Width = max(10, textWidth(w)-12)
+	if m.bank != nil {
+		m.refresh()
+	}
+}
+
+// refresh rebuilds the cached parts of the frame.
+func (m *questionnaireModel) refresh() {
+	if m.width == 0 || m.bank == nil {
+		return
+	}
+	s := m.styles
+	tw := textWidth(m.width)
+	f := m.fn()
+	d := m.bank.DomainOf(m.idx)
+	var dom questions.Domain
+	if d >= 0 {
+		dom = m.bank.Domains[d]
+	}
+	c := &m.c
+	c.title = s.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Questions")
+	kind := "engineering work"
+	if f.Kind == questions.Operations {
+		kind = "operations work"
+	}
+	c.domain = truncate(s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name)))+
+		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions))), m.width-1)
+	c.desc = c.desc[:0]
+	for _, l := range wrap(dom.Description, tw) {
+		c.desc = append(c.desc, s.muted.Render(l))
+	}
+	c.question = c.question[:0]
+	weight := s.muted.Render(fmt.Sprintf("weight %d (%s)", f.Weight, weightWord(f.Weight)))
+	if f.Weight == 3 {
+		weight = s.muted.Render("weight 3 (") + s.warn.Render("critical") + s.muted.Render(": safety or regulatory)")
+	}
+	c.question = append(c.question, truncate(s.title.Render(assessment.SanitizeNote(f.Name()))+
+		s.muted.Render(" · "+kind+" · ")+weight, tw))
+	c.question = append(c.question, wrap(f.Question, tw)...)
+	c.help = c.help[:0]
+	text := f.Help
+	if text == "" {
+		text = "No further explanation for this function."
+	}
+	for _, l := range wrap(text, tw-2) {
+		c.help = append(c.help, s.muted.Render("│ ")+l)
+	}
+	// Progress: answered in all, and in this domain.
+	answered, domTotal, domAnswered := 0, 0, 0
+	for i := range m.bank.Functions {
+		a, ok := m.answers[m.bank.Functions[i].ID]
+		done := ok && a.Performer.Valid()
+		if done {
+			answered++
+		}
+		if m.bank.DomainOf(i) == d {
+			domTotal++
+			if done {
+				domAnswered++
+			}
+		}
+	}
+	total := len(m.bank.Functions)
+	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
+	m.bar.Width = max(10, min(40, tw-width(label)))
+	c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
+	for i, p := range questions.Performers {
+		c.labels[i] = fmt.Sprintf("%d  %s", i+1, p.Label())
+	}
+}
+
+// requiredLines is the height of what is always shown: title, progress, domain,
+// question, the seven performers, the note and the status line.
+func (m *questionnaireModel) requiredLines() int {
+	noteLines := 1
+	if m.editing {
+		noteLines = 2
+	}
+	return 3 + len(m.c.question) + questions.NumPerformers + noteLines + 1
+}
+
+// helpShown reports whether the explanation is shown: always when asked for, never
+// when hidden, and by default when it fits with everything else.
+func (m *questionnaireModel) helpShown() bool {
+	switch m.helpMode {
+	case helpOn:
+		return true
+	case helpOff:
+		return false
+	}
+	return m.height-m.requiredLines() >= len(m.c.help)+len(m.c.desc)+4
+}
+
+func (m *questionnaireModel) help() keyHelp {
+	k := m.keys
+	if m.editing {
+		return keyHelp{short: []key.Binding{k.SaveNote, k.CancelNote}, full: [][]key.Binding{{k.SaveNote, k.CancelNote}}}
+	}
+	return keyHelp{
+		noBack: true,
+		short:  []key.Binding{k.Choose, k.Number, k.Move, k.Help, k.Review},
+		full: [][]key.Binding{
+			{k.Up, k.Down, k.Number, k.Answer},
+			{k.Next, k.Prev, k.Unanswered, k.Review},
+			{k.Help, k.Note, k.Clear, k.Profile},
+		},
+	}
+}
+
+func (m *questionnaireModel) view() string {
+	if m.bank == nil {
+		return ""
+	}
+	s := m.styles
+	c := &m.c
+	f := m.fn()
+	cur, answered := m.answers[f.ID]
+	last, hasLast := m.last[f.ID]
+	var pending *saveJob
+	for i := range m.queue {
+		if m.queue[i].fid == f.ID {
+			pending = &m.queue[i]
+		}
+	}
+
+	room := m.height - m.requiredLines()
+	helpN := 0
+	if m.helpShown() {
+		helpN = min(len(c.help), max(0, room))
+	}
+	room -= helpN
+	descN := 0
+	if room >= len(c.desc) {
+		descN = len(c.desc)
+		room -= descN
+	}
+	blank := [4]bool{}
+	for i := range blank {
+		if room > 0 {
+			blank[i] = true
+			room--
+		}
+	}
+
+	var b strings.Builder
+	b.Grow(4096)
+	line := func(l string) {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	line(c.title)
+	line(c.progress)
+	if blank[0] {
+		line("")
+	}
+	line(" " + c.domain)
+	for _, l := range c.desc[:descN] {
+		line(" " + l)
+	}
+	if blank[1] {
+		line("")
+	}
+	for _, l := range c.question {
+		line(" " + l)
+	}
+	if helpN > 0 {
+		for _, l := range c.help[:helpN] {
+			line(" " + l)
+		}
+		if helpN < len(c.help) {
+			line(" " + s.muted.Render("… (enlarge the window to read the rest)"))
+		}
+	}
+	if blank[2] {
+		line("")
+	}
+	for i, p := range questions.Performers {
+		text := c.labels[i]
+		var marks []string
+		if answered && cur.Performer == p {
+			marks = append(marks, s.ok.Render("✓ your answer"))
+		}
+		if pending != nil && !pending.clear && pending.ans.Performer == p {
+			marks = append(marks, s.muted.Render("saving…"))
+		}
+		if hasLast && last.Performer == p {
+			marks = append(marks, s.muted.Render(fmt.Sprintf("◂ last time (#%d)", m.lastNumber)))
+		}
+		row := pad(text, 32)
+		if i == m.cursor {
+			row = s.selected.Render(" › " + row)
+		} else {
+			row = "   " + s.performer[i].Render(row[:2]) + row[2:]
+		}
+		if len(marks) > 0 {
+			row += " " + strings.Join(marks, " ")
+		}
+		line(row)
+	}
+	if blank[3] {
+		line("")
+	}
+	switch {
+	case m.editing:
+		line(" Note " + m.note.View())
+		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", questions.Performers[m.cursor].Label()), m.width-2)))
+	case m.note.Value() != "":
+		line(" Note: " + truncate(m.note.Value(), m.width-12) + s.muted.Render("  (n to edit)"))
+	default:
+		line(" " + s.muted.Render("Note: none (n to add one)"))
+	}
+	switch {
+	case m.status == "":
+		b.WriteString(" ")
+	case m.statusBad:
+		b.WriteString(" " + s.bad.Render(truncate(m.status, m.width-2)))
+	case strings.HasPrefix(m.status, "saved ✓"), strings.HasPrefix(m.status, "Cleared ✓"):
+		b.WriteString(" " + s.ok.Render(truncate(m.status, m.width-2)))
+	default:
+		b.WriteString(" " + s.muted.Render(truncate(m.status, m.width-2)))
+	}
+	return b.String()
+}

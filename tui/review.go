@@ -1,0 +1,211 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+)
+
+// reviewModel lists every answer by domain. Any answer can be changed from here, and
+// the assessment is finished from here: finishing is refused, with the list of
+// unanswered functions, until every function is answered, and asks for confirmation
+// because a finished assessment is locked.
+type reviewModel struct {
+	styles *styles
+	keys   reviewKeys
+
+	orgName string
+	number  int
+	bank    *questions.Bank
+	answers map[string]assessment.Answer
+
+	cursor     int // function index
+	confirming bool
+	refusal    string
+
+	width, height int
+}
+
+func newReview(s *styles, sess sessionMsg, answers map[string]assessment.Answer, at int) reviewModel {
+	return reviewModel{
+		styles: s, keys: newReviewKeys(),
+		orgName: sess.org.Name, number: sess.draft.Number, bank: sess.bank, answers: answers,
+		cursor: max(0, min(at, len(sess.bank.Functions)-1)),
+	}
+}
+
+// setAnswers updates the answers shown, when a save in flight has returned.
+func (m *reviewModel) setAnswers(answers map[string]assessment.Answer) {
+	if m.bank != nil {
+		m.answers = answers
+	}
+}
+
+// refused shows why the store would not finish the assessment.
+func (m *reviewModel) refused(err error) {
+	m.confirming = false
+	m.refusal = "Not finished: " + sentence(err)
+}
+
+func (m *reviewModel) unanswered() []string {
+	if m.bank == nil {
+		return nil
+	}
+	return assessment.Unanswered(m.bank, m.answers)
+}
+
+func (m *reviewModel) update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || m.bank == nil {
+		return nil
+	}
+	if m.confirming {
+		switch {
+		case key.Matches(k, m.keys.Confirm):
+			m.confirming = false
+			return emit(finishMsg{})
+		case key.Matches(k, m.keys.Cancel):
+			m.confirming = false
+		}
+		return nil
+	}
+	n := len(m.bank.Functions)
+	l := m.keys.list
+	switch {
+	case key.Matches(k, l.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(k, l.Down):
+		m.cursor = min(n-1, m.cursor+1)
+	case key.Matches(k, l.Top):
+		m.cursor = 0
+	case key.Matches(k, l.Bottom):
+		m.cursor = n - 1
+	case key.Matches(k, l.Enter):
+		return emit(editAnswerMsg{m.cursor})
+	case key.Matches(k, m.keys.Unanswered):
+		if next := assessment.NextUnanswered(m.bank, m.answers, -1); next >= 0 {
+			return emit(editAnswerMsg{next})
+		}
+	case key.Matches(k, m.keys.Finish):
+		missing := m.unanswered()
+		if len(missing) > 0 {
+			var names []string
+			for _, id := range missing[:min(len(missing), 4)] {
+				f, _ := m.bank.Function(id)
+				names = append(names, assessment.SanitizeNote(f.Name()))
+			}
+			list := strings.Join(names, ", ")
+			if more := len(missing) - len(names); more > 0 {
+				list += fmt.Sprintf(" and %d more (marked · below)", more)
+			}
+			m.refusal = fmt.Sprintf("Cannot finish yet — %d of %d functions are not answered: %s. Press u to answer the first one.",
+				len(missing), n, list)
+			return nil
+		}
+		m.refusal = ""
+		m.confirming = true
+	case key.Matches(k, m.keys.Back):
+		return emit(backMsg{})
+	}
+	return nil
+}
+
+func (m *reviewModel) setSize(w, h int) { m.width, m.height = w, h }
+
+func (m *reviewModel) help() keyHelp {
+	k := m.keys
+	if m.confirming {
+		return keyHelp{short: []key.Binding{k.Confirm, k.Cancel}, full: [][]key.Binding{{k.Confirm, k.Cancel}}}
+	}
+	return keyHelp{
+		short: []key.Binding{k.list.Move, k.list.Enter, k.Finish, k.Unanswered},
+		full:  [][]key.Binding{{k.list.Up, k.list.Down, k.list.Top, k.list.Bottom}, {k.list.Enter, k.Unanswered, k.Finish}},
+	}
+}
+
+func (m *reviewModel) view() string {
+	if m.bank == nil {
+		return ""
+	}
+	s := m.styles
+	tw := textWidth(m.width)
+	n := len(m.bank.Functions)
+	missing := len(m.unanswered())
+	var b strings.Builder
+	b.WriteString(s.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Review"))
+	b.WriteString("\n\n")
+	head := 2
+	intro := fmt.Sprintf("Review your answers — %d of %d answered. enter changes the answer under the cursor; f finishes the assessment.", n-missing, n)
+	var top []string
+	for _, l := range wrap(intro, tw) {
+		top = append(top, " "+l)
+	}
+	if missing == 0 && !m.confirming && m.refusal == "" {
+		top = append(top, " "+s.ok.Render("✓ Every function is answered: press f to finish and see the scorecard."))
+	}
+	switch {
+	case m.confirming:
+		top = append(top, "")
+		for _, l := range wrap(fmt.Sprintf("Finish assessment #%d now? A finished assessment is locked: its answers can no longer be changed. Press y or enter to finish, n or esc to keep reviewing.", m.number), tw) {
+			top = append(top, " "+s.warn.Render(l))
+		}
+	case m.refusal != "":
+		top = append(top, "")
+		for _, l := range wrap(m.refusal, tw) {
+			top = append(top, " "+s.bad.Render(l))
+		}
+	}
+	for _, l := range top {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	head += len(top) + 1
+
+	// The list: a heading per domain, then its functions.
+	titleW := max(20, min(44, m.width-3-4-30))
+	var lines []string
+	sel := 0
+	dom := -1
+	for i := range m.bank.Functions {
+		f := &m.bank.Functions[i]
+		if d := m.bank.DomainOf(i); d != dom {
+			dom = d
+			if d >= 0 {
+				lines = append(lines, " "+s.heading.Render(strings.ToUpper(assessment.SanitizeNote(m.bank.Domains[d].Name))))
+			}
+		}
+		a, ok := m.answers[f.ID]
+		var mark, who string
+		switch {
+		case ok && a.Performer.Valid():
+			mark, who = "✓", a.Performer.Label()
+			if a.Note != "" {
+				who += " · note"
+			}
+		default:
+			mark, who = "·", "not answered"
+		}
+		text := mark + " " + pad(assessment.SanitizeNote(f.Name()), titleW) + "  " + who
+		if i == m.cursor {
+			sel = len(lines)
+			lines = append(lines, listRow(s, text, true, m.width))
+			continue
+		}
+		if !ok {
+			lines = append(lines, "   "+s.warn.Render(truncate(text, m.width-3)))
+			continue
+		}
+		lines = append(lines, "   "+truncate(text, m.width-3))
+	}
+	room := max(1, m.height-head)
+	start := window(0, sel, len(lines), room)
+	end := min(len(lines), start+room)
+	b.WriteString(strings.Join(lines[start:end], "\n"))
+	return b.String()
+}
