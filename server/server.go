@@ -26,11 +26,14 @@ import (
 	"fmt"
 	"net"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/log"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
@@ -75,6 +78,8 @@ type Server struct {
 	mu        sync.Mutex
 	programs  map[*tea.Program]struct{}
 	listeners []net.Listener
+	active    int           // running session handlers
+	drained   chan struct{} // closed when active drops to 0 during shutdown
 }
 
 type ctxKey struct{}
@@ -138,20 +143,31 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Shutdown tells every interactive session that the server is restarting, ends the
-// sessions and waits for them until ctx is done; then it closes what is left.
+// Shutdown stops accepting connections, tells every interactive session that the
+// server is restarting (their answers are already saved), waits until ctx is done for
+// the sessions to end, and then closes every connection.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing.Store(true)
 	s.closeListeners()
 	for p := range s.programs {
-		p.Quit()
+		p.Send(tui.ShutdownMsg{Reason: RestartMessage})
+	}
+	ended := make(chan struct{})
+	if s.active == 0 {
+		close(ended)
+	} else {
+		s.drained = ended
 	}
 	s.mu.Unlock()
-	err := s.ssh.Shutdown(ctx)
-	if err != nil {
-		s.ssh.Close()
+	var err error
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		err = fmt.Errorf("sessions still running at shutdown: %w", ctx.Err())
 	}
+	// Clients keep a connection open after its last session; nothing is left to wait for.
+	s.ssh.Close()
 	return err
 }
 
@@ -218,6 +234,12 @@ func (s *Server) identify(next ssh.Handler) ssh.Handler {
 // recoverPanics keeps a panic in one session from taking the server down.
 func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		if !s.enter() {
+			fmt.Fprintf(sess.Stderr(), "cebalance: %s; try again in a moment\r\n", RestartMessage)
+			_ = sess.Exit(1)
+			return
+		}
+		defer s.leave()
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("panic in session", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
@@ -226,6 +248,28 @@ func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 			}
 		}()
 		next(sess)
+	}
+}
+
+// enter counts a session in, unless the server is shutting down.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.active++
+	return true
+}
+
+// leave counts a session out and tells a waiting Shutdown when it was the last.
+func (s *Server) leave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active--
+	if s.active == 0 && s.drained != nil {
+		close(s.drained)
+		s.drained = nil
 	}
 }
 
@@ -243,11 +287,6 @@ func (s *Server) sessionHandler() wish.Middleware {
 			next(sess)
 		})
 		return func(sess ssh.Session) {
-			if s.closing.Load() {
-				fmt.Fprintf(sess.Stderr(), "cebalance: %s; try again in a moment\r\n", RestartMessage)
-				_ = sess.Exit(1)
-				return
-			}
 			if _, _, ok := sess.Pty(); ok && len(sess.Command()) == 0 {
 				interactive(sess)
 				return
@@ -261,7 +300,7 @@ func (s *Server) sessionHandler() wish.Middleware {
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	acc := accessOf(sess)
 	model := tui.New(s.cfg.Store, tui.Options{
-		Renderer:  bubbletea.MakeRenderer(sess),
+		Renderer:  sessionRenderer(sess),
 		Bank:      s.cfg.Bank,
 		CanSee:    acc.CanSee,
 		CanCreate: acc.Role == store.Admin,
@@ -283,6 +322,52 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	return p
 }
 
+// sessionRenderer is bubbletea.MakeRenderer without its terminal query. On an SSH
+// session without an allocated PTY, MakeRenderer asks the client terminal for its
+// background color and reads the answer from the session with no way to time out: a
+// client that does not answer (a script, an old terminal) would hang before the first
+// frame, and the first key pressed would be swallowed. So the color profile comes from
+// the session's TERM and environment (NO_COLOR, COLORTERM, COLORFGBG) exactly as
+// MakeRenderer computes it, and the background is taken as dark unless COLORFGBG says
+// otherwise.
+func sessionRenderer(sess ssh.Session) *lipgloss.Renderer {
+	pty, _, ok := sess.Pty()
+	if !ok || pty.Term == "" || pty.Term == "dumb" {
+		return lipgloss.NewRenderer(sess, termenv.WithProfile(termenv.Ascii))
+	}
+	env := environ(append(sess.Environ(), "TERM="+pty.Term))
+	r := lipgloss.NewRenderer(sess, termenv.WithEnvironment(env), termenv.WithUnsafe(), termenv.WithColorCache(true))
+	r.SetHasDarkBackground(!lightBackground(env.Getenv("COLORFGBG")))
+	return r
+}
+
+// lightBackground reads COLORFGBG ("15;0" = white on black): a background color of
+// 7 (light gray) or 9–15 is light.
+func lightBackground(colorfgbg string) bool {
+	i := strings.LastIndexByte(colorfgbg, ';')
+	if i < 0 {
+		return false
+	}
+	n, err := strconv.Atoi(colorfgbg[i+1:])
+	return err == nil && (n == 7 || (n >= 9 && n <= 15))
+}
+
+// environ is a session's environment for termenv.
+type environ []string
+
+// Environ implements termenv.Environ.
+func (e environ) Environ() []string { return e }
+
+// Getenv implements termenv.Environ; the last assignment wins, as in a shell.
+func (e environ) Getenv(key string) string {
+	for i := len(e) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(e[i], key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
 // tracked keeps the latest root model, so that after the program ends the server can
 // ask it why it quit.
 type tracked struct{ tea.Model }
@@ -300,10 +385,11 @@ func (t *tracked) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // tells the director why the session ended, when it was not their choice.
 func (s *Server) farewell(sess ssh.Session) {
 	reason := ""
-	if s.closing.Load() {
-		reason = RestartMessage
-	} else if t, ok := sess.Context().Value(trackedKey{}).(*tracked); ok {
+	if t, ok := sess.Context().Value(trackedKey{}).(*tracked); ok {
 		reason = tui.QuitReason(t.Model)
+	}
+	if reason == "" && s.closing.Load() {
+		reason = RestartMessage
 	}
 	if reason != "" {
 		fmt.Fprintf(sess, "cebalance: %s\r\n", reason)
