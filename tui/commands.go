@@ -53,7 +53,9 @@ func loadOrgs(st Store, canSee func(string) bool) tea.Cmd {
 		}
 		out := make([]orgSummary, 0, len(orgs))
 		for _, o := range orgs {
-			if canSee != nil && !canSee(o.ID) {
+			// Peer-only organizations (demo peers, a consortium's data) feed the peer
+			// benchmark; nobody assesses them here.
+			if o.PeerOnly || (canSee != nil && !canSee(o.ID)) {
 				continue
 			}
 			as, err := st.Assessments(o.ID)

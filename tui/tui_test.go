@@ -629,3 +629,16 @@ func TestResumeIndex(t *testing.T) {
 		})
 	}
 }
+
+func TestPeerOnlyOrganizationsHidden(t *testing.T) {
+	clk := newClock()
+	st := openStore(t, t.TempDir(), clk)
+	mustCreate(t, st, "Our Hospital")
+	if err := st.ReplaceAll([]store.OrgData{{Organization: store.Organization{
+		ID: "consortium-peer", Name: "Consortium Peer", CreatedAt: clk.now(), PeerOnly: true}}}, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, st, testOptions(clk), 80, 24)
+	d.mustSee("Our Hospital")
+	d.mustNotSee("Consortium Peer")
+}
