@@ -164,12 +164,16 @@ func index(p *float64) string {
 	return fixed1(*p)
 }
 
-// fixed1 formats v with one decimal, halves rounded away from zero (71.25 → 71.3, as
-// people round), never as "-0.0".
-func fixed1(v float64) string {
-	s := strconv.FormatFloat(round1(v), 'f', 1, 64)
-	if s == "-0.0" {
-		return "0.0"
+func fixed1(v float64) string { return Fixed(v, 1) }
+
+// Fixed formats v with d decimals, halves rounded away from zero (71.25 → 71.3, as
+// people round), never as "-0.0". Every screen and report rounds with it, so the same
+// figure reads the same everywhere.
+func Fixed(v float64, d int) string {
+	p := math.Pow(10, float64(d))
+	s := strconv.FormatFloat(math.Round(v*p)/p, 'f', d, 64)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
 	}
 	return s
 }
@@ -194,8 +198,10 @@ func ratio(p *float64) string {
 	return fixed1(*p)
 }
 
-// whole formats n with thousands separators: 12,500.
-func whole(n int) string {
+func whole(n int) string { return Thousands(n) }
+
+// Thousands formats n with thousands separators: 12,500.
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

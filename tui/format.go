@@ -11,6 +11,7 @@ import (
 
 	"cebalance/assessment"
 	"cebalance/questions"
+	"cebalance/report"
 )
 
 // Formatting for people. Rounding happens here and only for display; every figure comes
@@ -32,14 +33,8 @@ func fmtIndex(p *float64) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// fixed formats v with d decimals, never as "-0.0".
-func fixed(v float64, d int) string {
-	s := strconv.FormatFloat(v, 'f', d, 64)
-	if strings.Trim(s, "-0.") == "" {
-		s = strings.TrimPrefix(s, "-")
-	}
-	return s
-}
+// fixed formats v with d decimals, rounded as the reports round.
+func fixed(v float64, d int) string { return report.Fixed(v, d) }
 
 // fmtPct formats a fraction as a whole percentage: "30 %".
 func fmtPct(v float64) string { return fixed(v*100, 0) + " %" }
@@ -94,22 +89,7 @@ func fmtDatePtr(t *time.Time) string {
 }
 
 // fmtThousands formats a whole number with thousands separators: 7,000.
-func fmtThousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func fmtThousands(n int) string { return report.Thousands(n) }
 
 // fmtRatio formats a nullable ratio with d decimals.
 func fmtRatio(p *float64, d int) string {
