@@ -107,6 +107,23 @@ func NextUnanswered(bank *questions.Bank, answers map[string]Answer, from int) i
 	return -1
 }
 
+// ResumeIndex is where answering a draft resumes: the first unanswered function after
+// the one answered most recently (by AnsweredAt), wrapping around; the first function
+// when nothing is answered; the last answered one when everything is.
+func ResumeIndex(bank *questions.Bank, answers map[string]Answer) int {
+	latest, at := -1, time.Time{}
+	for i := range bank.Functions {
+		a, ok := answers[bank.Functions[i].ID]
+		if ok && a.Performer.Valid() && (latest < 0 || a.AnsweredAt.After(at)) {
+			latest, at = i, a.AnsweredAt
+		}
+	}
+	if next := NextUnanswered(bank, answers, latest); next >= 0 {
+		return next
+	}
+	return max(latest, 0)
+}
+
 // MaxNoteRunes is the longest note accepted for an answer.
 const MaxNoteRunes = 500
 

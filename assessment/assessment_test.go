@@ -202,3 +202,33 @@ func TestPerformerFitTable(t *testing.T) {
 		}
 	}
 }
+
+func TestResumeIndex(t *testing.T) {
+	bank := questions.Default()
+	at := func(i int) Answer {
+		return Answer{Performer: BMET, AnsweredAt: time.Unix(int64(1000+i), 0)}
+	}
+	id := func(i int) string { return bank.Functions[i].ID }
+	all := map[string]Answer{}
+	for i := range bank.Functions {
+		all[id(i)] = at(i)
+	}
+	for _, tc := range []struct {
+		name    string
+		answers map[string]Answer
+		want    int
+	}{
+		{"nothing answered", map[string]Answer{}, 0},
+		{"first three", map[string]Answer{id(0): at(0), id(1): at(1), id(2): at(2)}, 3},
+		{"latest is earlier", map[string]Answer{id(0): at(5), id(1): at(1), id(2): at(2), id(3): at(3)}, 4},
+		{"gap before latest", map[string]Answer{id(0): at(0), id(5): at(9)}, 6},
+		{"wraps round", map[string]Answer{id(1): at(0), id(36): at(9)}, 0},
+		{"all answered", all, 36},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ResumeIndex(bank, tc.answers); got != tc.want {
+				t.Fatalf("ResumeIndex = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

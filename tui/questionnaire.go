@@ -112,25 +112,8 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 	if sess.prev != nil {
 		m.last, m.lastNumber = sess.prev.Answers, sess.prev.Number
 	}
-	m.goTo(resumeIndex(sess.bank, m.answers), false)
+	m.goTo(assessment.ResumeIndex(sess.bank, m.answers), false)
 	return m
-}
-
-// resumeIndex is where answering resumes: the first unanswered function after the one
-// answered most recently (by AnsweredAt), or the first function when nothing is
-// answered; the last answered one when everything is.
-func resumeIndex(bank *questions.Bank, answers map[string]assessment.Answer) int {
-	latest, at := -1, time.Time{}
-	for i := range bank.Functions {
-		a, ok := answers[bank.Functions[i].ID]
-		if ok && a.Performer.Valid() && (latest < 0 || a.AnsweredAt.After(at)) {
-			latest, at = i, a.AnsweredAt
-		}
-	}
-	if next := assessment.NextUnanswered(bank, answers, latest); next >= 0 {
-		return next
-	}
-	return max(latest, 0)
 }
 
 func (m *questionnaireModel) capturing() bool { return m.editing }

@@ -600,36 +600,6 @@ func TestIdleAndShutdown(t *testing.T) {
 	}
 }
 
-func TestResumeIndex(t *testing.T) {
-	bank := questions.Default()
-	at := func(i int) assessment.Answer {
-		return assessment.Answer{Performer: assessment.BMET, AnsweredAt: time.Unix(int64(1000+i), 0)}
-	}
-	id := func(i int) string { return bank.Functions[i].ID }
-	all := map[string]assessment.Answer{}
-	for i := range bank.Functions {
-		all[id(i)] = at(i)
-	}
-	for _, tc := range []struct {
-		name    string
-		answers map[string]assessment.Answer
-		want    int
-	}{
-		{"nothing answered", map[string]assessment.Answer{}, 0},
-		{"first three", map[string]assessment.Answer{id(0): at(0), id(1): at(1), id(2): at(2)}, 3},
-		{"latest is earlier", map[string]assessment.Answer{id(0): at(5), id(1): at(1), id(2): at(2), id(3): at(3)}, 4},
-		{"gap before latest", map[string]assessment.Answer{id(0): at(0), id(5): at(9)}, 6},
-		{"wraps round", map[string]assessment.Answer{id(1): at(0), id(36): at(9)}, 0},
-		{"all answered", all, 36},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := resumeIndex(bank, tc.answers); got != tc.want {
-				t.Fatalf("resumeIndex = %d, want %d", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestPeerOnlyOrganizationsHidden(t *testing.T) {
 	clk := newClock()
 	st := openStore(t, t.TempDir(), clk)
