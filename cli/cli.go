@@ -97,6 +97,9 @@ func Execute(env *Env, args []string) int {
 		root.InitDefaultHelpCmd()
 		if cmd, _, err := root.Find(args); err != nil || cmd == root {
 			fmt.Fprintf(env.Stderr, "cebalance: unknown command %q: the commands are %s\n", args[0], commandList(root))
+			if env.Remote {
+				return ExitFailure // SPEC §6: unknown or forbidden commands over SSH exit 1
+			}
 			return ExitUsage
 		}
 	}

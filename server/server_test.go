@@ -176,7 +176,7 @@ func TestDirectorSeesOnlyTheirOrganizations(t *testing.T) {
 		"import x.json", "backup /tmp/x.db", "demo", "frobnicate",
 	} {
 		o, e, code := f.run(f.director, cmd)
-		if code == 0 || o != "" || !strings.HasPrefix(e, "cebalance: ") || strings.Contains(e, "Other Hospital\n") {
+		if code != 1 || o != "" || !strings.HasPrefix(e, "cebalance: ") || strings.Contains(e, "Other Hospital\n") {
 			t.Errorf("%q as director: status %d, out %q, err %q", cmd, code, o, e)
 		}
 	}
