@@ -183,7 +183,7 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 		}
 		seen[o.ID] = i
 		o.Name = strings.TrimSpace(o.Name)
-		if o.Name == "" || utf8.RuneCountInString(o.Name) > 100 || strings.IndexFunc(o.Name, unicode.IsControl) >= 0 {
+		if o.Name == "" || utf8.RuneCountInString(o.Name) > 100 || strings.IndexFunc(o.Name, isControl) >= 0 {
 			return nil, pathErr(p+".name", "organization name must be 1–100 characters without control characters")
 		}
 		numbers := map[int]bool{}
@@ -221,8 +221,21 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 			}
 		}
 		sort.SliceStable(o.Assessments, func(x, y int) bool { return o.Assessments[x].Number < o.Assessments[y].Number })
+		for j, a := range o.Assessments[:max(len(o.Assessments)-1, 0)] {
+			if a.Status == assessment.Draft {
+				return nil, pathErr(fmt.Sprintf("%s.assessments[%d].status", p, j),
+					"draft %d is not the organization's latest assessment: a draft must have the highest number", a.Number)
+			}
+		}
 	}
 	return &doc, nil
+}
+
+// isControl reports whether r must not appear in a name: control and format characters
+// (bidi overrides, zero-width spaces) and line separators, the same set the store refuses
+// when an organization is created, so a name cannot reorder or hide text around it.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
 }
 
 // jsonError turns a decoding error into a PathError with the best location it has.

@@ -82,6 +82,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown bank", func(s string) string { return strings.Replace(s, `"hash": "sha256:`, `"hash": "sha256:00`, 1) }, "organizations[0].assessments[0].bank: unknown bank default v1"},
 		{"bad org id", func(s string) string { return strings.Replace(s, `"st-x"`, `"St X!"`, 1) }, "organizations[0].id"},
 		{"no name", func(s string) string { return strings.Replace(s, `"St X"`, `"  "`, 1) }, "organizations[0].name"},
+		{"bidi override in name", func(s string) string { return strings.Replace(s, `"St X"`, `"St \u202eX"`, 1) }, "organizations[0].name"},
+		{"line separator in name", func(s string) string { return strings.Replace(s, `"St X"`, `"St\u2028X"`, 1) }, "organizations[0].name"},
 		{"bad status", func(s string) string { return strings.Replace(s, `"completed"`, `"done"`, 1) }, "organizations[0].assessments[0].status"},
 	}
 	for _, tt := range tests {
@@ -146,5 +148,17 @@ func TestDecodeRules(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Errorf("resolver: %v", err)
+	}
+}
+
+func TestDraftMustBeLatest(t *testing.T) {
+	d := validDoc()
+	draft := d.Organizations[0].Assessments[0].Clone()
+	draft.Number, draft.Status, draft.CompletedAt = 1, assessment.Draft, nil
+	done := d.Organizations[0].Assessments[0].Clone()
+	done.Number = 2
+	d.Organizations[0].Assessments = []assessment.Assessment{draft, done}
+	if _, err := Decode([]byte(encode(t, d)), nil); err == nil || !strings.Contains(err.Error(), "draft 1 is not the organization's latest") {
+		t.Fatalf("draft before a completed assessment: %v", err)
 	}
 }

@@ -336,6 +336,11 @@ func (b *Bank) check(file string, lines map[string]int) error {
 			if ok && (math.IsNaN(v) || v < 0 || v > 1) {
 				return fail(p+".fit."+string(q), "fit %v for %q in function %q is outside [0,1]", v, q, f.ID)
 			}
+			if ok && v == 0 {
+				// -0 is the same fit as 0 but marshals as "-0", and YAML reads "-0" back
+				// as the integer 0: keep one form so equal banks hash alike.
+				f.Fit[q] = 0
+			}
 		}
 		unknown := make([]string, 0, len(f.Fit))
 		for q := range f.Fit {

@@ -407,6 +407,26 @@ id: t
 	}
 }
 
+// TestHashNegativeZeroFit: a fit of -0 is a fit of 0, whether the bank comes from YAML
+// or from JSON/code through Validate (found by FuzzParse: YAML() wrote "-0", which
+// parses back as 0, so the round trip changed the hash).
+func TestHashNegativeZeroFit(t *testing.T) {
+	zero := mustParse(t, fnHead+fnF+"    fit: {it: 0}\n")
+	neg := mustParse(t, fnHead+fnF+"    fit: {it: -0.0}\n")
+	if neg.Hash != zero.Hash {
+		t.Errorf("fit -0 hashes as %s, fit 0 as %s", neg.Hash, zero.Hash)
+	}
+	b := &Bank{ID: "t", Version: 1, Domains: []Domain{{ID: "a", Name: "A"}},
+		Functions: []Function{{ID: "f", Domain: "a", Kind: Engineering, Weight: 1, Question: "Who?",
+			Fit: map[Performer]float64{IT: math.Copysign(0, -1)}}}}
+	if err := b.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if b.Hash != zero.Hash || math.Signbit(b.Functions[0].Fit[IT]) {
+		t.Errorf("Validate kept -0: hash %s, want %s", b.Hash, zero.Hash)
+	}
+}
+
 func TestYAMLRoundTrip(t *testing.T) {
 	for name, b := range map[string]*Bank{"default": Default(), "base": mustParse(t, baseBank)} {
 		t.Run(name, func(t *testing.T) {
@@ -466,6 +486,8 @@ func TestParseInvalid(t *testing.T) {
 		{"tab indentation", "id: t\n\tversion: 1\n", "not valid YAML", 2, ""},
 		{"unknown top-level key", "id: t\nversion: 1\nauthor: me\n", `unknown field "author"`, 3, "author"},
 		{"duplicate top-level key", "id: t\nversion: 1\nid: u\n", `field "id" appears twice`, 3, "id"},
+		{"list as key", "? [a, b]\n: c\nid: t\n", "must be plain names, not lists", 1, ""},
+		{"alias as key", "id: t\nversion: &v 1\n*v : 2\n", "not the alias *v", 3, ""},
 		{"missing functions key", "id: t\nversion: 1\ndomains:\n  - id: a\n    name: A\n", `missing field "functions"`, 1, "functions"},
 		{"missing id", "version: 1\ndomains: []\nfunctions: []\n", `missing field "id"`, 1, "id"},
 		{"bad bank id", "id: My Bank\n" + fnHead[len("id: t\n"):] + fnF, "bank id", 1, "id"},
@@ -527,6 +549,12 @@ func TestParseInvalid(t *testing.T) {
 		{"unknown performer in fit", fnHead + fnF + "    fit: {boss: 1}\n", `unknown performer "boss"`, 12, "functions[0].fit.boss"},
 		{"performer twice in fit", fnHead + fnF + "    fit: {it: 1, it: 0.5}\n", `"it" appears twice`, 12, "functions[0].fit.it"},
 		{"fit not a mapping", fnHead + fnF + "    fit: 0.75\n", "must be a mapping", 12, "functions[0].fit"},
+		// An alias key is its anchor's text, not its name: "*question" here is "Bank" and
+		// "*it" is "ce"; reading the names would take a wrong bank as valid.
+		{"alias as field key", strings.Replace(fnHead, "id: t\n", "id: t\nname: &question Bank\n", 1) +
+			strings.Replace(fnF, "question: Who?", "*question : Who?", 1), "not the alias *question", 12, "functions[0]"},
+		{"alias as fit key", strings.Replace(fnHead, "name: A", "name: &it ce", 1) + fnF + "    fit: {*it : 0.25}\n",
+			"not the alias *it", 12, "functions[0].fit"},
 
 		// the first error is reported, in the second function too
 		{"error in a later function", fnHead + fnF + strings.Replace(strings.Replace(fnF, "id: f", "id: g", 1), "weight: 1", "weight: 9", 1),
@@ -875,5 +903,17 @@ func TestValidate(t *testing.T) {
 				t.Errorf("an invalid bank got a hash: %s", b.Hash)
 			}
 		})
+	}
+}
+
+func TestParseOneDocument(t *testing.T) {
+	one := "id: x\nversion: 1\ndomains:\n  - id: d\n    name: D\nfunctions:\n  - id: f\n    domain: d\n    kind: operations\n    weight: 1\n    question: Who?\n"
+	if _, err := Parse("one.yaml", []byte("---\n"+one+"...\n")); err != nil {
+		t.Fatalf("one document with markers: %v", err)
+	}
+	_, err := Parse("two.yaml", []byte(one+"---\nid: y\n"))
+	var qe *Error
+	if !errors.As(err, &qe) || !strings.Contains(qe.Msg, "more than one YAML document") || qe.Line != 12 { // the second "---"
+		t.Fatalf("two documents: %#v", err)
 	}
 }

@@ -1,8 +1,10 @@
 package questions
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -70,11 +72,20 @@ func Parse(name string, data []byte) (*Bank, error) {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("file is %d bytes; a bank must be under %d", len(data), maxBankSize)}
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, &Error{File: name, Line: yamlErrLine(err), Msg: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &Error{File: name, Msg: "the file is empty: a bank needs id, version, domains and functions"}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			line = yamlErrLine(err)
+		}
+		return nil, &Error{File: name, Line: line, Msg: "the file holds more than one YAML document (a second \"---\"): a bank is one document"}
 	}
 	p := parser{file: name, lines: map[string]int{}}
 	b, err := p.bank(doc.Content[0])
@@ -118,6 +129,9 @@ func (p *parser) fields(n *yaml.Node, path string, known ...string) (map[string]
 	out := make(map[string]*yaml.Node, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if err := p.key(k, path); err != nil {
+			return nil, err
+		}
 		fp := join(path, k.Value)
 		if !contains(known, k.Value) {
 			return nil, p.errf(k, fp, "unknown field %q (known: %s)", k.Value, strings.Join(known, ", "))
@@ -129,6 +143,23 @@ func (p *parser) fields(n *yaml.Node, path string, known ...string) (map[string]
 		p.lines[fp] = k.Line
 	}
 	return out, nil
+}
+
+// key refuses a mapping key that is not plain text. An alias key's Value is the
+// anchor's name, not the anchored text, so "*question: x" would otherwise be read as the
+// field "question" whatever the anchor holds.
+func (p *parser) key(k *yaml.Node, path string) error {
+	if k.Kind == yaml.ScalarNode {
+		return nil
+	}
+	what := "the document"
+	if path != "" {
+		what = path
+	}
+	if k.Kind == yaml.AliasNode {
+		return p.errf(k, path, "keys in %s must be plain names, not the alias *%s", what, k.Value)
+	}
+	return p.errf(k, path, "keys in %s must be plain names, not lists or mappings", what)
 }
 
 func join(path, key string) string {
@@ -281,6 +312,9 @@ func (p *parser) function(n *yaml.Node, path string) (Function, error) {
 		fn.Fit = make(map[Performer]float64, len(fitNode.Content)/2)
 		for i := 0; i+1 < len(fitNode.Content); i += 2 {
 			k, v := fitNode.Content[i], fitNode.Content[i+1]
+			if err := p.key(k, path+".fit"); err != nil {
+				return fn, err
+			}
 			fp := path + ".fit." + k.Value
 			p.lines[fp] = k.Line
 			if !Performer(k.Value).Valid() {
