@@ -274,7 +274,9 @@ func (a *app) open(readOnly bool) (*store.Store, error) {
 		return nil, err
 	}
 	st, err := store.Open(path, store.Options{Timeout: time.Second, ReadOnly: readOnly})
-	if errors.Is(err, fs.ErrNotExist) {
+	// Only a read-only open refuses a missing file; a read-write one creates it, and an
+	// fs.ErrNotExist from it means a folder on the path cannot be made (its message says).
+	if readOnly && errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no database at %s yet: run `cebalance` to start an assessment, or `cebalance demo` to try it with demo data", path)
 	}
 	return st, err

@@ -68,9 +68,10 @@ func TestHelperProcess(t *testing.T) {
 
 // TestCrash kills a process that is saving answers (SIGKILL, at a random moment after a
 // random number of acknowledged saves), reopens the file and checks that it passes
-// Check, that the draft is there, that every acknowledged answer is there, and that what
-// is stored is exactly the state after some prefix of the writes: nothing half-written,
-// nothing out of order. CEBALANCE_LONG=1 runs 50 rounds instead of 5.
+// Check, that the draft is there, that every acknowledged answer is there, that what
+// is stored is exactly the state after some prefix of the writes (nothing half-written,
+// nothing out of order), and that the draft resumes after the last write.
+// CEBALANCE_LONG=1 runs 50 rounds instead of 5.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
@@ -124,6 +125,27 @@ func TestCrash(t *testing.T) {
 			if got.Performer != w.Performer || got.Note != w.Note || !got.AnsweredAt.Equal(w.AnsweredAt) {
 				t.Fatalf("round %d: %s = %+v; want %+v (state after write %d)", round, fn, got, w, last)
 			}
+		}
+		// The draft resumes after the last write: the most recent answer is that write's,
+		// and the next unanswered function is the one after it (none once every function
+		// has been answered), so a director resumes after every acknowledged answer.
+		bank := questions.Default()
+		latest := -1
+		for i := range bank.Functions {
+			a, ok := d.Answers[bank.Functions[i].ID]
+			if ok && (latest < 0 || a.AnsweredAt.After(d.Answers[bank.Functions[latest].ID].AnsweredAt)) {
+				latest = i
+			}
+		}
+		if fn, _ := crashWrite(last); latest < 0 || bank.Functions[latest].ID != fn {
+			t.Fatalf("round %d: the latest answer is function %d; want %s (write %d)", round, latest, fn, last)
+		}
+		wantNext := -1
+		if last < len(bank.Functions)-1 {
+			wantNext = last + 1
+		}
+		if next := assessment.NextUnanswered(bank, d.Answers, latest); next != wantNext {
+			t.Fatalf("round %d: resumes at function %d; want %d (after write %d)", round, next, wantNext, last)
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)

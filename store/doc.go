@@ -60,7 +60,9 @@
 // bbolt's fsync stays on: when a write method returns nil, the change is on disk, and a
 // kill -9 at any moment leaves a file that reopens and passes Check with every
 // acknowledged write in it (TestCrash proves this by killing a child process mid-save).
-// There is no batching and no "save on exit".
+// There is no batching and no "save on exit". A write that finds no room (a full disk, a
+// used-up quota, the file size limit) fails with ErrDiskFull and stores nothing of that
+// write; everything before it stays (TestFullDisk).
 //
 // # Locking
 //

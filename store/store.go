@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -35,6 +37,10 @@ var (
 	ErrCorrupt = errors.New("database is damaged")
 	// ErrNewerSchema is returned by Open when the file was written by a newer cebalance.
 	ErrNewerSchema = errors.New("database was written by a newer cebalance")
+	// ErrDiskFull is returned by a write when the disk is full, a disk quota is used up
+	// or the process's file size limit (ulimit -f) was reached. Nothing of that write
+	// was stored; everything written before it is intact.
+	ErrDiskFull = errors.New("the disk is full")
 	// ErrNotFound is returned when an organization, assessment, draft, bank or access
 	// record does not exist.
 	ErrNotFound = errors.New("not found")
@@ -171,10 +177,10 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, notExistError(path, "does not exist")
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("create database directory: %w", err)
+			return nil, pathError(path, err)
 		}
 	case err != nil:
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, pathError(path, err)
 	case !fi.Mode().IsRegular():
 		return nil, notDatabaseError(path, "it is not a regular file")
 	case fi.Size() == 0:
@@ -232,8 +238,43 @@ func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
 		return nil, corruptError(path, err.Error())
 	case errors.Is(err, berrors.ErrVersionMismatch):
 		return nil, notDatabaseError(path, "unsupported bbolt file version")
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return nil, accessError(path, o.ReadOnly, err)
 	}
 	return nil, fmt.Errorf("open database %s: %w", path, err)
+}
+
+// pathError explains a path that cannot hold a database: a folder on it cannot be
+// created or searched, or is a file.
+func pathError(path string, err error) error {
+	why := err.Error() // "mkdir /srv/data: permission denied"
+	if errors.Is(err, syscall.ENOTDIR) {
+		why = "a part of the path is a file, not a folder"
+	}
+	return &dbError{
+		msg:  fmt.Sprintf("cannot create or open database %s (%s): choose a folder you can write to with --db", path, why),
+		kind: err,
+	}
+}
+
+// accessError explains a database file that cannot be created, written or read: a
+// folder or file without write permission, or a read-only file system.
+func accessError(path string, readOnly bool, err error) error {
+	why := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err.Error() // the path is in the message already
+	}
+	var msg string
+	switch _, serr := os.Stat(path); {
+	case readOnly:
+		msg = fmt.Sprintf("cannot read database %s (%s): check its permissions", path, why)
+	case errors.Is(serr, fs.ErrNotExist):
+		msg = fmt.Sprintf("cannot create database %s (%s): its folder is not writable; choose a folder you can write to with --db", path, why)
+	default:
+		msg = fmt.Sprintf("cannot open database %s for writing (%s): check the permissions of the file and its folder, or choose another file with --db", path, why)
+	}
+	return &dbError{msg: msg, kind: err}
 }
 
 // bbolt's on-disk meta page (go.etcd.io/bbolt/internal/common): a 16-byte page header
@@ -416,9 +457,44 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 	return s.guard(func() error { return s.db.View(fn) })
 }
 
-// update runs fn in a write transaction; see guard.
+// update runs fn in a write transaction; see guard. When the commit itself fails (fn
+// succeeded, bbolt could not write), a full disk is reported as ErrDiskFull; fn's own
+// errors are returned as they are.
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
-	return s.guard(func() error { return s.db.Update(fn) })
+	var fnErr error
+	err := s.guard(func() error {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			fnErr = fn(tx)
+			return fnErr
+		})
+	})
+	if err != nil && err != fnErr {
+		return s.writeError(err)
+	}
+	return err
+}
+
+// noSpace are the errors of a write that found no room: a full disk, a used-up quota,
+// the file size limit (EFBIG, with SIGXFSZ ignored, which the Go runtime does).
+var noSpace = []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT, syscall.EFBIG}
+
+// writeError turns a failed commit that found no room into ErrDiskFull, with a message
+// that says what to do; other errors are returned unchanged.
+func (s *Store) writeError(err error) error {
+	for _, e := range noSpace {
+		// bbolt formats the error of growing the file with %s ("file resize error:
+		// truncate …: file too large"), which drops the chain: look at the text too.
+		// Only commit errors get here, never text the user typed.
+		if errors.Is(err, e) || strings.Contains(err.Error(), e.Error()) {
+			return &dbError{
+				msg: fmt.Sprintf("the disk is full or the file size limit was reached (%s writing %s): "+
+					"free some space and try again; this change was not saved, everything saved before it is", e.Error(), s.path),
+				kind:  ErrDiskFull,
+				cause: err,
+			}
+		}
+	}
+	return err
 }
 
 // guard runs a transaction, turning bbolt's reaction to a damaged page into ErrCorrupt:

@@ -44,6 +44,8 @@ func advice(err error) string {
 		return "Another cebalance is using the database. Close it (or stop `cebalance serve`) and try again."
 	case errors.Is(err, store.ErrNotDraft):
 		return "This assessment is already finished and can no longer change. Start a new assessment to record changes."
+	case errors.Is(err, store.ErrDiskFull):
+		return "The disk that holds the database is full. Free some space, then go back and try again: everything confirmed as saved before this is safe."
 	case errors.Is(err, store.ErrCorrupt):
 		return "The database file is damaged. Stop here and restore it from a backup (`cebalance backup` makes one)."
 	case errors.Is(err, store.ErrNotFound):

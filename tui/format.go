@@ -164,17 +164,23 @@ func wrap(s string, w int) []string {
 	var line strings.Builder
 	n := 0
 	for _, word := range strings.Fields(s) {
-		wn := utf8.RuneCountInString(word)
+		// Columns, not runes: a Chinese character or an emoji takes two.
+		wn := width(word)
 		if n > 0 && n+1+wn > w {
 			lines = append(lines, line.String())
 			line.Reset()
 			n = 0
 		}
 		for n == 0 && wn > w {
-			r := []rune(word)
-			lines = append(lines, string(r[:w]))
-			word = string(r[w:])
-			wn -= w
+			head := ansi.Truncate(word, w, "")
+			if head == "" || !strings.HasPrefix(word, head) {
+				// Not even one character fits (w is 1, the character wide).
+				_, size := utf8.DecodeRuneInString(word)
+				head = word[:size]
+			}
+			lines = append(lines, head)
+			word = word[len(head):]
+			wn = width(word)
 		}
 		if n > 0 {
 			line.WriteByte(' ')

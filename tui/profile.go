@@ -27,6 +27,7 @@ type profileModel struct {
 	prevNumber     int // the assessment the profile was copied from; 0 for a first one
 
 	want   assessment.Profile // every valid value given so far
+	stored assessment.Profile // the profile as last saved: what the database holds
 	fields []profileField
 	focus  int // len(fields) is the Continue button
 
@@ -53,6 +54,9 @@ type profileField struct {
 	fresh bool            // just focused: typing replaces the value, like a spreadsheet cell
 	err   string
 	state fieldState
+	// unsaved is set when the save of this field's value failed: err says so until a
+	// later save succeeds or the value changes, and leaving the field saves it again.
+	unsaved bool
 }
 
 func newProfile(s *styles, st Store, sess sessionMsg) profileModel {
@@ -60,7 +64,7 @@ func newProfile(s *styles, st Store, sess sessionMsg) profileModel {
 	m := profileModel{
 		styles: s, keys: newProfileKeys(), st: st,
 		orgID: sess.org.ID, orgName: sess.org.Name, number: sess.draft.Number,
-		want: p,
+		want: p, stored: p,
 	}
 	if sess.prev != nil {
 		m.prevNumber = sess.prev.Number
@@ -178,20 +182,22 @@ func (m *profileModel) commit(i int) tea.Cmd {
 	text := strings.TrimSpace(fld.input.Value())
 	if text == "" {
 		if !fld.blank {
-			fld.err = "Type a value (0 if none)."
+			fld.err, fld.unsaved = "Type a value (0 if none).", false
 		}
 		return nil
 	}
 	p := m.want
 	if err := p.Set(fld.f, text); err != nil {
-		fld.err = sentence(err)
+		fld.err, fld.unsaved = sentence(err), false
 		return nil
 	}
-	fld.err = ""
+	fld.err, fld.unsaved = "", false
 	fld.input.SetValue(p.Value(fld.f)) // shows how it was read: "7,000" → "7000"
 	wasBlank := fld.blank
 	fld.blank = false
-	if p == m.want && !wasBlank {
+	// Unchanged and in the database: nothing to save. A value whose save failed is
+	// unchanged but not stored, so it is saved again.
+	if p == m.want && !wasBlank && p.Value(fld.f) == m.stored.Value(fld.f) {
 		return nil
 	}
 	m.want = p
@@ -221,6 +227,9 @@ func (m *profileModel) flush() tea.Cmd {
 
 func (m *profileModel) saved(msg profileSavedMsg) tea.Cmd {
 	m.inflight = false
+	if msg.err == nil {
+		m.stored = msg.profile
+	}
 	for _, f := range msg.fields {
 		for i := range m.fields {
 			fld := &m.fields[i]
@@ -229,9 +238,12 @@ func (m *profileModel) saved(msg profileSavedMsg) tea.Cmd {
 			}
 			if msg.err != nil {
 				fld.state = fieldUntouched
-				fld.err = "Not saved: " + sentence(msg.err)
+				fld.err, fld.unsaved = "Not saved: "+sentence(msg.err), true
 			} else if !m.isPending(f) {
 				fld.state = fieldSaved
+				if fld.unsaved {
+					fld.err, fld.unsaved = "", false
+				}
 			}
 		}
 	}
@@ -277,6 +289,12 @@ func (m *profileModel) tryContinue() tea.Cmd {
 	if m.inflight || len(m.pending) > 0 {
 		m.continueAfter = true
 		return cmd
+	}
+	if m.want != m.stored {
+		// Something the form holds is not in the database (a save failed): save it,
+		// and go on only once it is.
+		m.continueAfter = true
+		return tea.Batch(cmd, m.flush())
 	}
 	return tea.Batch(cmd, emit(profileDoneMsg{m.want}))
 }

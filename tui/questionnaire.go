@@ -544,15 +544,20 @@ func (m *questionnaireModel) view() string {
 	}
 	for i, p := range questions.Performers {
 		text := c.labels[i]
-		var marks []string
+		// The marks after the performer, and shorter ones for narrow windows: the row is
+		// 35 columns before them.
+		var marks, short []string
 		if answered && cur.Performer == p {
 			marks = append(marks, s.ok.Render("✓ your answer"))
+			short = append(short, s.ok.Render("✓ yours"))
 		}
 		if pending != nil && !pending.clear && pending.ans.Performer == p {
 			marks = append(marks, s.muted.Render("saving…"))
+			short = append(short, s.muted.Render("saving…"))
 		}
 		if hasLast && last.Performer == p {
 			marks = append(marks, s.muted.Render(fmt.Sprintf("◂ last time (#%d)", m.lastNumber)))
+			short = append(short, s.muted.Render(fmt.Sprintf("◂ last (#%d)", m.lastNumber)))
 		}
 		row := pad(text, 32)
 		if i == m.cursor {
@@ -561,7 +566,11 @@ func (m *questionnaireModel) view() string {
 			row = "   " + s.performer[i].Render(row[:2]) + row[2:]
 		}
 		if len(marks) > 0 {
-			row += " " + strings.Join(marks, " ")
+			tail := " " + strings.Join(marks, " ")
+			if width(row)+width(tail) > m.width {
+				tail = " " + strings.Join(short, " ")
+			}
+			row = truncate(row+tail, m.width)
 		}
 		line(row)
 	}
@@ -573,7 +582,8 @@ func (m *questionnaireModel) view() string {
 		line(" Note " + m.note.View())
 		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", questions.Performers[m.cursor].Label()), m.width-2)))
 	case m.note.Value() != "":
-		line(" Note: " + truncate(m.note.Value(), m.width-12) + s.muted.Render("  (n to edit)"))
+		// " Note: " and "  (n to edit)" take 20 columns.
+		line(" Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)"))
 	default:
 		line(" " + s.muted.Render("Note: none (n to add one)"))
 	}

@@ -146,7 +146,9 @@ func (m *reviewModel) view() string {
 		top = append(top, " "+l)
 	}
 	if missing == 0 && !m.confirming && m.refusal == "" {
-		top = append(top, " "+s.ok.Render("✓ Every function is answered: press f to finish and see the scorecard."))
+		for _, l := range wrap("✓ Every function is answered: press f to finish and see the scorecard.", tw) {
+			top = append(top, " "+s.ok.Render(l))
+		}
 	}
 	switch {
 	case m.confirming:
