@@ -274,8 +274,9 @@ type summary struct {
 	all, eng, ops tally
 }
 
-func summarize(s Scored) summary {
-	perf := resolve(s.Bank, s.Assessment.Answers, nil)
+// summarize resolves and tallies s; buf (which may be nil) is reused for the answers.
+func summarize(s Scored, buf []int8) summary {
+	perf := resolve(s.Bank, s.Assessment.Answers, buf)
 	all, eng, ops := tallies(s.Bank, perf, nil)
 	return summary{perf, all, eng, ops}
 }

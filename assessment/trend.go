@@ -95,11 +95,16 @@ type Comparison struct {
 
 // Compare returns the change from assessment from to assessment to.
 func Compare(from, to Scored) Comparison {
-	return compare(from, to, summarize(from), summarize(to), StaffingOf(from.Assessment.Profile), StaffingOf(to.Assessment.Profile))
+	return compare(from, to, summarize(from, nil), summarize(to, nil),
+		StaffingOf(from.Assessment.Profile), StaffingOf(to.Assessment.Profile), newFloats(compareFloats), nil)
 }
 
-func compare(from, to Scored, f, t summary, then, now Staffing) Comparison {
-	fl := newFloats(3*3 + 3*questions.NumPerformers)
+// compareFloats is how many optional figures a comparison holds.
+const compareFloats = 3*3 + 3*questions.NumPerformers
+
+// compare builds a comparison from summaries already made. fl and arena (which may be
+// nil) provide memory shared by all the comparisons of a history.
+func compare(from, to Scored, f, t summary, then, now Staffing, fl *floats, arena *[]Change) Comparison {
 	c := Comparison{
 		From:             refOf(from.Assessment),
 		To:               refOf(to.Assessment),
@@ -114,15 +119,15 @@ func compare(from, to Scored, f, t summary, then, now Staffing) Comparison {
 	for i := range c.EngineeringShare {
 		c.EngineeringShare[i] = delta(fl, fl.num(fs[i]), fl.num(ts[i]))
 	}
-	c.Changed = changes(from, to, f.perf, t.perf)
+	c.Changed = changes(from, to, f.perf, t.perf, arena)
 	return c
 }
 
 // changes lists the functions whose performer differs, by weight (descending) and then
 // the newer bank's order; functions only in the older bank come last within a weight.
-func changes(from, to Scored, fromPerf, toPerf []int8) []Change {
+func changes(from, to Scored, fromPerf, toPerf []int8, arena *[]Change) []Change {
 	if from.Bank == to.Bank {
-		return sameBankChanges(to.Bank, fromPerf, toPerf)
+		return sameBankChanges(to.Bank, fromPerf, toPerf, arena)
 	}
 	performer := func(s Scored, id string) Performer {
 		if a, ok := s.Assessment.Answers[id]; ok && a.Performer.Valid() {
@@ -160,14 +165,22 @@ func changes(from, to Scored, fromPerf, toPerf []int8) []Change {
 }
 
 // sameBankChanges is changes for two assessments of one bank, on resolved answers.
-func sameBankChanges(bank *questions.Bank, from, to []int8) []Change {
+// The result is carved from arena when it has room.
+func sameBankChanges(bank *questions.Bank, from, to []int8, arena *[]Change) []Change {
 	n := 0
 	for i := range from {
 		if from[i] != to[i] {
 			n++
 		}
 	}
-	out := make([]Change, 0, n)
+	var out []Change
+	if arena != nil && cap(*arena)-len(*arena) >= n {
+		l := len(*arena)
+		out = (*arena)[l:l:l+n]
+		*arena = (*arena)[:l+n]
+	} else {
+		out = make([]Change, 0, n)
+	}
 	name := func(pi int8) Performer {
 		if pi < 0 {
 			return ""
@@ -222,10 +235,29 @@ func History(items []Scored) Trend {
 		return a.Number < b.Number
 	})
 	t := Trend{Points: make([]Point, len(done)), Changes: make([]Comparison, 0, max(len(done)-1, 0))}
-	var prev summary
+	// Resolve every assessment once, into shared buffers: a history of hundreds of
+	// assessments is then a few allocations, not thousands.
+	sums := make([]summary, len(done))
+	size, changed := 0, 0
+	for _, s := range done {
+		size += len(s.Bank.Functions)
+	}
+	perf := make([]int8, 0, size)
 	for i, s := range done {
-		cur := summarize(s)
-		fl := newFloats(3)
+		sums[i] = summarize(s, perf[len(perf):len(perf)])
+		perf = perf[:len(perf)+len(sums[i].perf)]
+		if i > 0 && done[i-1].Bank == s.Bank {
+			for k := range sums[i].perf {
+				if sums[i].perf[k] != sums[i-1].perf[k] {
+					changed++
+				}
+			}
+		}
+	}
+	fl := newFloats(len(done) * (3 + compareFloats))
+	arena := make([]Change, 0, changed)
+	for i, s := range done {
+		cur := sums[i]
 		t.Points[i] = Point{
 			Ref:              refOf(s.Assessment),
 			BalanceIndex:     cur.all.index(fl),
@@ -238,9 +270,9 @@ func History(items []Scored) Trend {
 			Staffing:         StaffingOf(s.Assessment.Profile),
 		}
 		if i > 0 {
-			t.Changes = append(t.Changes, compare(done[i-1], s, prev, cur, t.Points[i-1].Staffing, t.Points[i].Staffing))
+			t.Changes = append(t.Changes, compare(done[i-1], s, sums[i-1], cur,
+				t.Points[i-1].Staffing, t.Points[i].Staffing, fl, &arena))
 		}
-		prev = cur
 	}
 	return t
 }
