@@ -176,7 +176,7 @@ func sameBankChanges(bank *questions.Bank, from, to []int8, arena *[]Change) []C
 	var out []Change
 	if arena != nil && cap(*arena)-len(*arena) >= n {
 		l := len(*arena)
-		out = (*arena)[l:l:l+n]
+		out = (*arena)[l : l : l+n]
 		*arena = (*arena)[:l+n]
 	} else {
 		out = make([]Change, 0, n)
