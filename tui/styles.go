@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"strconv"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -70,31 +73,51 @@ type styles struct {
 	progressFull, progressEmpty string
 }
 
+// color resolves an adaptive color to the exact color this session's terminal shows.
+// Done once per style when the styles are built, it spares lipgloss converting the hex
+// code to the terminal's palette at every render: with many SSH sessions that search
+// was a tenth of the server's CPU.
+func (s *styles) color(a lipgloss.AdaptiveColor) lipgloss.TerminalColor {
+	hex := a.Light
+	if s.r.HasDarkBackground() {
+		hex = a.Dark
+	}
+	switch c := s.r.ColorProfile().Color(hex).(type) {
+	case termenv.ANSI256Color:
+		return lipgloss.Color(strconv.Itoa(int(c)))
+	case termenv.ANSIColor:
+		return lipgloss.Color(strconv.Itoa(int(c)))
+	case termenv.RGBColor:
+		return lipgloss.Color(string(c))
+	}
+	return lipgloss.NoColor{}
+}
+
 func newStyles(r *lipgloss.Renderer) *styles {
 	s := &styles{r: r}
 	n := r.NewStyle
-	s.app = n().Bold(true).Foreground(colAccent)
-	s.crumb = n().Foreground(colMuted)
+	s.app = n().Bold(true).Foreground(s.color(colAccent))
+	s.crumb = n().Foreground(s.color(colMuted))
 	s.title = n().Bold(true)
-	s.heading = n().Bold(true).Foreground(colAccent)
+	s.heading = n().Bold(true).Foreground(s.color(colAccent))
 	s.bold = n().Bold(true)
-	s.muted = n().Foreground(colMuted)
-	s.faint = n().Foreground(colFaint)
-	s.accent = n().Foreground(colAccent)
-	s.ok = n().Foreground(colOK)
-	s.warn = n().Foreground(colWarn)
-	s.bad = n().Foreground(colBad).Bold(true)
-	s.selected = n().Bold(true).Foreground(colAccent).Background(colSelection)
+	s.muted = n().Foreground(s.color(colMuted))
+	s.faint = n().Foreground(s.color(colFaint))
+	s.accent = n().Foreground(s.color(colAccent))
+	s.ok = n().Foreground(s.color(colOK))
+	s.warn = n().Foreground(s.color(colWarn))
+	s.bad = n().Foreground(s.color(colBad)).Bold(true)
+	s.selected = n().Bold(true).Foreground(s.color(colAccent)).Background(s.color(colSelection))
 	s.key = n().Bold(true)
 	s.big = n().Bold(true)
-	s.box = n().Border(lipgloss.RoundedBorder()).BorderForeground(colAccent).Padding(0, 1)
+	s.box = n().Border(lipgloss.RoundedBorder()).BorderForeground(s.color(colAccent)).Padding(0, 1)
 	for i := range colPerformer {
-		s.performer[i] = n().Foreground(colPerformer[i])
-		s.bar[i] = n().Background(colPerformer[i]).Foreground(colOnBar)
+		s.performer[i] = n().Foreground(s.color(colPerformer[i]))
+		s.bar[i] = n().Background(s.color(colPerformer[i])).Foreground(s.color(colOnBar))
 	}
-	s.chartBalance = n().Bold(true).Foreground(colAccent)
-	s.chartEng = n().Foreground(colPerformer[0])
-	s.chartOps = n().Foreground(colPerformer[1])
+	s.chartBalance = n().Bold(true).Foreground(s.color(colAccent))
+	s.chartEng = n().Foreground(s.color(colPerformer[0]))
+	s.chartOps = n().Foreground(s.color(colPerformer[1]))
 	if r.HasDarkBackground() {
 		s.progressFull, s.progressEmpty = colAccent.Dark, colFaint.Dark
 	} else {
@@ -121,8 +144,8 @@ func (s *styles) verdict(v assessment.Verdict) lipgloss.Style {
 func (s *styles) helpModel() help.Model {
 	h := help.New()
 	keyStyle := s.r.NewStyle().Bold(true)
-	desc := s.r.NewStyle().Foreground(colMuted)
-	sep := s.r.NewStyle().Foreground(colFaint)
+	desc := s.r.NewStyle().Foreground(s.color(colMuted))
+	sep := s.r.NewStyle().Foreground(s.color(colFaint))
 	h.Styles = help.Styles{
 		Ellipsis:       sep,
 		ShortKey:       keyStyle,
@@ -137,10 +160,10 @@ func (s *styles) helpModel() help.Model {
 
 // styleInput gives a text input this session's styles.
 func (s *styles) styleInput(ti *textinput.Model) {
-	ti.PromptStyle = s.r.NewStyle().Foreground(colAccent)
+	ti.PromptStyle = s.r.NewStyle().Foreground(s.color(colAccent))
 	ti.TextStyle = s.r.NewStyle()
-	ti.PlaceholderStyle = s.r.NewStyle().Foreground(colMuted)
-	ti.CompletionStyle = s.r.NewStyle().Foreground(colMuted)
+	ti.PlaceholderStyle = s.r.NewStyle().Foreground(s.color(colMuted))
+	ti.CompletionStyle = s.r.NewStyle().Foreground(s.color(colMuted))
 	ti.Cursor.Style = s.r.NewStyle().Reverse(true)
 	ti.Cursor.TextStyle = s.r.NewStyle()
 }

@@ -3,11 +3,15 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -611,4 +615,24 @@ func TestPeerOnlyOrganizationsHidden(t *testing.T) {
 	d := newDriver(t, st, testOptions(clk), 80, 24)
 	d.mustSee("Our Hospital")
 	d.mustNotSee("Consortium Peer")
+}
+
+func TestStyleColorsResolvedPerSession(t *testing.T) {
+	for _, tc := range []struct {
+		profile termenv.Profile
+		dark    bool
+		want    lipgloss.TerminalColor
+	}{
+		{termenv.ANSI256, true, lipgloss.Color(strconv.Itoa(int(termenv.ANSI256.Color(colAccent.Dark).(termenv.ANSI256Color))))},
+		{termenv.ANSI256, false, lipgloss.Color(strconv.Itoa(int(termenv.ANSI256.Color(colAccent.Light).(termenv.ANSI256Color))))},
+		{termenv.TrueColor, true, lipgloss.Color(colAccent.Dark)},
+		{termenv.Ascii, true, lipgloss.NoColor{}},
+	} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(tc.profile)
+		r.SetHasDarkBackground(tc.dark)
+		if got := newStyles(r).color(colAccent); got != tc.want {
+			t.Errorf("profile %v dark %v: %#v, want %#v", tc.profile, tc.dark, got, tc.want)
+		}
+	}
 }
