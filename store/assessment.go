@@ -304,7 +304,7 @@ func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans asse
 	if err != nil {
 		return fmt.Errorf("save answer: %w", err)
 	}
-	err = s.coalesce(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err
@@ -336,7 +336,7 @@ func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string)
 // ClearAnswer removes the answer to function functionID from draft number of orgID, so
 // that it is unanswered again. Clearing an unanswered function is not an error.
 func (s *Store) ClearAnswer(orgID string, number int, functionID string) error {
-	err := s.coalesce(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err
@@ -388,7 +388,7 @@ func (s *Store) SaveProfile(orgID string, number int, p assessment.Profile) erro
 	p.BMETFTE += 0
 	p.ManagerFTE += 0
 	p.ITFTE += 0
-	err := s.coalesce(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err
