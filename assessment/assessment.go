@@ -337,18 +337,27 @@ func (p Profile) Value(f ProfileField) string {
 			return "yes"
 		}
 		return "no"
-	case FieldCEFTE:
-		return FormatFTE(p.CEFTE)
-	case FieldBMETFTE:
-		return FormatFTE(p.BMETFTE)
-	case FieldManagerFTE:
-		return FormatFTE(p.ManagerFTE)
-	case FieldITFTE:
-		return FormatFTE(p.ITFTE)
+	case FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE:
+		return FormatFTE(*p.fte(f))
 	case FieldDevices:
 		return strconv.Itoa(p.Devices)
 	}
 	return ""
+}
+
+// fte returns the FTE field f of p; f must be one of the four FTE fields.
+func (p *Profile) fte(f ProfileField) *float64 {
+	switch f {
+	case FieldCEFTE:
+		return &p.CEFTE
+	case FieldBMETFTE:
+		return &p.BMETFTE
+	case FieldManagerFTE:
+		return &p.ManagerFTE
+	case FieldITFTE:
+		return &p.ITFTE
+	}
+	panic("assessment: not an FTE field: " + string(f))
 }
 
 // FormatFTE prints an FTE count without needless zeros: 1, 0.5, 2.25.
@@ -380,17 +389,7 @@ func (p *Profile) Set(f ProfileField, text string) error {
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxFTE {
 			return fieldErr(string(f), "%s must be a number of 0 or more (e.g. 0, 0.5, 2), not %q", strings.ToLower(f.Label()), text)
 		}
-		v += 0 // turn -0 into 0
-		switch f {
-		case FieldCEFTE:
-			c.CEFTE = v
-		case FieldBMETFTE:
-			c.BMETFTE = v
-		case FieldManagerFTE:
-			c.ManagerFTE = v
-		case FieldITFTE:
-			c.ITFTE = v
-		}
+		*c.fte(f) = v + 0 // + 0 turns -0 into 0
 	case FieldDevices:
 		n, err := parseWhole(text)
 		if err != nil || n < 0 || n > MaxDevices {
