@@ -71,14 +71,8 @@ func (m *historyModel) update(msg tea.Msg) tea.Cmd {
 		return emit(backMsg{})
 	case n == 0:
 		return nil
-	case key.Matches(k, l.Up):
-		m.cursor = max(0, m.cursor-1)
-	case key.Matches(k, l.Down):
-		m.cursor = min(n-1, m.cursor+1)
-	case key.Matches(k, l.Top):
-		m.cursor = 0
-	case key.Matches(k, l.Bottom):
-		m.cursor = n - 1
+	case l.isMove(k):
+		m.cursor = l.move(k, m.cursor, n)
 	case key.Matches(k, l.Enter):
 		return emit(openScorecardMsg{m.org, m.trend.Points[m.cursor].Number})
 	case key.Matches(k, m.keys.Mark):

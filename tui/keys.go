@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // Every key the TUI honours is a key.Binding here, with the help text the footer shows.
@@ -38,6 +39,27 @@ type listKeys struct {
 	Top    key.Binding
 	Bottom key.Binding
 	Enter  key.Binding
+}
+
+// move returns where the cursor of an n-row list goes for key k (see isMove).
+func (l listKeys) move(k tea.KeyMsg, cursor, n int) int {
+	last := max(0, n-1)
+	switch {
+	case key.Matches(k, l.Up):
+		return max(0, cursor-1)
+	case key.Matches(k, l.Down):
+		return min(last, cursor+1)
+	case key.Matches(k, l.Top):
+		return 0
+	case key.Matches(k, l.Bottom):
+		return last
+	}
+	return cursor
+}
+
+// isMove reports whether k moves the cursor of a list.
+func (l listKeys) isMove(k tea.KeyMsg) bool {
+	return key.Matches(k, l.Up, l.Down, l.Top, l.Bottom)
 }
 
 func newListKeys(enterDesc string) listKeys {

@@ -88,14 +88,8 @@ func (m *orgModel) update(msg tea.Msg) tea.Cmd {
 	}
 	l := m.keys.list
 	switch {
-	case key.Matches(k, l.Up):
-		m.cursor = max(0, m.cursor-1)
-	case key.Matches(k, l.Down):
-		m.cursor = min(max(0, len(m.items)-1), m.cursor+1)
-	case key.Matches(k, l.Top):
-		m.cursor = 0
-	case key.Matches(k, l.Bottom):
-		m.cursor = max(0, len(m.items)-1)
+	case l.isMove(k):
+		m.cursor = l.move(k, m.cursor, len(m.items))
 	case key.Matches(k, l.Enter):
 		if m.cursor < len(m.items) {
 			return emit(m.items[m.cursor].msg)

@@ -77,14 +77,8 @@ func (m *reviewModel) update(msg tea.Msg) tea.Cmd {
 	n := len(m.bank.Functions)
 	l := m.keys.list
 	switch {
-	case key.Matches(k, l.Up):
-		m.cursor = max(0, m.cursor-1)
-	case key.Matches(k, l.Down):
-		m.cursor = min(n-1, m.cursor+1)
-	case key.Matches(k, l.Top):
-		m.cursor = 0
-	case key.Matches(k, l.Bottom):
-		m.cursor = n - 1
+	case l.isMove(k):
+		m.cursor = l.move(k, m.cursor, n)
 	case key.Matches(k, l.Enter):
 		return emit(editAnswerMsg{m.cursor})
 	case key.Matches(k, m.keys.Unanswered):

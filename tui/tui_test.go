@@ -636,3 +636,31 @@ func TestStyleColorsResolvedPerSession(t *testing.T) {
 		}
 	}
 }
+
+func TestListMove(t *testing.T) {
+	l := newListKeys("open")
+	for _, tc := range []struct {
+		keys      []string
+		n, want   int
+		wantMoved bool
+	}{
+		{[]string{"down", "down", "j"}, 5, 3, true},
+		{[]string{"down", "down", "down"}, 2, 1, true},
+		{[]string{"up", "k"}, 5, 0, true},
+		{[]string{"G"}, 7, 6, true},
+		{[]string{"end", "home"}, 7, 0, true},
+		{[]string{"down"}, 0, 0, true},
+		{[]string{"x"}, 5, 0, false},
+	} {
+		cursor := 0
+		for _, k := range tc.keys {
+			if got := l.isMove(keyMsg(k)); got != tc.wantMoved {
+				t.Errorf("isMove(%q) = %v", k, got)
+			}
+			cursor = l.move(keyMsg(k), cursor, tc.n)
+		}
+		if cursor != tc.want {
+			t.Errorf("%v in %d rows: cursor %d, want %d", tc.keys, tc.n, cursor, tc.want)
+		}
+	}
+}
