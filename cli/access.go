@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
 
+	"cebalance/sshkey"
 	"cebalance/store"
 )
 
@@ -25,25 +26,9 @@ func (a *app) accessCmd() *cobra.Command {
 	return cmd
 }
 
-// ParseKey parses one public key in authorized_keys form ("ssh-ed25519 AAAA… comment")
-// and returns it with its SHA256 fingerprint.
-func ParseKey(text string) (gossh.PublicKey, string, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, "", errors.New("empty key: give the public key line, e.g. the content of ~/.ssh/id_ed25519.pub")
-	}
-	if strings.Contains(text, "PRIVATE KEY") {
-		return nil, "", errors.New("that is a private key: give the public one (the .pub file), and keep the private key secret")
-	}
-	key, _, _, rest, err := gossh.ParseAuthorizedKey([]byte(text))
-	if err != nil {
-		return nil, "", fmt.Errorf("not an SSH public key (%v): give a line like \"ssh-ed25519 AAAA… name@host\"", err)
-	}
-	if len(strings.TrimSpace(string(rest))) > 0 {
-		return nil, "", errors.New("more than one key given: add one key at a time")
-	}
-	return key, gossh.FingerprintSHA256(key), nil
-}
+// ParseKey parses one public key in authorized_keys form and returns it with its SHA256
+// fingerprint; sshkey.Parse holds the rules (one key, strong enough).
+func ParseKey(text string) (gossh.PublicKey, string, error) { return sshkey.Parse(text) }
 
 func (a *app) accessAddCmd() *cobra.Command {
 	var keyText, keyFile, name, role string
