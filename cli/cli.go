@@ -158,6 +158,7 @@ type app struct {
 
 func newRoot(env *Env) *cobra.Command {
 	a := &app{env: env}
+	var plainMode bool
 	root := &cobra.Command{
 		Use:   "cebalance",
 		Short: "Assess who does your clinical engineering work, and the balance with operations",
@@ -183,6 +184,9 @@ Run it with no command for the interactive questionnaire.`,
 				return err
 			}
 			defer a.closeStore(st)
+			if a.wantPlain(plainMode) {
+				return RunPlain(env, st, bank)
+			}
 			return env.TUI(st, bank)
 		},
 	}
@@ -190,6 +194,7 @@ Run it with no command for the interactive questionnaire.`,
 	root.CompletionOptions.DisableDefaultCmd = true
 	if !env.Remote {
 		root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (env CEBALANCE_DB; default "+displayDefaultDB()+")")
+		root.Flags().BoolVar(&plainMode, "plain", false, "plain accessible mode: numbered prompts, one per line, no cursor movement or colour (also when TERM=dumb)")
 		root.PersistentFlags().StringVar(&a.bankPath, "bank", "", "question bank YAML for new assessments (env CEBALANCE_BANK; default: the built-in bank)")
 	}
 	root.AddCommand(a.reportCmd(), a.historyCmd(), a.exportCmd())

@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"io"
+
+	"cebalance/plain"
+	"cebalance/questions"
+	"cebalance/report"
+	"cebalance/store"
+)
+
+// RunPlain runs the accessible plain mode (numbered prompts, no cursor movement or
+// colour) on st for the caller of env, reading env.Stdin and writing env.Stdout. The
+// scorecard at the end is the text report, the same as `cebalance report`.
+func RunPlain(env *Env, st *store.Store, bank *questions.Bank) error {
+	a := &app{env: env}
+	return plain.Run(st, env.Stdin, env.Stdout, plain.Options{
+		Bank:      bank,
+		CanSee:    env.Scope.CanSee,
+		CanCreate: env.Scope.Admin,
+		Scorecard: func(w io.Writer, org store.Organization, number int) error {
+			rep, b, cur, err := a.buildReport(st, org.ID, number)
+			if err != nil {
+				return err
+			}
+			return report.Scorecard(w, report.Text, rep, b, cur)
+		},
+	})
+}
+
+// wantPlain reports whether the questionnaire should run in plain mode: asked for with
+// --plain, or a terminal that cannot move the cursor (TERM=dumb).
+func (a *app) wantPlain(flag bool) bool {
+	return flag || a.env.Getenv("TERM") == "dumb"
+}

@@ -1,0 +1,152 @@
+package plain
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+	"cebalance/store"
+)
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "c.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// script is the input of a first assessment: create the organization, start, the
+// profile, then answers for the first n functions (performer k+1 for function k, mod 7).
+func script(n int) string {
+	var b strings.Builder
+	b.WriteString("1\nSt Plain Hospital\n1\n")     // create, name, start
+	b.WriteString("180\nno\n0\n6\n1\n0.5\n4200\n") // profile
+	for k := 0; k < n; k++ {
+		if k == 2 {
+			fmt.Fprintf(&b, "%d our lead BMET does this\n", k%7+1)
+			continue
+		}
+		fmt.Fprintf(&b, "%d\n", k%7+1)
+	}
+	return b.String()
+}
+
+func TestFirstAssessmentThroughAPipe(t *testing.T) {
+	st := openStore(t)
+	bank := questions.Default()
+	in := script(len(bank.Functions)) + "1\n" // complete
+	var out bytes.Buffer
+	scorecard := func(w io.Writer, org store.Organization, number int) error {
+		fmt.Fprintf(w, "SCORECARD %s #%d\n", org.ID, number)
+		return nil
+	}
+	err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true, Scorecard: scorecard})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	as, err := st.Assessments("st-plain-hospital")
+	if err != nil || len(as) != 1 {
+		t.Fatalf("assessments = %v, %v", as, err)
+	}
+	a := as[0]
+	if a.Status != assessment.Completed {
+		t.Fatalf("status = %s, want completed\n%s", a.Status, out.String())
+	}
+	for k, fn := range bank.Functions {
+		want := questions.Performers[k%7]
+		if got := a.Answers[fn.ID].Performer; got != want {
+			t.Errorf("%s = %s, want %s", fn.ID, got, want)
+		}
+	}
+	if note := a.Answers[bank.Functions[2].ID].Note; note != "our lead BMET does this" {
+		t.Errorf("note = %q", note)
+	}
+	if a.Profile.Beds != 180 || a.Profile.BMETFTE != 6 || a.Profile.Devices != 4200 {
+		t.Errorf("profile = %+v", a.Profile)
+	}
+	text := out.String()
+	for _, want := range []string{"Saved: ", "with your note", fmt.Sprintf("%d of %d answered.", len(bank.Functions), len(bank.Functions)), "SCORECARD st-plain-hospital #1"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.ContainsRune(text, '\x1b') {
+		t.Error("plain mode wrote an escape sequence")
+	}
+}
+
+func TestResumeAfterTheInputEnds(t *testing.T) {
+	st := openStore(t)
+	bank := questions.Default()
+	var out bytes.Buffer
+	if err := Run(st, strings.NewReader(script(5)), &out, Options{CanCreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.Draft("st-plain-hospital")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Answers) != 5 {
+		t.Fatalf("answers after the first run = %d, want 5", len(d.Answers))
+	}
+	// Second run: pick the organization, and the next question asked is the sixth.
+	out.Reset()
+	if err := Run(st, strings.NewReader("1\n2\nq\n"), &out, Options{CanCreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if !strings.Contains(text, "Resuming assessment 1 of St Plain Hospital: 5 of") {
+		t.Fatalf("no resume line:\n%s", text)
+	}
+	if !strings.Contains(text, fmt.Sprintf("Question 6 of %d", len(bank.Functions))) {
+		t.Fatalf("did not resume at question 6:\n%s", text)
+	}
+	d, _ = st.Draft("st-plain-hospital")
+	if got := d.Answers[bank.Functions[5].ID].Performer; got != questions.Performers[1] {
+		t.Fatalf("sixth answer = %q, want %q", got, questions.Performers[1])
+	}
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	st := openStore(t)
+	long := strings.Repeat("x", MaxLine*3)
+	in := "1\nSt Plain Hospital\n1\n" + "abc\n-3\n180\n" + "maybe\nno\n" + "0\n6\n1\n0.5\n4200\n" +
+		"9\n" + long + "\n" + "0\n" + "2\n" + "q\n"
+	var out bytes.Buffer
+	if err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, want := range []string{"staffed beds must be", "teaching must be yes or no", "Please type a number from 1 to", "longer than 4096"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q\n%s", want, text)
+		}
+	}
+	d, err := st.Draft("st-plain-hospital")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Answers) != 1 || d.Profile.Beds != 180 {
+		t.Fatalf("draft = %d answers, beds %d; want 1 answer, 180 beds", len(d.Answers), d.Profile.Beds)
+	}
+}
+
+func TestDirectorWithoutOrganizations(t *testing.T) {
+	st := openStore(t)
+	if _, err := st.CreateOrganization("Someone Else"); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := Run(st, strings.NewReader(""), &out, Options{CanSee: func(string) bool { return false }})
+	if err != nil || !strings.Contains(out.String(), "no organization to assess") {
+		t.Fatalf("Run = %v, %q", err, out.String())
+	}
+}
