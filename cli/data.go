@@ -143,11 +143,15 @@ func (a *app) backupCmd() *cobra.Command {
 			Long: `Stream a consistent copy of the running server's database to standard output,
 for admins: ssh -p 23234 host backup > cebalance.db. The copy is taken in one read
 transaction, so sessions go on while it runs; the file opens as a cebalance database.`,
-			Args: exactArgs(0, "no arguments: redirect the output (ssh … backup > cebalance.db)"),
-			RunE: func(cmd *cobra.Command, _ []string) error {
+			// A director is refused before anything else is looked at, arguments included
+			// (a forbidden command over SSH exits 1, not 2).
+			Args: func(cmd *cobra.Command, args []string) error {
 				if !a.env.Scope.Admin {
 					return errors.New("backup of the whole database is for admins: use `export` for your organizations")
 				}
+				return exactArgs(0, "no arguments: redirect the output (ssh … backup > cebalance.db)")(cmd, args)
+			},
+			RunE: func(cmd *cobra.Command, _ []string) error {
 				st, err := a.open(true)
 				if err != nil {
 					return err

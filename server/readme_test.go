@@ -271,8 +271,9 @@ func TestReadmeSSHLines(t *testing.T) {
 			}
 			continue
 		}
+		start := time.Now()
 		out, errOut, code := r.run(line)
-		t.Logf("%s\n  → status %d, %d bytes out, stderr %q", l, code, len(out), errOut)
+		t.Logf("%s\n  → status %d in %v, %d bytes out, stderr %q", l, code, time.Since(start).Round(time.Millisecond), len(out), errOut)
 		if code != 0 {
 			t.Errorf("README line %q: status %d, stderr %q", l, code, errOut)
 			continue
@@ -301,6 +302,9 @@ func TestReadmeSSHLines(t *testing.T) {
 			}
 		case strings.Contains(l, " backup > "):
 			name := fields[len(fields)-1]
+			if fi, err := os.Stat(filepath.Join(r.dir, name)); err == nil {
+				t.Logf("  → %s: %d bytes", name, fi.Size())
+			}
 			b, err := store.Open(filepath.Join(r.dir, name), store.Options{ReadOnly: true})
 			if err != nil {
 				t.Errorf("README line %q: the backup does not open: %v", l, err)
