@@ -3,8 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
@@ -30,22 +34,54 @@ func (a *app) accessCmd() *cobra.Command {
 // fingerprint; sshkey.Parse holds the rules (one key, strong enough).
 func ParseKey(text string) (gossh.PublicKey, string, error) { return sshkey.Parse(text) }
 
+// remoteQuoting is what an SSH caller is told when the server received more words than
+// flags: the OpenSSH client joins its arguments with spaces and the server splits the
+// line again, honouring quotes, so a value with spaces needs a second pair of quotes.
+const remoteQuoting = `over SSH the command line is split again at spaces: quote a name twice (--name "'Dana Director'") and send the key with --key-file - < key.pub`
+
+// maxKeyFile bounds what --key-file reads: an authorized_keys line is far smaller.
+const maxKeyFile = 64 << 10
+
 func (a *app) accessAddCmd() *cobra.Command {
 	var keyText, keyFile, name, role string
 	var orgs []string
 	cmd := &cobra.Command{
-		Use:   "add (--key 'ssh-ed25519 AAAA…' | --key-file FILE) --name NAME --role admin|director [--org ORG …]",
-		Short: "Allow an SSH public key to connect",
-		Args:  exactArgs(0, "only flags"),
+		Use:   "add (--key-file FILE|- | --key 'ssh-ed25519 AAAA…') --name NAME --role admin|director [--org ORG …]",
+		Short: "Allow an SSH public key to connect, or update the record of a known key",
+		Long: `Allow an SSH public key to connect.
+
+The key comes from a file (--key-file id_ed25519.pub), from standard input (--key-file -,
+e.g. ssh -p 23234 host access add --key-file - --name "'Dana Director'" --role director
+--org st-example < dana.pub) or, locally, as text (--key 'ssh-ed25519 AAAA…'). One key
+per command; DSA keys and RSA keys shorter than 2048 bits are refused.
+
+Over SSH the server splits the command line again at spaces, so a name with spaces needs
+a second pair of quotes: --name "'Dana Director'".
+
+Adding a key that already has access updates its record — name, role and organizations —
+and says what changed (old → new); the date it was first added is kept.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && a.env.Remote {
+				return usagef("%s", remoteQuoting)
+			}
+			return exactArgs(0, "only flags")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (keyText == "") == (keyFile == "") {
-				return usagef("give the public key with exactly one of --key or --key-file")
+				return usagef("give the public key with exactly one of --key-file FILE, --key-file - (standard input) or --key '…'")
 			}
-			if a.env.Remote && keyFile != "" {
-				return usagef("--key-file is not available over SSH: use --key '…'")
+			if a.env.Remote && keyFile != "" && keyFile != "-" {
+				return usagef("over SSH the server cannot read your files: use --key-file - < %s", keyFile)
 			}
-			if keyFile != "" {
-				data, err := readLimited(keyFile, 64<<10)
+			switch {
+			case keyFile == "-":
+				data, err := readKeyStdin(a.env.Stdin, a.env.Remote)
+				if err != nil {
+					return err
+				}
+				keyText = string(data)
+			case keyFile != "":
+				data, err := readLimited(keyFile, maxKeyFile)
 				if err != nil {
 					return err
 				}
@@ -78,29 +114,106 @@ func (a *app) accessAddCmd() *cobra.Command {
 				} else if err != nil {
 					return err
 				}
-				ids = append(ids, org.ID)
+				if !slices.Contains(ids, org.ID) {
+					ids = append(ids, org.ID)
+				}
 			}
 			rec := store.Access{
 				Fingerprint: fp, Name: name, Role: r, Orgs: ids,
 				Key: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key))),
 			}
-			if err := st.AddAccess(rec); err != nil {
+			prev, err := st.PutAccess(rec)
+			if err != nil {
 				return err
 			}
-			what := "every organization"
-			if r == store.Director {
-				what = strings.Join(ids, ", ")
+			w := cmd.OutOrStdout()
+			name = strings.TrimSpace(name)
+			if prev == nil {
+				fmt.Fprintf(w, "added %s (%s, %s) with key %s\n", name, r, orgsText(r, ids), fp)
+				return nil
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "added %s (%s, %s) with key %s\n", strings.TrimSpace(name), r, what, fp)
+			if changes := accessChanges(*prev, name, r, ids); len(changes) > 0 {
+				fmt.Fprintf(w, "updated the existing record of key %s: %s\n", fp, strings.Join(changes, "; "))
+			} else {
+				fmt.Fprintf(w, "key %s already has this access: %s (%s, %s); nothing changed\n", fp, name, r, orgsText(r, ids))
+			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&keyFile, "key-file", "", "a file holding the public key (e.g. id_ed25519.pub); - reads it from standard input")
 	cmd.Flags().StringVar(&keyText, "key", "", "the public key line, e.g. 'ssh-ed25519 AAAA… name@host'")
-	cmd.Flags().StringVar(&keyFile, "key-file", "", "a file holding the public key (e.g. id_ed25519.pub)")
-	cmd.Flags().StringVar(&name, "name", "", "the person's name")
+	cmd.Flags().StringVar(&name, "name", "", `the person's name (over SSH, quote a name with spaces twice: "'Dana Director'")`)
 	cmd.Flags().StringVar(&role, "role", "", "admin or director")
 	cmd.Flags().StringArrayVar(&orgs, "org", nil, "an organization a director may see (repeat for several)")
 	return cmd
+}
+
+// orgsText names what a record with role r and organizations ids may see.
+func orgsText(r store.Role, ids []string) string {
+	if r == store.Admin {
+		return "every organization"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// accessChanges lists what differs between the old record and the new name, role and
+// organizations, as "what: old → new".
+func accessChanges(old store.Access, name string, r store.Role, ids []string) []string {
+	var out []string
+	if old.Name != name {
+		out = append(out, fmt.Sprintf("name: %s → %s", old.Name, name))
+	}
+	if old.Role != r {
+		out = append(out, fmt.Sprintf("role: %s → %s", old.Role, r))
+	}
+	if oldOrgs := orgsText(old.Role, old.Orgs); oldOrgs != orgsText(r, ids) {
+		out = append(out, fmt.Sprintf("organizations: %s → %s", oldOrgs, orgsText(r, ids)))
+	}
+	return out
+}
+
+// stdinWait is how long an SSH caller's key may take to arrive: a forgotten "< key.pub"
+// leaves the server reading the caller's terminal, and the command should end with a
+// hint rather than wait for ever.
+var stdinWait = time.Minute
+
+// readKeyStdin reads a public key from standard input (--key-file -), at most
+// maxKeyFile bytes; over SSH (remote) for at most stdinWait.
+func readKeyStdin(in io.Reader, remote bool) ([]byte, error) {
+	if remote {
+		type result struct {
+			data []byte
+			err  error
+		}
+		done := make(chan result, 1)
+		go func() {
+			// The read ends when the key has arrived or the session closes.
+			data, err := readKeyStdin(in, false)
+			done <- result{data, err}
+		}()
+		select {
+		case r := <-done:
+			return r.data, r.err
+		case <-time.After(stdinWait):
+			return nil, usagef("no key arrived on standard input within %s: add < key.pub to the ssh command", stdinWait)
+		}
+	}
+	if f, ok := in.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return nil, usagef("--key-file - reads the key from standard input, which is a terminal: add < key.pub")
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(in, maxKeyFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the key from standard input: %w", err)
+	}
+	if len(data) > maxKeyFile {
+		return nil, usagef("standard input is larger than %d bytes: send one public key (key.pub)", maxKeyFile)
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil, usagef("no key arrived on standard input: add < key.pub to the command")
+	}
+	return data, nil
 }
 
 func (a *app) accessListCmd() *cobra.Command {

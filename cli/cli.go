@@ -197,9 +197,9 @@ Run it with no command for the interactive questionnaire.`,
 		root.Flags().BoolVar(&plainMode, "plain", false, "plain accessible mode: numbered prompts, one per line, no cursor movement or colour (also when TERM=dumb)")
 		root.PersistentFlags().StringVar(&a.bankPath, "bank", "", "question bank YAML for new assessments (env CEBALANCE_BANK; default: the built-in bank)")
 	}
-	root.AddCommand(a.reportCmd(), a.historyCmd(), a.exportCmd())
+	root.AddCommand(a.reportCmd(), a.historyCmd(), a.exportCmd(), a.backupCmd())
 	if !env.Remote {
-		root.AddCommand(a.importCmd(), a.backupCmd(), a.questionsCmd(), a.demoCmd(), a.versionCmd())
+		root.AddCommand(a.importCmd(), a.questionsCmd(), a.demoCmd(), a.versionCmd())
 		if env.Serve != nil {
 			root.AddCommand(a.serveCmd())
 		}

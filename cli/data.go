@@ -136,12 +136,48 @@ func (a *app) importCmd() *cobra.Command {
 }
 
 func (a *app) backupCmd() *cobra.Command {
+	if a.env.Remote {
+		return &cobra.Command{
+			Use:   "backup",
+			Short: "Stream a consistent copy of the server's database to standard output (admins)",
+			Long: `Stream a consistent copy of the running server's database to standard output,
+for admins: ssh -p 23234 host backup > cebalance.db. The copy is taken in one read
+transaction, so sessions go on while it runs; the file opens as a cebalance database.`,
+			// A director is refused before anything else is looked at, arguments included
+			// (a forbidden command over SSH exits 1, not 2).
+			Args: func(cmd *cobra.Command, args []string) error {
+				if !a.env.Scope.Admin {
+					return errors.New("backup of the whole database is for admins: use `export` for your organizations")
+				}
+				return exactArgs(0, "no arguments: redirect the output (ssh … backup > cebalance.db)")(cmd, args)
+			},
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				st, err := a.open(true)
+				if err != nil {
+					return err
+				}
+				defer a.closeStore(st)
+				return st.WriteBackup(cmd.OutOrStdout())
+			},
+		}
+	}
 	return &cobra.Command{
 		Use:   "backup FILE",
-		Short: "Write a consistent copy of the database (safe while reports run)",
-		Args:  exactArgs(1, "the file to write"),
+		Short: "Write a consistent copy of the database to a new file",
+		Long: `Write a consistent copy of the database to FILE, which must not exist yet.
+
+The copy is written to a temporary file in the same folder and renamed into place only
+when it is complete and on disk, so FILE is never half written.
+
+Only one process can open the database: while the questionnaire is open, quit it first.
+While ` + "`cebalance serve`" + ` runs, take the backup through the server as an admin:
+ssh -p 23234 host backup > cebalance.db.`,
+		Args: exactArgs(1, "the file to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := a.open(true)
+			if errors.Is(err, store.ErrLocked) {
+				return fmt.Errorf("%w; while `cebalance serve` runs, an admin can take the backup through it: ssh -p 23234 host backup > FILE", err)
+			}
 			if err != nil {
 				return err
 			}
@@ -201,6 +237,11 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Make the new name durable too; best effort, as not every system syncs a folder.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
 	}
 	return nil
 }

@@ -183,14 +183,27 @@ func (a *app) historyCmd() *cobra.Command {
 }
 
 // resolveOrg finds the organization the caller named, or the only one they can see.
-// Peer-only organizations (benchmark data) are found only by name. A director is told
-// the same about an organization that exists but is not theirs as about one that does
-// not exist.
+// Peer-only organizations (benchmark data) are found only by name.
+//
+// A director's reference is matched against their own organizations only: the database
+// is not asked about any other, so an organization that exists but is not theirs gets
+// the same answer, after the same work, as one that does not exist — neither the
+// message nor the time taken tells them which.
 func (a *app) resolveOrg(st *store.Store, ref string) (store.Organization, error) {
 	scope := a.env.Scope
+	if ref != "" && !scope.Admin {
+		own, err := st.OrganizationsOf(scope.Orgs)
+		if err != nil {
+			return store.Organization{}, err
+		}
+		if o, ok := matchOrg(own, ref); ok {
+			return o, nil
+		}
+		return store.Organization{}, fmt.Errorf("no organization %q%s", ref, hint(withoutPeerOnly(own)))
+	}
 	if ref != "" {
 		o, err := st.Organization(ref)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && !scope.CanSee(o.ID)) {
+		if errors.Is(err, store.ErrNotFound) {
 			return store.Organization{}, fmt.Errorf("no organization %q%s", ref, a.orgHint(st))
 		}
 		return o, err
@@ -208,27 +221,70 @@ func (a *app) resolveOrg(st *store.Store, ref string) (store.Organization, error
 	return store.Organization{}, usagef("there are %d organizations: choose one with --org (%s)", len(orgs), idList(orgs))
 }
 
-// visibleOrgs are the organizations the caller may see, without peer-only ones.
+// matchOrg finds ref among orgs as store.Organization does: by id, then by exact name,
+// then by name ignoring case.
+func matchOrg(orgs []store.Organization, ref string) (store.Organization, bool) {
+	ref = strings.TrimSpace(ref)
+	for _, o := range orgs {
+		if o.ID == ref {
+			return o, true
+		}
+	}
+	for _, o := range orgs {
+		if o.Name == ref {
+			return o, true
+		}
+	}
+	for _, o := range orgs {
+		if strings.EqualFold(o.Name, ref) {
+			return o, true
+		}
+	}
+	return store.Organization{}, false
+}
+
+// visibleOrgs are the organizations the caller may see, without peer-only ones. For a
+// director only their own records are read.
 func (a *app) visibleOrgs(st *store.Store) ([]store.Organization, error) {
+	if !a.env.Scope.Admin {
+		own, err := st.OrganizationsOf(a.env.Scope.Orgs)
+		if err != nil {
+			return nil, err
+		}
+		out := withoutPeerOnly(own)
+		sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+		return out, nil
+	}
 	all, err := st.Organizations()
 	if err != nil {
 		return nil, err
 	}
+	return withoutPeerOnly(all), nil
+}
+
+func withoutPeerOnly(orgs []store.Organization) []store.Organization {
 	var out []store.Organization
-	for _, o := range all {
-		if a.env.Scope.CanSee(o.ID) && !o.PeerOnly {
+	for _, o := range orgs {
+		if !o.PeerOnly {
 			out = append(out, o)
 		}
 	}
-	return out, nil
+	return out
+}
+
+func hint(orgs []store.Organization) string {
+	if len(orgs) == 0 {
+		return ""
+	}
+	return ": use one of " + idList(orgs)
 }
 
 func (a *app) orgHint(st *store.Store) string {
 	orgs, err := a.visibleOrgs(st)
-	if err != nil || len(orgs) == 0 {
+	if err != nil {
 		return ""
 	}
-	return ": use one of " + idList(orgs)
+	return hint(orgs)
 }
 
 func idList(orgs []store.Organization) string {

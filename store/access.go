@@ -48,16 +48,24 @@ func (a Access) CanSee(orgID string) bool {
 	return a.Role == Admin || slices.Contains(a.Orgs, orgID)
 }
 
-// AddAccess stores access record a, replacing any record with the same fingerprint. The
-// name is required, the role must be known, and a director needs at least one
-// organization; every organization named must exist. A zero AddedAt is set from the
-// clock.
+// AddAccess stores access record a, replacing any record with the same fingerprint; see
+// PutAccess, which also returns the record it replaced.
 func (s *Store) AddAccess(a Access) error {
+	_, err := s.PutAccess(a)
+	return err
+}
+
+// PutAccess stores access record a, replacing any record with the same fingerprint, and
+// returns the record it replaced (nil when the key is new), so that the caller can say
+// what changed. The name is required, the role must be known, and a director needs at
+// least one organization; every organization named must exist. A zero AddedAt is set
+// from the clock for a new key and kept from the old record for a known one.
+func (s *Store) PutAccess(a Access) (*Access, error) {
 	a.Fingerprint = strings.TrimSpace(a.Fingerprint)
 	a.Key = strings.TrimSpace(a.Key)
 	var err error
 	if a.Name, err = checkName("name", a.Name); err != nil {
-		return fmt.Errorf("add access: %w", err)
+		return nil, fmt.Errorf("add access: %w", err)
 	}
 	switch {
 	case a.Fingerprint == "" || strings.ContainsFunc(a.Fingerprint, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
@@ -70,7 +78,7 @@ func (s *Store) AddAccess(a Access) error {
 		err = &assessment.FieldError{Field: "orgs", Msg: "a director needs at least one organization"}
 	}
 	if err != nil {
-		return fmt.Errorf("add access: %w", err)
+		return nil, fmt.Errorf("add access: %w", err)
 	}
 	orgs := make([]string, 0, len(a.Orgs))
 	for _, o := range a.Orgs {
@@ -79,10 +87,10 @@ func (s *Store) AddAccess(a Access) error {
 		}
 	}
 	a.Orgs = orgs
-	if a.AddedAt.IsZero() {
-		a.AddedAt = s.stamp()
-	}
+	stamp := a.AddedAt.IsZero()
+	var prev *Access
 	err = s.update(func(tx *bolt.Tx) error {
+		prev = nil
 		for _, id := range a.Orgs {
 			if _, err := orgBucket(tx, id); err != nil {
 				return err
@@ -92,6 +100,19 @@ func (s *Store) AddAccess(a Access) error {
 		if err != nil {
 			return err
 		}
+		if old := access.Get([]byte(a.Fingerprint)); old != nil {
+			var o Access
+			if err := decode(old, &o, "access %s", a.Fingerprint); err != nil {
+				return err
+			}
+			prev = &o
+		}
+		if stamp {
+			a.AddedAt = s.stamp()
+			if prev != nil && !prev.AddedAt.IsZero() {
+				a.AddedAt = prev.AddedAt
+			}
+		}
 		v, err := encode(a)
 		if err != nil {
 			return err
@@ -99,9 +120,9 @@ func (s *Store) AddAccess(a Access) error {
 		return access.Put([]byte(a.Fingerprint), v)
 	})
 	if err != nil {
-		return fmt.Errorf("add access for %s: %w", a.Name, err)
+		return nil, fmt.Errorf("add access for %s: %w", a.Name, err)
 	}
-	return nil
+	return prev, nil
 }
 
 // Accesses returns every access record, sorted by name ignoring case.
@@ -168,4 +189,33 @@ func (s *Store) RevokeAccess(fingerprint string) error {
 		return fmt.Errorf("revoke access for key %s: %w", fingerprint, err)
 	}
 	return nil
+}
+
+// OrganizationsOf returns the organizations with the given ids, in that order, skipping
+// ids that no longer exist. It reads those records and no others, so what a director
+// asks for costs the same whatever else the database holds.
+func (s *Store) OrganizationsOf(ids []string) ([]Organization, error) {
+	var out []Organization
+	err := s.view(func(tx *bolt.Tx) error {
+		out = out[:0]
+		orgs := tx.Bucket(bucketOrgs)
+		if orgs == nil {
+			return nil
+		}
+		for _, id := range ids {
+			if id == "" || orgs.Bucket([]byte(id)) == nil {
+				continue
+			}
+			o, err := readOrg(orgs, []byte(id))
+			if err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list organizations: %w", err)
+	}
+	return out, nil
 }

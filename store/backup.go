@@ -3,7 +3,9 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,35 +20,111 @@ import (
 // anything: an existing path, the database itself included, is ErrExists. The copy is
 // on disk when Backup returns.
 //
-// It does what bbolt's Tx.CopyFile does, but creates the file with O_EXCL (no race with
-// another file appearing) and syncs it, which CopyFile does not.
+// The copy is never half written under its final name: it goes to a temporary file in
+// the same folder (created with O_EXCL, mode 0600), which is synced, then linked to
+// path (a link, unlike a rename, fails when path exists, so a file that appeared
+// meanwhile is never replaced), removed under its temporary name, and the folder is
+// synced. A backup killed part way leaves at most a ".cebalance-backup-*.tmp" file, and
+// running it again works. On a file system without hard links the final step is a
+// rename after one more existence check.
 func (s *Store) Backup(path string) error {
 	if same(path, s.path) {
 		return fmt.Errorf("backup: %s %w: it is the database itself; choose a new file name", path, ErrExists)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("backup: %s %w; choose a new file name", path, ErrExists)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := createTemp(dir)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("backup to %s: cannot create a file in %s: %w", path, dir, err)
+	}
+	name := tmp.Name()
+	err = s.WriteBackup(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = placeNew(name, path)
+	}
+	_ = os.Remove(name)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("backup: %s %w; choose a new file name", path, ErrExists)
 	}
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return fmt.Errorf("backup to %s: %w", path, err)
 	}
-	err = s.view(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(f)
+	syncDir(dir)
+	return nil
+}
+
+// backupWrote, when set (by tests), is called after every write of a backup with the
+// bytes written so far.
+var backupWrote func(n int64)
+
+// WriteBackup writes a consistent copy of the database to w from one read transaction
+// (bbolt's Tx.WriteTo), so it runs while the database is in use; the bytes are a
+// database file that Open accepts. Writers are not blocked, but a read transaction
+// held open by a slow w keeps the file from growing in place for that long.
+func (s *Store) WriteBackup(w io.Writer) error {
+	if backupWrote != nil {
+		w = &hookWriter{w: w}
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(w)
 		return err
 	})
-	if err == nil {
-		err = f.Sync()
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	return nil
+}
+
+type hookWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (h *hookWriter) Write(p []byte) (int, error) {
+	n, err := h.w.Write(p)
+	h.n += int64(n)
+	backupWrote(h.n)
+	return n, err
+}
+
+// createTemp creates a new, empty file of mode 0600 in dir with O_EXCL.
+func createTemp(dir string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, fmt.Sprintf(".cebalance-backup-%d.tmp", rand.Uint64()))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
 	}
-	if err == nil {
-		syncDir(filepath.Dir(path))
-		return nil
+	return nil, errors.New("cannot create a temporary file")
+}
+
+// placeNew gives the complete file tmp the name path, failing with fs.ErrExist when
+// path exists, even if it appeared a moment ago.
+func placeNew(tmp, path string) error {
+	err := os.Link(tmp, path)
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		return err
 	}
-	_ = os.Remove(path)
-	return fmt.Errorf("backup to %s: %w", path, err)
+	// No hard links here (some network and FAT file systems): check once more and
+	// rename. The window between the two is as small as it can be made portably.
+	if _, lerr := os.Lstat(path); lerr == nil {
+		return fs.ErrExist
+	}
+	return os.Rename(tmp, path)
 }
 
 // same reports whether a and b name the same file.
