@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"cebalance/assessment"
+	"cebalance/present"
 	"cebalance/store"
 )
 
@@ -219,10 +220,9 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 			grid[i][j] = cell{' ', 0}
 		}
 	}
-	rowOf := func(v float64) int {
-		v = max(0, min(100, v))
-		return int(math.Round((100 - v) / 100 * float64(h-1)))
-	}
+	// One rule with the text report: a value sits on the row of the band it has
+	// reached (present.ChartRow floors), never above it.
+	rowOf := func(v float64) int { return h - 1 - present.ChartRow(v, h) }
 	xOf := func(j int) int { return j*spacing + spacing/2 }
 	// The balance line between points.
 	for j := 1; j < len(pts); j++ {
