@@ -482,6 +482,15 @@ func TestWidthExtremes(t *testing.T) {
 
 	tr := assessment.History([]assessment.Scored{{Bank: b, Assessment: prev}, {Bank: b, Assessment: a}})
 	checkWidth(t, renderHistory(t, Text, long, tr))
+
+	// Wide characters take two cells: a CJK name (and domain, and function) must wrap
+	// at 40 characters, not 80. Counting runes let such lines reach 143 cells.
+	cjk := assessment.Organization{ID: "y", Name: strings.Repeat("北京协和医院临床工程部", 8)}
+	b.Domains[0].Name = strings.Repeat("医疗设备维护", 10)
+	b.Functions[2].Title = strings.Repeat("设备采购与评估", 10)
+	r = assessment.NewReport(cjk, assessment.Scored{Bank: b, Assessment: a}, &assessment.Scored{Bank: b, Assessment: prev}, nil)
+	checkWidth(t, render(t, Text, r, b, a))
+	checkWidth(t, renderHistory(t, Text, cjk, tr))
 }
 
 func TestBar(t *testing.T) {
