@@ -1,7 +1,11 @@
 package present
 
 import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +119,32 @@ func TestStaffingRows(t *testing.T) {
 	for i := range want {
 		if rows[i].Label != want[i].Label || rows[i].Value != want[i].Value || rows[i].WhyEmpty != want[i].WhyEmpty || rows[i].Reference == "" {
 			t.Errorf("row %d = %+v, want %+v and a reference", i, rows[i], want[i])
+		}
+	}
+}
+
+// TestPure: the presentation layer imports only the domain packages, a width library
+// and the standard library; it never styles.
+func TestPure(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string]bool{`"cebalance/assessment"`: true, `"cebalance/questions"`: true, `"github.com/charmbracelet/x/ansi"`: true}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if strings.Contains(imp.Path.Value, ".") || strings.HasPrefix(imp.Path.Value, `"cebalance/`) {
+				if !allowed[imp.Path.Value] {
+					t.Errorf("%s imports %s", name, imp.Path.Value)
+				}
+			}
 		}
 	}
 }

@@ -2,6 +2,9 @@ package tui
 
 import (
 	"bytes"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -194,5 +197,29 @@ func TestChartsAgree(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("text history does not plot 85.1 on the 80 row:\n%s", buf.String())
+	}
+}
+
+// TestLayersOnly: the screens lay out the present package's rows; they do not import
+// the report renderers (tests may, to compare).
+func TestLayersOnly(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"cebalance/report"` {
+				t.Errorf("%s imports cebalance/report", name)
+			}
+		}
 	}
 }
