@@ -213,7 +213,17 @@ func chart(pts []assessment.Point) []string {
 		lines = append(lines, strings.TrimRight(l, " "))
 	}
 
-	// Assessment numbers under their columns, skipping any that would touch the last.
+	lines = append(lines, numberLabels(pts, width, spacing))
+	lines = append(lines, "    assessment number; each row holds 10 points (60 means 60 to 69.9)")
+	if note != "" {
+		lines = append(lines, "    "+note)
+	}
+	return lines
+}
+
+// numberLabels are the assessment numbers under their columns, skipping any that
+// would touch the last.
+func numberLabels(pts []assessment.Point, width, spacing int) string {
 	labels := []rune(strings.Repeat(" ", 5+width+4))
 	next := 0
 	for i, p := range pts {
@@ -225,10 +235,5 @@ func chart(pts []assessment.Point) []string {
 		copy(labels[at:], num)
 		next = at + len(num) + 1
 	}
-	lines = append(lines, strings.TrimRight(string(labels), " "))
-	lines = append(lines, "    assessment number; each row holds 10 points (60 means 60 to 69.9)")
-	if note != "" {
-		lines = append(lines, "    "+note)
-	}
-	return lines
+	return strings.TrimRight(string(labels), " ")
 }

@@ -273,7 +273,19 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 		out = append(out, " "+strings.TrimRight(b.String(), " "))
 	}
 	out = append(out, " "+s.muted.Render("    └"+strings.Repeat("─", pw)))
-	// Labels under the points: every one when there is room, else the first and last.
+	out = append(out, " "+s.muted.Render(pointLabels(pts, pw, spacing, xOf)))
+	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations"
+	if k < len(points) {
+		legend += s.muted.Render(fmt.Sprintf("   (the last %d of %d)", k, len(points)))
+	}
+	out = append(out, " "+legend)
+	return out
+}
+
+// pointLabels are the assessment numbers under the points: every one when there is
+// room, else the first and last.
+func pointLabels(pts []assessment.Point, pw, spacing int, xOf func(int) int) string {
+	const axisW = 5
 	labels := []rune(strings.Repeat(" ", pw+axisW+8))
 	place := func(j int) {
 		t := []rune(fmt.Sprintf("#%d", pts[j].Number))
@@ -292,11 +304,5 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 		place(0)
 		place(len(pts) - 1)
 	}
-	out = append(out, " "+s.muted.Render(strings.TrimRight(string(labels), " ")))
-	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations"
-	if k < len(points) {
-		legend += s.muted.Render(fmt.Sprintf("   (the last %d of %d)", k, len(points)))
-	}
-	out = append(out, " "+legend)
-	return out
+	return strings.TrimRight(string(labels), " ")
 }
