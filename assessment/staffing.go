@@ -64,7 +64,7 @@ var References = []Reference{
 		Source: `long-standing rule of thumb (24x7, "Clinical Engineering Staffing Models")`,
 	},
 	{
-		Key: "bmet_per_ce", Figure: "technicians per engineer", Value: 7, Text: "7 (North America), 3 (Western/Southern Europe)",
+		Key: "bmet_per_ce", Figure: "BMETs per CE", Value: 7, Text: "7 (North America), 3 (Western/Southern Europe)",
 		Source: "international survey of CE departments (Clinical Engineering Handbook)",
 	},
 	{
@@ -88,3 +88,59 @@ const ReferenceLabel = "reference, not a standard"
 
 // NoCEBenchmark says why the tool shows peers instead of a CE-per-size benchmark.
 const NoCEBenchmark = "No published benchmark exists for the number of clinical engineers a hospital of a given size needs; the peer benchmark of this tool is the answer that grows with use."
+
+// RatioUnit says how a staffing ratio reads: a plain number, a whole count or a share.
+type RatioUnit int
+
+// The units of the staffing ratios.
+const (
+	PerUnit RatioUnit = iota // a number with one decimal, e.g. 2.4 FTE per 100 beds
+	Count                    // a whole number, e.g. 1,250 devices per BMET
+	Share                    // a fraction shown as a percentage, e.g. 13 %
+)
+
+// Ratio is one staffing ratio with its label, its unit and, when it cannot be computed,
+// why (WhyEmpty). Ref is the published reference figure it is compared with, if any.
+type Ratio struct {
+	Key      string
+	Label    string
+	Unit     RatioUnit
+	Value    *float64
+	WhyEmpty string
+	Ref      *Reference
+}
+
+// Ratios returns the staffing ratios of s in the order every screen and report shows
+// them. Each ratio has one label everywhere.
+func (s Staffing) Ratios() []Ratio {
+	out := []Ratio{
+		{Key: "fte_per_100_beds", Label: "HTM FTE per 100 beds", Unit: PerUnit, Value: s.FTEPer100Beds, WhyEmpty: "beds not known"},
+		{Key: "devices_per_bmet", Label: "Devices per BMET", Unit: Count, Value: s.DevicesPerBMET, WhyEmpty: "no BMETs"},
+		{Key: "bmet_per_ce", Label: "BMETs per CE", Unit: PerUnit, Value: s.BMETPerCE, WhyEmpty: "no CEs"},
+		{Key: "ce_share_of_staff", Label: "CE share of HTM staff", Unit: Share, Value: s.CEShareOfStaff, WhyEmpty: "no HTM staff"},
+	}
+	if s.Devices == 0 {
+		out[1].WhyEmpty = "devices not known"
+	}
+	for i := range out {
+		if out[i].Value != nil {
+			out[i].WhyEmpty = ""
+		}
+		for j := range References {
+			if References[j].Key == out[i].Key {
+				out[i].Ref = &References[j]
+			}
+		}
+	}
+	return out
+}
+
+// Ratio returns the staffing ratio with key k, and false when there is none.
+func (s Staffing) Ratio(k string) (Ratio, bool) {
+	for _, r := range s.Ratios() {
+		if r.Key == k {
+			return r, true
+		}
+	}
+	return Ratio{}, false
+}

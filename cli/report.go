@@ -48,81 +48,32 @@ func (a *app) reportCmd() *cobra.Command {
 }
 
 // buildReport assembles the report of assessment number of the organization (0 = the
-// latest completed), with the previous completed assessment and the peers.
+// latest completed), with the previous completed assessment and the peers, all read in
+// one store transaction (store.ReportData).
 func (a *app) buildReport(st *store.Store, orgRef string, number int) (*assessment.Report, *questions.Bank, *assessment.Assessment, error) {
 	org, err := a.resolveOrg(st, orgRef)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	all, err := st.Assessments(org.ID)
+	d, err := st.ReportData(org.ID, number)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	done := completedByTime(all)
-	var cur *assessment.Assessment
-	if number > 0 {
-		for i := range all {
-			if all[i].Number == number {
-				cur = &all[i]
-			}
-		}
-		if cur == nil {
+	if d.Current == nil {
+		all := d.Assessments
+		switch {
+		case number > 0:
 			return nil, nil, nil, fmt.Errorf("%s has no assessment %d (it has %s)", org.Name, number, numbersOf(all))
+		case len(all) > 0:
+			last := all[len(all)-1].Number
+			return nil, nil, nil, fmt.Errorf("%s has no completed assessment yet: finish draft %d in `cebalance`, or see it with --assessment %d", org.Name, last, last)
 		}
-	} else {
-		if len(done) == 0 {
-			if len(all) > 0 {
-				return nil, nil, nil, fmt.Errorf("%s has no completed assessment yet: finish draft %d in `cebalance`, or see it with --assessment %d", org.Name, all[len(all)-1].Number, all[len(all)-1].Number)
-			}
-			return nil, nil, nil, fmt.Errorf("%s has no assessment yet: run `cebalance` to start one", org.Name)
-		}
-		cur = done[len(done)-1]
+		return nil, nil, nil, fmt.Errorf("%s has no assessment yet: run `cebalance` to start one", org.Name)
 	}
-	curBank, err := st.Bank(cur.Bank)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	// The previous assessment is the last completed one before cur (for a draft: the
-	// last completed one).
-	var prev *assessment.Scored
-	for i := len(done) - 1; i >= 0; i-- {
-		d := done[i]
-		if d.Number == cur.Number || (cur.CompletedAt != nil && !d.CompletedAt.Before(*cur.CompletedAt)) {
-			continue
-		}
-		b, err := st.Bank(d.Bank)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		prev = &assessment.Scored{Bank: b, Assessment: d}
-		break
-	}
-	peers, err := st.LatestCompleted()
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	rep := assessment.NewReport(assessment.Organization{ID: org.ID, Name: org.Name},
-		assessment.Scored{Bank: curBank, Assessment: cur}, prev, peers)
-	return rep, curBank, cur, nil
+	return d.Report(), d.Current.Bank, d.Current.Assessment, nil
 }
 
-func completedByTime(all []assessment.Assessment) []*assessment.Assessment {
-	var done []*assessment.Assessment
-	for i := range all {
-		if all[i].Status == assessment.Completed && all[i].CompletedAt != nil {
-			done = append(done, &all[i])
-		}
-	}
-	sort.SliceStable(done, func(i, j int) bool {
-		if !done[i].CompletedAt.Equal(*done[j].CompletedAt) {
-			return done[i].CompletedAt.Before(*done[j].CompletedAt)
-		}
-		return done[i].Number < done[j].Number
-	})
-	return done
-}
-
-func numbersOf(all []assessment.Assessment) string {
+func numbersOf(all []assessment.Ref) string {
 	if len(all) == 0 {
 		return "none"
 	}

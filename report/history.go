@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"cebalance/assessment"
+	"cebalance/present"
 )
 
 // History writes the trend of an organization in format f: Text, JSON or CSV (see
@@ -100,9 +100,9 @@ func writeHistoryText(buf *bytes.Buffer, org assessment.Organization, tr assessm
 	case 0:
 		t.line("No completed assessments")
 	case 1:
-		t.line("1 completed assessment, " + date(pts[0].CompletedAt))
+		t.line("1 completed assessment, " + present.Date(pts[0].CompletedAt))
 	default:
-		t.line(fmt.Sprintf("%d completed assessments, %s to %s", len(pts), date(pts[0].CompletedAt), date(pts[len(pts)-1].CompletedAt)))
+		t.line(fmt.Sprintf("%d completed assessments, %s to %s", len(pts), present.Date(pts[0].CompletedAt), present.Date(pts[len(pts)-1].CompletedAt)))
 	}
 	t.line(strings.Repeat("=", proseWide))
 	if len(pts) == 0 {
@@ -113,13 +113,9 @@ func writeHistoryText(buf *bytes.Buffer, org assessment.Organization, tr assessm
 
 	t.blank()
 	var rows [][]string
-	for _, p := range pts {
-		rows = append(rows, []string{
-			strconv.Itoa(p.Number), date(p.CompletedAt),
-			index(p.BalanceIndex), index(p.EngineeringIndex), index(p.OperationsIndex),
-			strconv.Itoa(p.CriticalGaps), fte(p.Staffing.CEFTE), fte(p.Staffing.BMETFTE),
-			p.Verdict.Title(),
-		})
+	for _, p := range present.Points(tr) {
+		rows = append(rows, []string{p.Number, p.Completed, p.Balance, p.Engineering, p.Operations,
+			p.Critical, p.CE, p.BMET, p.Verdict})
 	}
 	t.lines(table("", []column{
 		{"#", true}, {"Completed", false}, {"Balance", true}, {"Eng.", true}, {"Ops.", true},
@@ -138,7 +134,7 @@ func writeHistoryText(buf *bytes.Buffer, org assessment.Organization, tr assessm
 	}
 	c := tr.Changes[len(tr.Changes)-1]
 	textChange(t, &c, fmt.Sprintf("Last change: assessment %d (%s) → %d (%s)",
-		c.From.Number, date(c.From.CompletedAt), c.To.Number, date(c.To.CompletedAt)))
+		c.From.Number, present.Date(c.From.CompletedAt), c.To.Number, present.Date(c.To.CompletedAt)))
 }
 
 // Chart geometry: rows from 100 down to 0 in steps of chartStep; at most chartCols
@@ -193,10 +189,10 @@ func chart(pts []assessment.Point) []string {
 		if p.BalanceIndex == nil {
 			continue
 		}
-		v := min(max(*p.BalanceIndex, 0), 100)
-		// Floor, not round: a point on the 60 row is 60–69.9, so it is never drawn on
-		// a verdict threshold it has not reached.
-		r := nrows - 1 - int(math.Floor(v/chartStep))
+		v := *p.BalanceIndex
+		// present.ChartRow floors: a point on the 60 row is 60–69.9, so it is never
+		// drawn on a verdict threshold it has not reached.
+		r := nrows - 1 - present.ChartRow(v, nrows)
 		grid[r][i*spacing] = '●'
 	}
 
@@ -217,7 +213,17 @@ func chart(pts []assessment.Point) []string {
 		lines = append(lines, strings.TrimRight(l, " "))
 	}
 
-	// Assessment numbers under their columns, skipping any that would touch the last.
+	lines = append(lines, numberLabels(pts, width, spacing))
+	lines = append(lines, "    assessment number; each row holds 10 points (60 means 60 to 69.9)")
+	if note != "" {
+		lines = append(lines, "    "+note)
+	}
+	return lines
+}
+
+// numberLabels are the assessment numbers under their columns, skipping any that
+// would touch the last.
+func numberLabels(pts []assessment.Point, width, spacing int) string {
 	labels := []rune(strings.Repeat(" ", 5+width+4))
 	next := 0
 	for i, p := range pts {
@@ -229,10 +235,5 @@ func chart(pts []assessment.Point) []string {
 		copy(labels[at:], num)
 		next = at + len(num) + 1
 	}
-	lines = append(lines, strings.TrimRight(string(labels), " "))
-	lines = append(lines, "    assessment number; each row holds 10 points (60 means 60 to 69.9)")
-	if note != "" {
-		lines = append(lines, "    "+note)
-	}
-	return lines
+	return strings.TrimRight(string(labels), " ")
 }

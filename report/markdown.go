@@ -2,10 +2,10 @@ package report
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	"cebalance/assessment"
+	"cebalance/present"
 	"cebalance/questions"
 )
 
@@ -85,82 +85,80 @@ func writeMarkdown(buf *bytes.Buffer, r *assessment.Report, a *assessment.Assess
 		right = append(right, true)
 	}
 	var rows [][]string
-	for _, k := range []struct {
-		name string
-		s    assessment.Section
-	}{{"Engineering", r.Engineering}, {"Operations", r.Operations}} {
-		row := []string{k.name, index(k.s.Index), pctOf(k.s.Coverage), answeredOf(k.s)}
-		rows = append(rows, append(row, shareCells(k.s)...))
+	for _, k := range present.Kinds(r) {
+		rows = append(rows, append([]string{k.Name, k.Index, k.Coverage, k.Answered}, k.Shares[:]...))
 	}
 	m.table(head, right, rows)
 	m.para("Shares are of the answered functions, by weight. " + absorbedLine(r))
 
 	m.heading("Domains")
 	rows = nil
-	for _, d := range r.Domains {
-		rows = append(rows, []string{text(d.Name), answeredOf(d), index(d.Index), pctOf(d.Coverage)})
+	for _, d := range present.Domains(r) {
+		rows = append(rows, []string{mdEscaper.Replace(d.Name), d.Answered, d.Index, d.Coverage})
 	}
 	m.table([]string{"Domain", "Answered", "Index", "Coverage"}, []bool{false, true, true, true}, rows)
 
-	m.heading("Gaps")
-	if len(r.Gaps) == 0 {
-		m.para("No gaps.")
-	} else {
-		m.para(gapsSummary(r))
-		rows = nil
-		for _, g := range r.Gaps {
-			rec := text(g.Recommendation)
-			if note := noteOf(a, g.Function); note != "" {
-				rec += " *Your note: " + mdEscaper.Replace(note) + "*"
-			}
-			rows = append(rows, []string{severity(g.Weight), text(g.Title), g.Performer.Label(), rec})
-		}
-		m.table([]string{"Severity", "Function", "Performer", "Recommendation"}, nil, rows)
-	}
-
-	m.heading("Staffing")
-	s := r.Staffing
-	m.table([]string{"Profile", "Value"}, nil, [][]string{
-		{"Size band", bandLine(s)},
-		{"Staffed beds", whole(s.Beds)},
-		{"HTM staff (FTE)", staffLine(s)},
-		{"IT for devices", fte(s.ITFTE) + " FTE"},
-		{"Devices", devicesLine(s)},
-	})
-	rows = nil
-	for _, sr := range staffingRows(s) {
-		ref, _ := assessment.ReferenceFor(sr.key)
-		v := sr.value
-		if sr.why != "" {
-			v += " (" + sr.why + ")"
-		}
-		rows = append(rows, []string{sr.label, v, ref.Text, ref.Source})
-	}
-	m.table([]string{"Ratio", "Yours", "Reference", "Source"}, []bool{false, true}, rows)
-	m.para("*" + referenceLabel() + "* " + assessment.NoCEBenchmark)
-
-	m.heading("Peers")
-	if p := r.Peers; !p.Enough() {
-		m.para(notEnoughPeers(p))
-	} else {
-		m.para(peersIntro(p))
-		head := []string{"Figure"}
-		right := []bool{false}
-		for _, c := range peerCols[1:] {
-			head = append(head, c.head)
-			right = append(right, true)
-		}
-		m.table(head, right, peerRows(r))
-		if notes := peerNotes(p); len(notes) > 0 {
-			m.para(strings.Join(notes, " "))
-		}
-	}
-
+	mdGaps(m, r, a)
+	mdStaffing(m, r.Staffing)
+	mdPeers(m, r)
 	if c := r.Change; c != nil {
-		mdChange(m, c, fmt.Sprintf("Since assessment %d (%s)", c.From.Number, date(c.From.CompletedAt)))
+		mdChange(m, c, present.Since(c))
 	}
 	// Every block ends with a blank line; the document ends with one newline.
 	buf.Truncate(len(bytes.TrimRight(buf.Bytes(), "\n")) + 1)
+}
+
+func mdGaps(m mdOut, r *assessment.Report, a *assessment.Assessment) {
+	m.heading("Gaps")
+	if len(r.Gaps) == 0 {
+		m.para("No gaps.")
+		return
+	}
+	m.para(present.GapsSummary(r))
+	var rows [][]string
+	for _, g := range present.Gaps(r, a) {
+		rec := mdEscaper.Replace(g.Recommendation)
+		if g.Note != "" {
+			rec += " *Your note: " + mdEscaper.Replace(g.Note) + "*"
+		}
+		rows = append(rows, []string{g.Severity, mdEscaper.Replace(g.Title), g.Performer, rec})
+	}
+	m.table([]string{"Severity", "Function", "Performer", "Recommendation"}, nil, rows)
+}
+
+func mdStaffing(m mdOut, s assessment.Staffing) {
+	m.heading("Staffing")
+	m.table([]string{"Profile", "Value"}, nil, profileRows(s))
+	var rows [][]string
+	for _, sr := range present.StaffingRows(s) {
+		v := sr.Value
+		if sr.WhyEmpty != "" {
+			v += " (" + sr.WhyEmpty + ")"
+		}
+		rows = append(rows, []string{sr.Label, v, sr.Reference, sr.Source})
+	}
+	m.table([]string{"Ratio", "Yours", "Reference", "Source"}, []bool{false, true}, rows)
+	m.para("*" + referenceLabel() + "* " + assessment.NoCEBenchmark)
+}
+
+func mdPeers(m mdOut, r *assessment.Report) {
+	m.heading("Peers")
+	p := r.Peers
+	if !p.Enough() {
+		m.para(present.NotEnoughPeers(p))
+		return
+	}
+	m.para(present.PeersIntro(p))
+	head := []string{"Figure"}
+	right := []bool{false}
+	for _, c := range peerCols[1:] {
+		head = append(head, c.head)
+		right = append(right, true)
+	}
+	m.table(head, right, peerRows(r))
+	if notes := present.PeerNotes(p); len(notes) > 0 {
+		m.para(strings.Join(notes, " "))
+	}
 }
 
 func mdChange(m mdOut, c *assessment.Comparison, title string) {
@@ -177,10 +175,10 @@ func mdChange(m mdOut, c *assessment.Comparison, title string) {
 		m.para("No function changed hands.")
 		return
 	}
-	m.para(changedIntro(len(c.Changed)))
+	m.para(present.ChangedIntro(len(c.Changed)))
 	var changed [][]string
-	for _, ch := range c.Changed {
-		changed = append(changed, []string{text(ch.Title), severity(ch.Weight), performerName(ch.From), performerName(ch.To)})
+	for _, ch := range present.ChangedRows(c) {
+		changed = append(changed, []string{mdEscaper.Replace(ch.Title), ch.Severity, ch.From, ch.To})
 	}
 	m.table([]string{"Function", "Severity", "From", "To"}, nil, changed)
 }

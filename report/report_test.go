@@ -12,7 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -72,13 +73,13 @@ func renderHistory(t *testing.T, f Format, org assessment.Organization, tr asses
 	return buf.String()
 }
 
-// checkWidth fails for every line of text longer than 80 runes, or with a
-// control character in it.
+// checkWidth fails for every line of text wider than 80 display cells (a CJK
+// character takes two), or with a control character in it.
 func checkWidth(t *testing.T, text string) {
 	t.Helper()
 	for i, l := range strings.Split(text, "\n") {
-		if n := utf8.RuneCountInString(l); n > 80 {
-			t.Errorf("line %d is %d runes (max 80): %q", i+1, n, l)
+		if n := ansi.StringWidth(l); n > 80 {
+			t.Errorf("line %d is %d cells wide (max 80): %q", i+1, n, l)
 		}
 		if strings.ContainsAny(l, "\x1b\r\t") {
 			t.Errorf("line %d has a control character: %q", i+1, l)
@@ -346,11 +347,11 @@ func TestScorecardText(t *testing.T) {
 			"[critical] Maintenance program — Nobody — not done",
 			"[normal] Service contracts — Don't know",
 			"Your note: Purchasing | legal may own these",
-			"Engineering  [BBBBBBBBBBBBB--------------------???????]",
+			"Engineering  [BBBBBBBBBBBBBNNNNNNNNNNNNNNNNNNNN???????]",
 			"Absorbed: 33 % of engineering work is done by BMETs or IT.",
 			"BMETs per CE (n = 5)", "1 of them has no clinical engineer.",
 			"Since assessment 1 (2023-03-14)", "Capital planning: Nobody → BMET",
-			"(no CEs)", "Devices per BMET        875  1,000 [2]", "3,500",
+			"(no CEs)", "Devices per BMET         875  1,000 [2]", "3,500",
 		}, []string{"not enough peers", "DRAFT"}},
 		{"few peers", few, a, []string{"Not enough peers in this size band (n < 5): n = 3"}, []string{"25th pct", "Since assessment"}},
 		{"no gaps", noGaps, clean, []string{"No gaps.", "small (26–99 beds)", "Balance index 100.0 / 100 — Balanced"}, []string{"[critical]"}},
@@ -481,6 +482,15 @@ func TestWidthExtremes(t *testing.T) {
 
 	tr := assessment.History([]assessment.Scored{{Bank: b, Assessment: prev}, {Bank: b, Assessment: a}})
 	checkWidth(t, renderHistory(t, Text, long, tr))
+
+	// Wide characters take two cells: a CJK name (and domain, and function) must wrap
+	// at 40 characters, not 80. Counting runes let such lines reach 143 cells.
+	cjk := assessment.Organization{ID: "y", Name: strings.Repeat("北京协和医院临床工程部", 8)}
+	b.Domains[0].Name = strings.Repeat("医疗设备维护", 10)
+	b.Functions[2].Title = strings.Repeat("设备采购与评估", 10)
+	r = assessment.NewReport(cjk, assessment.Scored{Bank: b, Assessment: a}, &assessment.Scored{Bank: b, Assessment: prev}, nil)
+	checkWidth(t, render(t, Text, r, b, a))
+	checkWidth(t, renderHistory(t, Text, cjk, tr))
 }
 
 func TestBar(t *testing.T) {
@@ -492,8 +502,8 @@ func TestBar(t *testing.T) {
 		{assessment.Shares{0.5, 0.5}, strings.Repeat("C", 20) + strings.Repeat("B", 20)},
 		{assessment.Shares{1.0 / 3, 1.0 / 3, 1.0 / 3}, strings.Repeat("C", 14) + strings.Repeat("B", 13) + strings.Repeat("M", 13)},
 		// A tiny share keeps one cell, taken from the largest.
-		{assessment.Shares{0.995, 0, 0, 0, 0, 0.005}, strings.Repeat("C", 39) + "-"},
-		{assessment.Shares{0, 0, 0, 0, 0.25, 0.5, 0.25}, strings.Repeat("V", 10) + strings.Repeat("-", 20) + strings.Repeat("?", 10)},
+		{assessment.Shares{0.995, 0, 0, 0, 0, 0.005}, strings.Repeat("C", 39) + "N"},
+		{assessment.Shares{0, 0, 0, 0, 0.25, 0.5, 0.25}, strings.Repeat("V", 10) + strings.Repeat("N", 20) + strings.Repeat("?", 10)},
 		{assessment.Shares{}, strings.Repeat(" ", 40)},
 	}
 	for _, tt := range tests {
@@ -518,33 +528,6 @@ func TestWrap(t *testing.T) {
 	for _, tt := range tests {
 		if got := wrap(tt.s, tt.width, tt.first, tt.indent); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("wrap(%q, %d) = %q, want %q", tt.s, tt.width, got, tt.want)
-		}
-	}
-}
-
-func TestFormatting(t *testing.T) {
-	f := func(v float64) *float64 { return &v }
-	tests := []struct{ got, want string }{
-		{index(f(71.25)), "71.3"}, // as people round, not half to even
-		{index(f(71.24)), "71.2"},
-		{index(f(56.25)), "56.3"},
-		{index(nil), "—"},
-		{pct(0.424), "42 %"},
-		{pct(0.005), "1 %"},
-		{ratio(f(8)), "8.0"},
-		{devicesPer(f(1234.6)), "1,235"},
-		{devicesPer(f(875)), "875"},
-		{whole(10_000_000), "10,000,000"},
-		{signed(3.21), "+3.2"},
-		{signed(-0.04), "±0.0"},
-		{signed(-1.25), "-1.3"},
-		{signedPts(-17), "-17 pts"},
-		{signedFTE(2.3 - 2.2), "+0.1"},
-		{signedFTE(-0.5), "-0.5"},
-	}
-	for i, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("case %d: got %q, want %q", i, tt.got, tt.want)
 		}
 	}
 }

@@ -181,24 +181,22 @@ func resume(st Store, org store.Organization) tea.Msg {
 }
 
 func session(st Store, org store.Organization, draft assessment.Assessment, started bool) tea.Msg {
-	bank, err := st.Bank(draft.Bank)
-	if err != nil {
-		return errMsg{"read the question bank of assessment #" + fmt.Sprint(draft.Number), err}
-	}
-	as, err := st.Assessments(org.ID)
+	// One read for the bank and the previous completed assessment (by completion
+	// time), the same that the scorecard of this draft will compare with.
+	d, err := st.ReportData(org.ID, draft.Number)
 	if err != nil {
 		return errMsg{"read the assessments of " + org.Name, err}
 	}
-	msg := sessionMsg{org: org, draft: draft, bank: bank, started: started}
+	if d.Current == nil {
+		return errMsg{"read the question bank of assessment #" + fmt.Sprint(draft.Number),
+			fmt.Errorf("assessment #%d of %s: %w", draft.Number, org.Name, store.ErrNotFound)}
+	}
+	msg := sessionMsg{org: org, draft: draft, bank: d.Current.Bank, started: started}
 	if draft.Answers == nil {
 		msg.draft.Answers = map[string]assessment.Answer{}
 	}
-	for i := len(as) - 1; i >= 0; i-- {
-		if as[i].Status == assessment.Completed && as[i].Number < draft.Number {
-			prev := as[i]
-			msg.prev = &prev
-			break
-		}
+	if d.Previous != nil {
+		msg.prev = d.Previous.Assessment
 	}
 	return msg
 }
@@ -251,52 +249,30 @@ func completeAssessment(st Store, org store.Organization, number int) tea.Cmd {
 	}
 }
 
-// reportMsg carries the scorecard of one assessment, computed with assessment.NewReport.
+// reportMsg carries the scorecard of one assessment, assembled from one store read
+// (store.ReportData).
 type reportMsg struct {
 	org    store.Organization
+	report *scored
+}
+
+// scored is a scorecard with the assessment it is about (for the notes on gaps).
+type scored struct {
 	report *assessment.Report
+	a      *assessment.Assessment
 }
 
 func loadReport(st Store, org store.Organization, number int) tea.Cmd {
 	return func() tea.Msg {
 		what := fmt.Sprintf("compute the scorecard of assessment #%d", number)
-		as, err := st.Assessments(org.ID)
+		d, err := st.ReportData(org.ID, number)
 		if err != nil {
 			return errMsg{what, err}
 		}
-		var cur *assessment.Assessment
-		var prev *assessment.Assessment
-		for i := range as {
-			if as[i].Number == number {
-				cur = &as[i]
-				break
-			}
-			if as[i].Status == assessment.Completed {
-				prev = &as[i]
-			}
-		}
-		if cur == nil {
+		if d.Current == nil {
 			return errMsg{what, fmt.Errorf("assessment #%d of %s: %w", number, org.Name, store.ErrNotFound)}
 		}
-		bank, err := st.Bank(cur.Bank)
-		if err != nil {
-			return errMsg{what, err}
-		}
-		var prevScored *assessment.Scored
-		if prev != nil {
-			pb, err := st.Bank(prev.Bank)
-			if err != nil {
-				return errMsg{what, err}
-			}
-			prevScored = &assessment.Scored{Bank: pb, Assessment: prev}
-		}
-		peers, err := st.LatestCompleted()
-		if err != nil {
-			return errMsg{what, err}
-		}
-		r := assessment.NewReport(assessment.Organization{ID: org.ID, Name: org.Name},
-			assessment.Scored{Bank: bank, Assessment: cur}, prevScored, peers)
-		return reportMsg{org, r}
+		return reportMsg{org, &scored{d.Report(), d.Current.Assessment}}
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"cebalance/assessment"
-	"cebalance/questions"
+	"cebalance/present"
 	"cebalance/store"
 )
 
@@ -90,49 +90,49 @@ func (m *compareModel) view() string {
 	return m.header + "\n" + m.styles.muted.Render(" "+m.page.position()) + "\n" + m.page.view()
 }
 
-// comparisonLines renders a comparison; the scorecard uses it for "change since the
-// previous assessment".
+// comparisonLines lays out the rows of present.Changes; the scorecard uses it for
+// "change since the previous assessment".
 func comparisonLines(s *styles, c assessment.Comparison, w int) []string {
 	var out []string
 	add := func(l ...string) { out = append(out, l...) }
-	from := fmt.Sprintf("#%d", c.From.Number)
-	to := fmt.Sprintf("#%d", c.To.Number)
 	nameW := max(18, min(30, w-36))
 	row := func(name, a, b, d string) string {
 		return "   " + pad(name, nameW) + "  " + padLeft(a, 8) + "  " + padLeft(b, 8) + "  " + padLeft(d, 9)
 	}
-	add(s.muted.Render(row("Figure", from, to, "change")))
-	for _, d := range []struct {
-		name string
-		d    assessment.Delta
-	}{{"Balance index", c.BalanceIndex}, {"Engineering index", c.EngineeringIndex}, {"Operations index", c.OperationsIndex}} {
-		add(row(d.name, fmtIndex(d.d.From), fmtIndex(d.d.To), fmtDelta(d.d)))
-	}
-	add("", " "+s.bold.Render("Who does the engineering work")+s.muted.Render(" (share of weighted functions)"))
-	shown := 0
-	for i, p := range questions.Performers {
-		d := c.EngineeringShare[i]
-		if (d.From == nil || *d.From == 0) && (d.To == nil || *d.To == 0) {
+	add(s.muted.Render(row("Figure", fmt.Sprintf("#%d", c.From.Number), fmt.Sprintf("#%d", c.To.Number), "change")))
+	var staffing []present.ChangeRow
+	shares := 0
+	for _, r := range present.Changes(&c) {
+		switch r.Group {
+		case present.GroupStaffing:
+			staffing = append(staffing, r)
+			continue
+		case present.GroupShare:
+			if shares == 0 {
+				add("", " "+s.bold.Render("Who does the engineering work")+s.muted.Render(" (share of weighted functions)"))
+			}
+			shares++
+			add(row(r.Letter+" "+r.Label, r.Then, r.Now, r.Change))
 			continue
 		}
-		shown++
-		add(row(performerLetter[i]+" "+p.Label(), fmtPctPtr(d.From), fmtPctPtr(d.To), fmtPoints(d)))
+		add(row(r.Label, r.Then, r.Now, r.Change))
 	}
-	if shown == 0 {
-		add("   " + s.muted.Render("no engineering function answered in either assessment"))
+	if shares == 0 {
+		add("", " "+s.bold.Render("Who does the engineering work"),
+			"   "+s.muted.Render("no engineering function answered in either assessment"))
 	}
 
-	add("", " "+s.bold.Render(fmt.Sprintf("Functions whose performer changed (%d)", len(c.Changed))))
-	if len(c.Changed) == 0 {
+	changed := present.ChangedRows(&c)
+	add("", " "+s.bold.Render(fmt.Sprintf("Functions whose performer changed (%d)", len(changed))))
+	if len(changed) == 0 {
 		add("   " + s.muted.Render("none: every function has the same performer"))
 	}
-	for _, ch := range c.Changed {
-		title := assessment.SanitizeNote(ch.Title)
-		if ch.Weight == 3 {
+	for _, ch := range changed {
+		title := ch.Title
+		if ch.Severity == present.Severity(3) {
 			title += " (critical)"
 		}
-		text := title + ": " + fmtPerformer(ch.From) + " → " + fmtPerformer(ch.To)
-		for i, l := range wrap(text, w-4) {
+		for i, l := range wrap(title+": "+ch.From+" → "+ch.To, w-4) {
 			if i > 0 {
 				l = "  " + l
 			}
@@ -141,15 +141,8 @@ func comparisonLines(s *styles, c assessment.Comparison, w int) []string {
 	}
 
 	add("", " "+s.bold.Render("Staffing then and now"))
-	then, now := c.StaffingThen, c.StaffingNow
-	for _, k := range []struct{ name, key string }{
-		{"BMETs per CE", "bmet_per_ce"},
-		{"HTM FTE per 100 beds", "fte_per_100_beds"},
-		{"Devices per BMET", "devices_per_bmet"},
-		{"CE share of HTM staff", "ce_share_of_staff"},
-	} {
-		add(row(k.name, staffingFigure(then, k.key), staffingFigure(now, k.key), ""))
+	for _, r := range staffing {
+		add(row(r.Label, r.Then, r.Now, r.Change))
 	}
-	add(row("Staffed beds", fmtThousands(then.Beds), fmtThousands(now.Beds), ""))
 	return out
 }

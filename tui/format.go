@@ -1,198 +1,58 @@
 package tui
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/charmbracelet/x/ansi"
-
-	"cebalance/assessment"
-	"cebalance/questions"
-	"cebalance/report"
+	"cebalance/present"
 )
 
-// Formatting for people. Rounding happens here and only for display; every figure comes
-// from the assessment package.
+// Formatting for people comes from the present package, the one presentation layer
+// shared with the reports: these are its names in this package. Rounding happens there
+// and only for display; every figure comes from the assessment package.
 
 // dash stands for a figure that cannot be computed.
-const dash = "—"
+const dash = present.Dash
 
 // maxText is the widest a paragraph gets, so that text stays readable on wide terminals.
 const maxText = 100
 
 // fmtIndex formats an index (0–100) with one decimal, or "—".
-func fmtIndex(p *float64) string {
-	if p == nil {
-		return dash
-	}
-	return fixed(*p, 1)
-}
+func fmtIndex(p *float64) string { return present.Index(p) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// fixed formats v with d decimals, rounded as the reports round.
-func fixed(v float64, d int) string { return report.Fixed(v, d) }
-
-// fmtPct formats a fraction as a whole percentage: "30 %".
-func fmtPct(v float64) string { return fixed(v*100, 0) + " %" }
-
-// fmtPctPtr formats a nullable fraction as a percentage, or "—".
-func fmtPctPtr(p *float64) string {
-	if p == nil {
-		return dash
-	}
-	return fmtPct(*p)
-}
-
-// fmtSigned formats a change with its sign: "+3.2", "-1.0", "0.0".
-func fmtSigned(v float64, d int) string {
-	s := fixed(v, d)
-	if !strings.HasPrefix(s, "-") && strings.Trim(s, "0.") != "" {
-		s = "+" + s
-	}
-	return s
-}
-
-// fmtDelta formats the change of an index: "+3.2", or "—" when either side is missing.
-func fmtDelta(d assessment.Delta) string {
-	if d.Change == nil {
-		return dash
-	}
-	return fmtSigned(*d.Change, 1)
-}
-
-// fmtPoints formats the change of a share in percentage points: "+12 pts".
-func fmtPoints(d assessment.Delta) string {
-	if d.Change == nil {
-		return dash
-	}
-	return fmtSigned(*d.Change*100, 0) + " pts"
-}
-
-// fmtDate formats a date in the local time zone.
-func fmtDate(t time.Time) string {
-	if t.IsZero() {
-		return dash
-	}
-	return t.Local().Format("2006-01-02")
-}
+// fmtDate formats a date (in UTC, as everywhere; see present.Date).
+func fmtDate(t time.Time) string { return present.Date(&t) }
 
 // fmtDatePtr formats an optional date.
-func fmtDatePtr(t *time.Time) string {
-	if t == nil {
-		return dash
-	}
-	return fmtDate(*t)
-}
-
-// fmtThousands formats a whole number with thousands separators: 7,000.
-func fmtThousands(n int) string { return report.Thousands(n) }
-
-// fmtRatio formats a nullable ratio with d decimals.
-func fmtRatio(p *float64, d int) string {
-	if p == nil {
-		return dash
-	}
-	if d == 0 {
-		return fmtThousands(int(math.Round(*p)))
-	}
-	return fixed(*p, d)
-}
-
-// fmtPerformer names a performer for tables; empty means unanswered.
-func fmtPerformer(p questions.Performer) string {
-	if p == "" {
-		return "not answered"
-	}
-	return p.Label()
-}
+func fmtDatePtr(t *time.Time) string { return present.Date(t) }
 
 // weightWord describes a function's weight.
-func weightWord(w int) string {
-	switch w {
-	case 3:
-		return "critical"
-	case 2:
-		return "important"
-	}
-	return "normal"
-}
+func weightWord(w int) string { return present.Severity(w) }
 
 // width is the display width of s, escape sequences excluded.
-func width(s string) int { return ansi.StringWidth(s) }
+func width(s string) int { return present.Width(s) }
 
 // truncate shortens plain or styled s to at most w columns, ending with "…" when cut.
-func truncate(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if width(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
+func truncate(s string, w int) string { return present.Truncate(s, w) }
 
 // pad fills s with spaces to w columns (left-aligned), cutting it when longer.
 func pad(s string, w int) string {
-	n := width(s)
-	if n > w {
+	if width(s) > w {
 		return truncate(s, w)
 	}
-	return s + strings.Repeat(" ", w-n)
+	return present.Pad(s, w, false)
 }
 
 // padLeft right-aligns s in w columns.
-func padLeft(s string, w int) string {
-	n := width(s)
-	if n >= w {
-		return s
-	}
-	return strings.Repeat(" ", w-n) + s
-}
+func padLeft(s string, w int) string { return present.Pad(s, w, true) }
 
 // wrap breaks plain text into lines of at most w columns at spaces; a word longer than
 // a line is cut. Text is sanitized first: it may come from a bank file or a note.
 func wrap(s string, w int) []string {
-	s = assessment.SanitizeNote(s)
-	if w < 1 {
-		w = 1
-	}
-	var lines []string
-	var line strings.Builder
-	n := 0
-	for _, word := range strings.Fields(s) {
-		// Columns, not runes: a Chinese character or an emoji takes two.
-		wn := width(word)
-		if n > 0 && n+1+wn > w {
-			lines = append(lines, line.String())
-			line.Reset()
-			n = 0
-		}
-		for n == 0 && wn > w {
-			head := ansi.Truncate(word, w, "")
-			if head == "" || !strings.HasPrefix(word, head) {
-				// Not even one character fits (w is 1, the character wide).
-				_, size := utf8.DecodeRuneInString(word)
-				head = word[:size]
-			}
-			lines = append(lines, head)
-			word = word[len(head):]
-			wn = width(word)
-		}
-		if n > 0 {
-			line.WriteByte(' ')
-			n++
-		}
-		line.WriteString(word)
-		n += wn
-	}
-	if n > 0 || len(lines) == 0 {
-		lines = append(lines, line.String())
-	}
-	return lines
+	return present.Wrap(present.Clean(s), max(w, 1), "", "")
 }
 
 // indent prefixes every line with p.

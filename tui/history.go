@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"cebalance/assessment"
+	"cebalance/present"
 	"cebalance/store"
 )
 
@@ -219,10 +220,9 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 			grid[i][j] = cell{' ', 0}
 		}
 	}
-	rowOf := func(v float64) int {
-		v = max(0, min(100, v))
-		return int(math.Round((100 - v) / 100 * float64(h-1)))
-	}
+	// One rule with the text report: a value sits on the row of the band it has
+	// reached (present.ChartRow floors), never above it.
+	rowOf := func(v float64) int { return h - 1 - present.ChartRow(v, h) }
 	xOf := func(j int) int { return j*spacing + spacing/2 }
 	// The balance line between points.
 	for j := 1; j < len(pts); j++ {
@@ -273,7 +273,19 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 		out = append(out, " "+strings.TrimRight(b.String(), " "))
 	}
 	out = append(out, " "+s.muted.Render("    └"+strings.Repeat("─", pw)))
-	// Labels under the points: every one when there is room, else the first and last.
+	out = append(out, " "+s.muted.Render(pointLabels(pts, pw, spacing, xOf)))
+	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations"
+	if k < len(points) {
+		legend += s.muted.Render(fmt.Sprintf("   (the last %d of %d)", k, len(points)))
+	}
+	out = append(out, " "+legend)
+	return out
+}
+
+// pointLabels are the assessment numbers under the points: every one when there is
+// room, else the first and last.
+func pointLabels(pts []assessment.Point, pw, spacing int, xOf func(int) int) string {
+	const axisW = 5
 	labels := []rune(strings.Repeat(" ", pw+axisW+8))
 	place := func(j int) {
 		t := []rune(fmt.Sprintf("#%d", pts[j].Number))
@@ -292,11 +304,5 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 		place(0)
 		place(len(pts) - 1)
 	}
-	out = append(out, " "+s.muted.Render(strings.TrimRight(string(labels), " ")))
-	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations"
-	if k < len(points) {
-		legend += s.muted.Render(fmt.Sprintf("   (the last %d of %d)", k, len(points)))
-	}
-	out = append(out, " "+legend)
-	return out
+	return strings.TrimRight(string(labels), " ")
 }

@@ -2,13 +2,13 @@ package tui
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"cebalance/assessment"
+	"cebalance/present"
 	"cebalance/questions"
 	"cebalance/store"
 )
@@ -23,6 +23,7 @@ type scorecardModel struct {
 
 	org    store.Organization
 	report *assessment.Report
+	a      *assessment.Assessment // for the notes on gaps
 	page   page
 	header string
 
@@ -30,8 +31,8 @@ type scorecardModel struct {
 	renderedW     int
 }
 
-func (m *scorecardModel) set(s *styles, org store.Organization, r *assessment.Report) {
-	m.styles, m.keys, m.org, m.report = s, newScorecardKeys(), org, r
+func (m *scorecardModel) set(s *styles, org store.Organization, d *scored) {
+	m.styles, m.keys, m.org, m.report, m.a = s, newScorecardKeys(), org, d.report, d.a
 	m.page = newPage()
 	m.page.setSize(m.width, m.height-2)
 	m.renderedW = 0
@@ -57,7 +58,7 @@ func (m *scorecardModel) render() {
 	s := m.styles
 	what := fmt.Sprintf("Assessment #%d", r.Assessment.Number)
 	m.header = s.titleBar(m.width, assessment.SanitizeNote(m.org.Name), what, "Scorecard")
-	m.page.setContent(strings.Join(scorecardLines(s, r, textWidth(m.width)), "\n"))
+	m.page.setContent(strings.Join(scorecardLines(s, r, m.a, textWidth(m.width)), "\n"))
 }
 
 func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
@@ -90,33 +91,57 @@ func (m *scorecardModel) view() string {
 	return m.header + "\n" + m.styles.muted.Render(" "+m.page.position()) + "\n" + m.page.view()
 }
 
-// scorecardLines renders a report as lines of at most w columns (plus a one-column
-// margin).
-func scorecardLines(s *styles, r *assessment.Report, w int) []string {
-	var out []string
-	add := func(lines ...string) { out = append(out, lines...) }
-	para := func(text string, st func(...string) string, ind string) {
-		for _, l := range wrap(text, w-len(ind)) {
-			if st != nil {
-				l = st(l)
-			}
-			add(" " + ind + l)
-		}
+// scorecardLines lays out the rows of the present package as lines of at most w
+// columns (plus a one-column margin); a supplies the notes on gaps and may be nil.
+func scorecardLines(s *styles, r *assessment.Report, a *assessment.Assessment, w int) []string {
+	c := &card{s: s, w: w}
+	c.headline(r)
+	c.kinds(r)
+	c.domains(r)
+	c.gaps(r, a)
+	c.staffing(r)
+	c.peers(r)
+	if r.Change == nil {
+		c.section("CHANGE SINCE THE PREVIOUS ASSESSMENT")
+		c.para("This is the first completed assessment: there is nothing to compare with yet.", s.muted.Render, " ")
+	} else {
+		c.section(fmt.Sprintf("CHANGE SINCE #%d (completed %s)", r.Change.From.Number, present.Date(r.Change.From.CompletedAt)))
+		c.add(comparisonLines(s, *r.Change, w)...)
 	}
-	section := func(title string) {
-		add("", " "+s.heading.Render(title))
-	}
+	return c.out
+}
 
-	// The headline: index and verdict, in words.
-	when := "completed " + fmtDatePtr(r.Assessment.CompletedAt)
-	if r.Assessment.Status == assessment.Draft {
-		when = "draft started " + fmtDate(r.Assessment.StartedAt)
+// card accumulates the lines of a scorecard.
+type card struct {
+	s   *styles
+	w   int
+	out []string
+}
+
+func (c *card) add(lines ...string) { c.out = append(c.out, lines...) }
+
+func (c *card) para(text string, st func(...string) string, ind string) {
+	for _, l := range wrap(text, c.w-len(ind)) {
+		if st != nil {
+			l = st(l)
+		}
+		c.add(" " + ind + l)
 	}
-	add(" " + s.muted.Render(fmt.Sprintf("Assessment #%d · %s · %s", r.Assessment.Number, when, r.Assessment.Bank)))
-	add("")
-	// The headline sits in a box: the first thing a director reads.
+}
+
+func (c *card) section(title string) { c.add("", " "+c.s.heading.Render(title)) }
+
+// headline: index and verdict, in words, in a box: the first thing a director reads.
+func (c *card) headline(r *assessment.Report) {
+	s, w := c.s, c.w
+	when := "completed " + present.Date(r.Assessment.CompletedAt)
+	if r.Assessment.Status == assessment.Draft {
+		when = "draft started " + present.Date(&r.Assessment.StartedAt)
+	}
+	c.add(" " + s.muted.Render(fmt.Sprintf("Assessment #%d · %s · %s", r.Assessment.Number, when, r.Assessment.Bank)))
+	c.add("")
 	var box []string
-	box = append(box, s.bold.Render("BALANCE INDEX ")+s.big.Render(fmtIndex(r.BalanceIndex))+s.muted.Render(" / 100")+
+	box = append(box, s.bold.Render("BALANCE INDEX ")+s.big.Render(present.Index(r.BalanceIndex))+s.muted.Render(" / 100")+
 		"    "+s.bold.Render("VERDICT ")+s.verdict(r.Verdict).Render(strings.ToUpper(r.Verdict.Title())))
 	if r.Provisional {
 		for _, l := range wrap(fmt.Sprintf("PROVISIONAL — a draft with %d of %d answered: the figures cover only what is answered so far.", r.Answered, r.Total), w-4) {
@@ -125,127 +150,123 @@ func scorecardLines(s *styles, r *assessment.Report, w int) []string {
 	}
 	box = append(box, wrap(r.VerdictMeaning, w-4)...)
 	for _, l := range strings.Split(s.box.Width(w-2).Render(strings.Join(box, "\n")), "\n") {
-		add(" " + l)
+		c.add(" " + l)
 	}
-	add("")
-	para(fmt.Sprintf("Engineering index %s · Operations index %s · Engineering work absorbed by BMETs or IT: %s",
-		fmtIndex(r.EngineeringIndex), fmtIndex(r.OperationsIndex), fmtPct(r.Absorbed)), nil, "")
-	para("Index: 100 means every function is done by the people who fit it best, 0 that nothing is done. Critical functions weigh 3, important 2, others 1.", s.muted.Render, "")
+	c.add("")
+	c.para(fmt.Sprintf("Engineering index %s · Operations index %s · Engineering work absorbed by BMETs or IT: %s",
+		present.Index(r.EngineeringIndex), present.Index(r.OperationsIndex), present.Absorbed(r)), nil, "")
+	c.para("Index: 100 means every function is done by the people who fit it best, 0 that nothing is done. Critical functions weigh 3, important 2, others 1.", s.muted.Render, "")
+}
 
-	// Who does the work.
-	section("WHO DOES THE WORK (share of weighted functions)")
-	for _, k := range []struct {
-		name string
-		sec  assessment.Section
-	}{{"Engineering / management work", r.Engineering}, {"Day-to-day operations work", r.Operations}} {
-		add(" " + s.bold.Render(k.name) + s.muted.Render(fmt.Sprintf(" — index %s · coverage %s · %d of %d answered",
-			fmtIndex(k.sec.Index), fmtPctPtr(k.sec.Coverage), k.sec.Answered, k.sec.Total)))
-		if k.sec.Answered == 0 {
-			add("   " + s.muted.Render("nothing answered yet"))
+// kinds: who does the work.
+func (c *card) kinds(r *assessment.Report) {
+	s, w := c.s, c.w
+	c.section("WHO DOES THE WORK (share of weighted functions)")
+	names := [2]string{"Engineering / management work", "Day-to-day operations work"}
+	for i, k := range present.Kinds(r) {
+		c.add(" " + s.bold.Render(names[i]) + s.muted.Render(fmt.Sprintf(" — index %s · coverage %s · %s answered",
+			k.Index, k.Coverage, strings.Replace(k.Answered, "/", " of ", 1))))
+		if k.Empty {
+			c.add("   " + s.muted.Render("nothing answered yet"))
 			continue
 		}
-		add("   " + shareBar(s, k.sec.Shares, w-4))
+		c.add("   " + shareBar(s, k.Raw, w-4))
 		var parts []string
-		for i, p := range questions.Performers {
-			if v := k.sec.Shares[i]; v > 0 {
-				parts = append(parts, performerLetter[i]+" "+p.Short()+" "+fmtPct(v))
+		for j, p := range questions.Performers {
+			if k.Raw[j] > 0 {
+				parts = append(parts, present.Letter(j)+" "+p.Short()+" "+k.Shares[j])
 			}
 		}
-		para(strings.Join(parts, " · "), nil, "  ")
+		c.para(strings.Join(parts, " · "), nil, "  ")
 	}
 	var legend []string
 	for i, p := range questions.Performers {
-		legend = append(legend, s.bar[i].Render(performerLetter[i])+" "+legendName(p))
+		legend = append(legend, s.bar[i].Render(present.Letter(i))+" "+legendName(p))
 	}
-	add(" " + s.muted.Render("Legend: ") + strings.Join(legend[:4], s.muted.Render(" · ")))
-	add(" " + strings.Repeat(" ", 8) + strings.Join(legend[4:], s.muted.Render(" · ")))
+	c.add(" " + s.muted.Render("Legend: ") + strings.Join(legend[:4], s.muted.Render(" · ")))
+	c.add(" " + strings.Repeat(" ", 8) + strings.Join(legend[4:], s.muted.Render(" · ")))
+}
 
-	// Domains.
-	section("BY DOMAIN")
+func (c *card) domains(r *assessment.Report) {
+	s, w := c.s, c.w
+	c.section("BY DOMAIN")
 	nameW := max(16, min(36, w-32))
-	add(" " + s.muted.Render("  "+pad("Domain", nameW)+"  "+padLeft("Index", 6)+"  "+padLeft("Coverage", 8)+"  "+padLeft("Answered", 8)))
-	for _, d := range r.Domains {
-		add("   " + pad(assessment.SanitizeNote(d.Name), nameW) + "  " + padLeft(fmtIndex(d.Index), 6) + "  " +
-			padLeft(fmtPctPtr(d.Coverage), 8) + "  " + padLeft(fmt.Sprintf("%d/%d", d.Answered, d.Total), 8))
+	c.add(" " + s.muted.Render("  "+pad("Domain", nameW)+"  "+padLeft("Index", 6)+"  "+padLeft("Coverage", 8)+"  "+padLeft("Answered", 8)))
+	for _, d := range present.Domains(r) {
+		c.add("   " + pad(d.Name, nameW) + "  " + padLeft(d.Index, 6) + "  " + padLeft(d.Coverage, 8) + "  " + padLeft(d.Answered, 8))
 	}
+}
 
-	// Gaps.
-	section(fmt.Sprintf("GAPS (%d, %d critical)", len(r.Gaps), r.CriticalGaps))
+func (c *card) gaps(r *assessment.Report, a *assessment.Assessment) {
+	s, w := c.s, c.w
+	c.section(fmt.Sprintf("GAPS (%d, %d critical)", len(r.Gaps), r.CriticalGaps))
 	if len(r.Gaps) == 0 {
-		para("No gaps: every answered function has an owner.", s.ok.Render, " ")
+		c.para("No gaps: every answered function has an owner.", s.ok.Render, " ")
 	}
-	for _, g := range r.Gaps {
-		tag := pad(strings.ToUpper(weightWord(g.Weight)), 9)
+	for _, g := range present.Gaps(r, a) {
 		st := s.warn
-		if g.Critical() {
+		if g.Critical {
 			st = s.bad
 		}
-		add("   " + st.Render(tag) + " " + s.bold.Render(truncate(assessment.SanitizeNote(g.Title), w-14)) +
-			s.muted.Render(" — "+g.Performer.Label()))
-		para(g.Recommendation, nil, strings.Repeat(" ", 12))
+		c.add("   " + st.Render(pad(strings.ToUpper(g.Severity), 9)) + " " + s.bold.Render(truncate(g.Title, w-14)) +
+			s.muted.Render(" — "+g.Performer))
+		c.para(g.Recommendation, nil, strings.Repeat(" ", 12))
+		if g.Note != "" {
+			c.para("Your note: "+g.Note, s.muted.Render, strings.Repeat(" ", 12))
+		}
 	}
+}
 
-	// Staffing beside the references.
+// staffing: the profile and the ratios beside the references.
+func (c *card) staffing(r *assessment.Report) {
+	s, w := c.s, c.w
 	st := r.Staffing
 	teaching := "not teaching"
 	if st.Teaching {
 		teaching = "teaching"
 	}
-	section("STAFFING")
-	para(fmt.Sprintf("%s · %s staffed beds · %s", st.SizeBand.Describe(), fmtThousands(st.Beds), teaching), nil, " ")
+	c.section("STAFFING")
+	c.para(fmt.Sprintf("%s · %s staffed beds · %s", st.SizeBand.Describe(), present.Thousands(st.Beds), teaching), nil, " ")
 	devices := "devices not known"
 	if st.Devices > 0 {
-		devices = fmtThousands(st.Devices) + " devices"
+		devices = present.Thousands(st.Devices) + " devices"
 	}
-	para(fmt.Sprintf("FTE: clinical engineers %s · BMETs %s · managers %s · IT for devices %s · %s",
-		assessment.FormatFTE(st.CEFTE), assessment.FormatFTE(st.BMETFTE), assessment.FormatFTE(st.ManagerFTE),
-		assessment.FormatFTE(st.ITFTE), devices), nil, " ")
+	c.para(fmt.Sprintf("FTE: clinical engineers %s · BMETs %s · managers %s · IT for devices %s · %s",
+		present.FTE(st.CEFTE), present.FTE(st.BMETFTE), present.FTE(st.ManagerFTE), present.FTE(st.ITFTE), devices), nil, " ")
 	figW := max(20, min(32, w-40))
-	add("")
-	add(" " + s.muted.Render("  "+pad("Figure", figW)+"  "+padLeft("Yours", 8)+"  Reference"))
-	for _, ref := range assessment.References {
-		yours := staffingFigure(st, ref.Key)
-		add("   " + pad(ref.Figure, figW) + "  " + padLeft(yours, 8) + "  " + truncate(ref.Text, max(10, w-figW-14)))
-		para(assessment.ReferenceLabel+" — "+ref.Source, s.muted.Render, strings.Repeat(" ", 4))
+	c.add("")
+	c.add(" " + s.muted.Render("  "+pad("Figure", figW)+"  "+padLeft("Yours", 8)+"  Reference"))
+	for _, row := range present.StaffingRows(st) {
+		c.add("   " + pad(row.Label, figW) + "  " + padLeft(row.Value, 8) + "  " + truncate(row.Reference, max(10, w-figW-14)))
+		if row.WhyEmpty != "" {
+			c.para("("+row.WhyEmpty+")", s.muted.Render, strings.Repeat(" ", 4))
+		}
+		c.para(assessment.ReferenceLabel+" — "+row.Source, s.muted.Render, strings.Repeat(" ", 4))
 	}
-	para(assessment.NoCEBenchmark, s.muted.Render, " ")
+	c.para(assessment.NoCEBenchmark, s.muted.Render, " ")
+}
 
-	// Peers.
-	section("PEERS — " + strings.ToUpper(r.Peers.SizeBand.Describe()))
+func (c *card) peers(r *assessment.Report) {
+	s, w := c.s, c.w
+	figW := max(20, min(32, w-40))
+	c.section("PEERS — " + strings.ToUpper(r.Peers.SizeBand.Describe()))
 	if !r.Peers.Enough() {
-		para(fmt.Sprintf("not enough peers in this size band (n < %d)", assessment.MinPeers), nil, " ")
-		para("The benchmark appears when at least five other organizations of this size have completed an assessment; it never shows a single peer's figures.", s.muted.Render, " ")
-	} else {
-		add(" " + s.muted.Render(fmt.Sprintf("  %s  %4s  %8s  %8s  %8s  %8s", pad("Figure", figW), "n", "25th pct", "median", "75th pct", "yours")))
-		q := func(name string, n int, qs *assessment.Quartiles, yours string, f func(float64) string) {
-			if qs == nil {
-				add("   " + pad(name, figW) + "  " + padLeft(itoa(n), 4) + "  " + s.muted.Render("too few values to show"))
-				return
-			}
-			add("   " + pad(name, figW) + "  " + padLeft(itoa(n), 4) + "  " + padLeft(f(qs.P25), 8) + "  " +
-				padLeft(f(qs.Median), 8) + "  " + padLeft(f(qs.P75), 8) + "  " + padLeft(yours, 8))
-		}
-		one := func(v float64) string { return fixed(v, 1) }
-		q("Balance index", r.Peers.N, r.Peers.BalanceIndex, fmtIndex(r.BalanceIndex), one)
-		q("Engineering index", r.Peers.N, r.Peers.EngineeringIndex, fmtIndex(r.EngineeringIndex), one)
-		q("CE share of engineering work", r.Peers.N, r.Peers.CEEngineeringShare, fmtPct(r.Engineering.Shares.Of(assessment.CE)), fmtPct)
-		if b := r.Peers.BMETPerCE; b != nil {
-			q("BMETs per CE", b.N, b.Quartiles, fmtRatio(st.BMETPerCE, 1), one)
-		}
-		if r.Peers.NoCE != nil {
-			para(fmt.Sprintf("%d of %d peers have no clinical engineer.", *r.Peers.NoCE, r.Peers.N), nil, " ")
-		}
+		c.para(fmt.Sprintf("not enough peers in this size band (n < %d)", assessment.MinPeers), nil, " ")
+		c.para("The benchmark appears when at least five other organizations of this size have completed an assessment; it never shows a single peer's figures.", s.muted.Render, " ")
+		return
 	}
-
-	// Change since the previous assessment.
-	if r.Change == nil {
-		section("CHANGE SINCE THE PREVIOUS ASSESSMENT")
-		para("This is the first completed assessment: there is nothing to compare with yet.", s.muted.Render, " ")
-	} else {
-		section(fmt.Sprintf("CHANGE SINCE #%d (completed %s)", r.Change.From.Number, fmtDatePtr(r.Change.From.CompletedAt)))
-		add(comparisonLines(s, *r.Change, w)...)
+	c.add(" " + s.muted.Render(fmt.Sprintf("  %s  %4s  %8s  %8s  %8s  %8s", pad("Figure", figW), "n", "25th pct", "median", "75th pct", "yours")))
+	for _, p := range present.Peers(r) {
+		lead := "   " + pad(p.Label, figW) + "  " + padLeft(itoa(p.N), 4) + "  "
+		if !p.Shown {
+			c.add(lead + s.muted.Render("too few values to show"))
+			continue
+		}
+		c.add(lead + padLeft(p.P25, 8) + "  " + padLeft(p.Median, 8) + "  " + padLeft(p.P75, 8) + "  " + padLeft(p.Yours, 8))
 	}
-	return out
+	if r.Peers.NoCE != nil {
+		c.para(fmt.Sprintf("%d of %d peers have no clinical engineer.", *r.Peers.NoCE, r.Peers.N), nil, " ")
+	}
 }
 
 // legendName is a performer's name in the legend.
@@ -265,56 +286,18 @@ func legendName(p questions.Performer) string {
 	return p.Short()
 }
 
-// staffingFigure formats the organization's value of a staffing ratio.
-func staffingFigure(st assessment.Staffing, k string) string {
-	switch k {
-	case "fte_per_100_beds":
-		return fmtRatio(st.FTEPer100Beds, 1)
-	case "devices_per_bmet":
-		return fmtRatio(st.DevicesPerBMET, 0)
-	case "bmet_per_ce":
-		return fmtRatio(st.BMETPerCE, 1)
-	case "ce_share_of_staff":
-		return fmtPctPtr(st.CEShareOfStaff)
-	}
-	return dash
-}
-
 // shareBar draws shares as w cells, each performer in its color and with its letter,
-// so the bar reads in monochrome too. Cells are given by largest remainder so that
-// they add up to w.
+// so the bar reads in monochrome too; present.Bar allocates the cells.
 func shareBar(s *styles, sh assessment.Shares, w int) string {
 	w = max(w, questions.NumPerformers)
-	var cells [questions.NumPerformers]int
-	var rem [questions.NumPerformers]float64
-	used := 0
-	for i, v := range sh {
-		exact := v * float64(w)
-		cells[i] = int(math.Floor(exact))
-		rem[i] = exact - float64(cells[i])
-		used += cells[i]
-	}
-	total := 0.0
-	for _, v := range sh {
-		total += v
-	}
-	if total == 0 {
+	cells := present.Bar(sh, w)
+	if cells == [questions.NumPerformers]int{} {
 		return strings.Repeat("·", w)
-	}
-	for ; used < w; used++ {
-		best := -1
-		for i := range rem {
-			if sh[i] > 0 && (best < 0 || rem[i] > rem[best]) {
-				best = i
-			}
-		}
-		cells[best]++
-		rem[best] = -1
 	}
 	var b strings.Builder
 	for i, n := range cells {
 		if n > 0 {
-			b.WriteString(s.bar[i].Render(strings.Repeat(performerLetter[i], n)))
+			b.WriteString(s.bar[i].Render(strings.Repeat(present.Letter(i), n)))
 		}
 	}
 	return b.String()

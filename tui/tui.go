@@ -30,6 +30,7 @@ type Store interface {
 	Complete(orgID string, number int) (assessment.Assessment, error)
 	Bank(ref questions.Ref) (*questions.Bank, error)
 	LatestCompleted() ([]assessment.PeerInput, error)
+	ReportData(orgID string, number int) (store.ReportData, error)
 }
 
 // Options configures the TUI of one session.

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+
+	"cebalance/assessment"
+)
+
+// ReportData is everything a scorecard needs, read in one transaction so that its
+// figures come from one consistent state of the file: the organization, the
+// assessment, the previous completed one, their banks and the peers.
+type ReportData struct {
+	Org Organization
+	// Assessments lists every assessment of the organization by number, for messages
+	// such as "it has 1, 2 and 3 (draft)".
+	Assessments []assessment.Ref
+	// Current is the assessment asked for; nil when there is no such assessment (or,
+	// for the latest, no completed one).
+	Current *assessment.Scored
+	// Previous is the completed assessment before Current by completion time (for a
+	// draft: the latest completed one); nil when there is none.
+	Previous *assessment.Scored
+	// Peers are the candidates of the peer benchmark (see LatestCompleted).
+	Peers []assessment.PeerInput
+}
+
+// Report assembles the scorecard of d.Current; nil when there is no current assessment.
+func (d *ReportData) Report() *assessment.Report {
+	if d.Current == nil {
+		return nil
+	}
+	return assessment.NewReport(assessment.Organization{ID: d.Org.ID, Name: d.Org.Name}, *d.Current, d.Previous, d.Peers)
+}
+
+// ReportData reads, in one transaction, assessment number of organization orgID (0:
+// its latest completed assessment by completion time), the completed assessment before
+// it by completion time, their banks and the peer candidates. It returns ErrNotFound
+// only when the organization does not exist; a missing assessment leaves Current nil.
+func (s *Store) ReportData(orgID string, number int) (ReportData, error) {
+	var d ReportData
+	err := s.view(func(tx *bolt.Tx) error {
+		orgs := tx.Bucket(bucketOrgs)
+		if orgs == nil || orgID == "" || orgs.Bucket([]byte(orgID)) == nil {
+			return fmt.Errorf("organization %q: %w", orgID, ErrNotFound)
+		}
+		var err error
+		if d.Org, err = readOrg(orgs, []byte(orgID)); err != nil {
+			return err
+		}
+		all, err := assessmentsTx(tx, orgID)
+		if err != nil {
+			return err
+		}
+		cur, prev := pickReport(all, number)
+		for _, a := range all {
+			d.Assessments = append(d.Assessments, assessment.Ref{Number: a.Number, Status: a.Status, CompletedAt: a.CompletedAt})
+		}
+		if d.Current, err = s.scoredTx(tx, cur); err != nil {
+			return err
+		}
+		if d.Previous, err = s.scoredTx(tx, prev); err != nil {
+			return err
+		}
+		d.Peers, err = s.peersTx(tx)
+		return err
+	})
+	if err != nil {
+		return ReportData{}, fmt.Errorf("read report data: %w", err)
+	}
+	return d, nil
+}
+
+// pickReport chooses, among all (by number), assessment number (0: the latest
+// completed) and the completed one before it. Completed assessments are ordered by
+// completion time, then number, as assessment.History orders them.
+func pickReport(all []assessment.Assessment, number int) (cur, prev *assessment.Assessment) {
+	var done []*assessment.Assessment
+	for i := range all {
+		if all[i].Status == assessment.Completed && all[i].CompletedAt != nil {
+			done = append(done, &all[i])
+		}
+		if number > 0 && all[i].Number == number {
+			cur = &all[i]
+		}
+	}
+	sort.SliceStable(done, func(i, j int) bool {
+		if !done[i].CompletedAt.Equal(*done[j].CompletedAt) {
+			return done[i].CompletedAt.Before(*done[j].CompletedAt)
+		}
+		return done[i].Number < done[j].Number
+	})
+	if number == 0 && len(done) > 0 {
+		cur = done[len(done)-1]
+	}
+	if cur == nil {
+		return nil, nil
+	}
+	for i := len(done) - 1; i >= 0; i-- {
+		if done[i] == cur {
+			continue
+		}
+		if cur.CompletedAt == nil || done[i].CompletedAt.Before(*cur.CompletedAt) ||
+			(done[i].CompletedAt.Equal(*cur.CompletedAt) && done[i].Number < cur.Number) {
+			return cur, done[i]
+		}
+	}
+	return cur, nil
+}
+
+// assessmentsTx reads every assessment of orgID with its answers, by number.
+func assessmentsTx(tx *bolt.Tx, orgID string) ([]assessment.Assessment, error) {
+	org, err := orgBucket(tx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []assessment.Assessment
+	err = org.ForEachBucket(func(k []byte) error {
+		n, ok := keyNumber(k)
+		if !ok {
+			return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, orgID)
+		}
+		a, err := readAssessment(org.Bucket(k), orgID, n)
+		out = append(out, a)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if d := draftBucket(tx, orgID); d != nil {
+		a, err := readAssessment(d, orgID, 0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
+}
+
+// scoredTx pairs a with its bank; nil for nil.
+func (s *Store) scoredTx(tx *bolt.Tx, a *assessment.Assessment) (*assessment.Scored, error) {
+	if a == nil {
+		return nil, nil
+	}
+	bank, err := s.bankTx(tx, a.Bank)
+	if err != nil {
+		return nil, err
+	}
+	return &assessment.Scored{Bank: bank, Assessment: a}, nil
+}
+
+// peersTx is LatestCompleted inside a transaction.
+func (s *Store) peersTx(tx *bolt.Tx) ([]assessment.PeerInput, error) {
+	var out []assessment.PeerInput
+	orgs := tx.Bucket(bucketOrgs)
+	if orgs == nil {
+		return nil, nil
+	}
+	err := orgs.ForEachBucket(func(id []byte) error {
+		orgID := string(id)
+		n, b := lastCompleted(orgs.Bucket(id))
+		if b == nil {
+			return nil
+		}
+		h, err := readHead(b, orgID, n)
+		if err != nil {
+			return err
+		}
+		bank, err := s.bankTx(tx, h.Bank)
+		if err != nil {
+			return err
+		}
+		answers, ok := h.peerAnswers(bank)
+		if !ok {
+			if answers, err = readAnswers(b, orgID, n); err != nil {
+				return err
+			}
+		}
+		a := h.assessment(answers)
+		out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: &a})
+		return nil
+	})
+	return out, err
+}
