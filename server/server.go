@@ -18,6 +18,29 @@
 // a blinking cursor would reset an SSH-level idle timer), and a hard cap ends any
 // connection after MaxSession. Shutdown tells every session that the server is
 // restarting and that its answers are saved.
+//
+// # Hostile clients
+//
+// Logins follow the key policy of package sshkey: DSA keys and RSA keys under 2048
+// bits are refused (and the refusal logged with its reason), and clients may sign only
+// with sshkey.SignatureAlgorithms — not with SHA-1 "ssh-rsa" or "ssh-dss".
+//
+// Connections are counted from accept: at most MaxConns in all (default 1024), at most
+// MaxConnsPerIP from one address (64, for hospitals behind one NAT address) and at most
+// MaxPreAuth that have not authenticated yet (128). A connection over a cap takes the
+// place of the oldest unauthenticated connection that holds that cap, which is closed;
+// when there is none (every connection is authenticated) the new one is closed at once,
+// before any handshake. A flood of idle connections therefore costs the server at most
+// MaxPreAuth sockets and never locks out a director, whose connection is the newest and
+// authenticates in milliseconds. A connection must authenticate within
+// HandshakeTimeout of accept (30 s: time to type a key passphrase) and may not stay
+// silent for PreAuthIdle (20 s) before it has.
+//
+// Window sizes are capped on every pty-req and window-change before anything reads
+// them: any width over tui.MaxWidth (1000 columns) or height over tui.MaxHeight (500
+// rows) becomes one more than that, which the TUI answers with a request to resize. A
+// bracketed paste reaches Bubble Tea cut to 16 KiB, which is still more than any text
+// field takes, so the TUI refuses it with a message.
 package server
 
 import (

@@ -359,7 +359,7 @@ func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 		// the message is dropped after this Update.
 		if room, limit := m.inputRoom(); limit > 0 && len(msg.Runes) > room {
 			if msg.Paste {
-				m.flash = fmt.Sprintf("Paste refused: %d characters, but this field has room for %d more (at most %d). Nothing was pasted.", len(msg.Runes), room, limit)
+				m.flash = fmt.Sprintf("Paste refused: %d characters; this field has room for %d more (max %d).", len(msg.Runes), room, limit)
 			} else {
 				m.flash = fmt.Sprintf("This field takes at most %d characters.", limit)
 			}
