@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/log"
 	gossh "golang.org/x/crypto/ssh"
 
 	"cebalance/store"
@@ -444,5 +445,53 @@ func raiseNofile() {
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl) == nil && rl.Cur < rl.Max {
 		rl.Cur = rl.Max
 		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl)
+	}
+}
+
+// fakeConn is a connection from addr that records being closed.
+type fakeConn struct {
+	net.Conn
+	addr   *net.TCPAddr
+	closed bool
+}
+
+func (c *fakeConn) RemoteAddr() net.Addr { return c.addr }
+func (c *fakeConn) Close() error         { c.closed = true; return nil }
+
+func TestConnLimits(t *testing.T) {
+	l := newConnLimits(Config{MaxConns: 6, MaxConnsPerIP: 2, MaxPreAuth: 4,
+		HandshakeTimeout: time.Hour, PreAuthIdle: time.Hour}, log.New(io.Discard))
+	conn := func(ip string) (*fakeConn, *limitedConn) {
+		c := &fakeConn{addr: &net.TCPAddr{IP: net.ParseIP(ip), Port: 1}}
+		return c, l.admit(c)
+	}
+	a1, la1 := conn("10.0.0.1")
+	_, la2 := conn("10.0.0.1")
+	la2.authenticated()
+	// Third from 10.0.0.1: displaces its oldest unauthenticated connection.
+	_, la3 := conn("10.0.0.1")
+	if la3 == nil || !a1.closed {
+		t.Fatalf("the third connection from one address did not displace the first (%v, %v)", la3, a1.closed)
+	}
+	la3.authenticated()
+	// Both of 10.0.0.1's connections are authenticated: a fourth is refused.
+	if _, lc := conn("10.0.0.1"); lc != nil {
+		t.Fatal("a connection over the per-address cap got in")
+	}
+	la1.Close() // already released: no double count
+	// Loopback is not capped per address; the unauthenticated cap (4) displaces.
+	var lo []*fakeConn
+	for range 5 {
+		c, lc := conn("127.0.0.1")
+		if lc == nil {
+			t.Fatal("loopback connection refused")
+		}
+		lo = append(lo, c)
+	}
+	if !lo[0].closed || lo[1].closed {
+		t.Errorf("the unauthenticated cap did not displace exactly the oldest")
+	}
+	if l.total != 6 || l.preAuth.Len() != 4 {
+		t.Errorf("total %d, unauthenticated %d; want 6, 4", l.total, l.preAuth.Len())
 	}
 }

@@ -26,8 +26,9 @@
 // with sshkey.SignatureAlgorithms — not with SHA-1 "ssh-rsa" or "ssh-dss".
 //
 // Connections are counted from accept: at most MaxConns in all (default 1024), at most
-// MaxConnsPerIP from one address (64, for hospitals behind one NAT address) and at most
-// MaxPreAuth that have not authenticated yet (128). A connection over a cap takes the
+// MaxConnsPerIP from one address (64, for hospitals behind one NAT address; loopback,
+// where a local tunnel's clients all come from, is not capped per address) and at most
+// MaxPreAuth that have not authenticated yet (256). A connection over a cap takes the
 // place of the oldest unauthenticated connection that holds that cap, which is closed;
 // when there is none (every connection is authenticated) the new one is closed at once,
 // before any handshake. A flood of idle connections therefore costs the server at most
