@@ -31,6 +31,12 @@ type terminal struct {
 
 func (f *fixture) terminal(key gossh.Signer) *terminal {
 	f.t.Helper()
+	return f.terminalSized(key, 120, 40)
+}
+
+// terminalSized is terminal with a window of width × height.
+func (f *fixture) terminalSized(key gossh.Signer, width, height int) *terminal {
+	f.t.Helper()
 	c, err := f.dial(key)
 	if err != nil {
 		f.t.Fatalf("dial: %v", err)
@@ -39,7 +45,7 @@ func (f *fixture) terminal(key gossh.Signer) *terminal {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if err := s.RequestPty("xterm-256color", 40, 120, gossh.TerminalModes{}); err != nil {
+	if err := s.RequestPty("xterm-256color", height, width, gossh.TerminalModes{}); err != nil {
 		f.t.Fatal(err)
 	}
 	in, err := s.StdinPipe()

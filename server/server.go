@@ -18,6 +18,30 @@
 // a blinking cursor would reset an SSH-level idle timer), and a hard cap ends any
 // connection after MaxSession. Shutdown tells every session that the server is
 // restarting and that its answers are saved.
+//
+// # Hostile clients
+//
+// Logins follow the key policy of package sshkey: DSA keys and RSA keys under 2048
+// bits are refused (and the refusal logged with its reason), and clients may sign only
+// with sshkey.SignatureAlgorithms — not with SHA-1 "ssh-rsa" or "ssh-dss".
+//
+// Connections are counted from accept: at most MaxConns in all (default 1024), at most
+// MaxConnsPerIP from one address (64, for hospitals behind one NAT address; loopback,
+// where a local tunnel's clients all come from, is not capped per address) and at most
+// MaxPreAuth that have not authenticated yet (256). A connection over a cap takes the
+// place of the oldest unauthenticated connection that holds that cap, which is closed;
+// when there is none (every connection is authenticated) the new one is closed at once,
+// before any handshake. A flood of idle connections therefore costs the server at most
+// MaxPreAuth sockets and never locks out a director, whose connection is the newest and
+// authenticates in milliseconds. A connection must authenticate within
+// HandshakeTimeout of accept (30 s: time to type a key passphrase) and may not stay
+// silent for PreAuthIdle (20 s) before it has.
+//
+// Window sizes are capped on every pty-req and window-change before anything reads
+// them: any width over tui.MaxWidth (1000 columns) or height over tui.MaxHeight (500
+// rows) becomes one more than that, which the TUI answers with a request to resize. A
+// bracketed paste reaches Bubble Tea cut to 16 KiB, which is still more than any text
+// field takes, so the TUI refuses it with a message.
 package server
 
 import (
@@ -45,6 +69,7 @@ import (
 
 	"cebalance/cli"
 	"cebalance/questions"
+	"cebalance/sshkey"
 	"cebalance/store"
 	"cebalance/tui"
 )
@@ -66,6 +91,21 @@ type Config struct {
 	// RatePerSecond and RateBurst limit new sessions per client IP; 0 means 2/s, burst 20.
 	RatePerSecond float64
 	RateBurst     int
+
+	// MaxConns caps the open connections; 0 means DefaultMaxConns.
+	MaxConns int
+	// MaxConnsPerIP caps the open connections from one client IP; 0 means
+	// DefaultMaxConnsPerIP.
+	MaxConnsPerIP int
+	// MaxPreAuth caps the connections that have not authenticated yet; 0 means
+	// DefaultMaxPreAuth.
+	MaxPreAuth int
+	// HandshakeTimeout is the time from accept to authenticated; 0 means
+	// DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
+	// PreAuthIdle closes a connection that sends nothing for this long before it has
+	// authenticated; 0 means DefaultPreAuthIdle.
+	PreAuthIdle time.Duration
 }
 
 // Server is a running SSH service.
@@ -73,6 +113,7 @@ type Server struct {
 	cfg     Config
 	ssh     *ssh.Server
 	log     *log.Logger
+	limits  *connLimits
 	closing atomic.Bool
 
 	mu        sync.Mutex
@@ -104,13 +145,25 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RateBurst <= 0 {
 		cfg.RateBurst = 20
 	}
+	cfg.MaxConns = orDefault(cfg.MaxConns, DefaultMaxConns)
+	cfg.MaxConnsPerIP = orDefault(cfg.MaxConnsPerIP, DefaultMaxConnsPerIP)
+	cfg.MaxPreAuth = orDefault(cfg.MaxPreAuth, DefaultMaxPreAuth)
+	cfg.HandshakeTimeout = orDefault(cfg.HandshakeTimeout, DefaultHandshakeTimeout)
+	cfg.PreAuthIdle = orDefault(cfg.PreAuthIdle, DefaultPreAuthIdle)
 	s := &Server{cfg: cfg, log: cfg.Logger, programs: map[*tea.Program]struct{}{}}
+	s.limits = newConnLimits(cfg, cfg.Logger)
 	limiter := ratelimiter.NewRateLimiter(rate.Limit(cfg.RatePerSecond), cfg.RateBurst, 4096)
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPEM(cfg.HostKey),
 		wish.WithPublicKeyAuth(s.authorize),
 		wish.WithMaxTimeout(cfg.MaxSession),
 		wish.WithVersion("cebalance"),
+		ssh.WrapConn(rememberConn),
+		func(srv *ssh.Server) error {
+			srv.ServerConfigCallback = serverConfig
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": boundWindows(ssh.DefaultSessionHandler)}
+			return nil
+		},
 		wish.WithMiddleware(
 			// Listed innermost last: wish runs the last middleware first.
 			s.sessionHandler(),
@@ -134,6 +187,7 @@ func (s *Server) Serve(l net.Listener) error {
 		l.Close()
 		return nil
 	}
+	l = &limitListener{Listener: l, lim: s.limits}
 	s.listeners = append(s.listeners, l)
 	s.mu.Unlock()
 	err := s.ssh.Serve(l)
@@ -189,9 +243,30 @@ func (s *Server) closeListeners() {
 	s.listeners = nil
 }
 
-// authorize admits a key with an access record. It runs for every key a client offers.
+// serverConfig is the SSH configuration of one connection: signatures only with the
+// algorithms of the key policy (no SHA-1 "ssh-rsa", no "ssh-dss"), and the connection
+// counted as authenticated once the client has proved it holds an admitted key.
+func serverConfig(ctx ssh.Context) *gossh.ServerConfig {
+	lc, _ := ctx.Value(limitedConnKey{}).(*limitedConn)
+	return &gossh.ServerConfig{
+		PublicKeyAuthAlgorithms: sshkey.SignatureAlgorithms,
+		VerifiedPublicKeyCallback: func(_ gossh.ConnMetadata, _ gossh.PublicKey, p *gossh.Permissions, _ string) (*gossh.Permissions, error) {
+			if lc != nil {
+				lc.authenticated()
+			}
+			return p, nil
+		},
+	}
+}
+
+// authorize admits a key that passes the key policy and has an access record. It runs
+// for every key a client offers.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	fp := gossh.FingerprintSHA256(key)
+	if err := sshkey.Check(key); err != nil {
+		s.log.Warn("denied", "fingerprint", fp, "user", ctx.User(), "addr", ctx.RemoteAddr().String(), "reason", err.Error())
+		return false
+	}
 	acc, err := s.cfg.Store.AccessFor(fp)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
@@ -273,6 +348,13 @@ func (s *Server) leave() {
 	}
 }
 
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 func accessOf(sess ssh.Session) store.Access {
 	acc, _ := sess.Context().Value(ctxKey{}).(store.Access)
 	return acc
@@ -306,8 +388,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		CanCreate: acc.Role == store.Admin,
 		Idle:      s.cfg.Idle,
 	})
-	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler(),
-		tea.WithFPS(frameRate))
+	opts := append(bubbletea.MakeOptions(sess), tea.WithInput(newPasteLimiter(sess)),
+		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate))
 	t := &tracked{Model: model}
 	sess.Context().SetValue(trackedKey{}, t)
 	p := tea.NewProgram(t, opts...)

@@ -52,6 +52,12 @@ func newKey(t testing.TB) (gossh.Signer, string) {
 
 func startServer(t *testing.T, idle time.Duration) *fixture {
 	t.Helper()
+	return startServerWith(t, idle, nil)
+}
+
+// startServerWith is startServer with the configuration adjusted by tune.
+func startServerWith(t *testing.T, idle time.Duration, tune func(*Config)) *fixture {
+	t.Helper()
 	f := &fixture{t: t, db: filepath.Join(t.TempDir(), "srv.db"), logs: &bytes.Buffer{}}
 	// Seed with the real command line: demo data, a second organization, and access.
 	var out, errb bytes.Buffer
@@ -82,8 +88,12 @@ func startServer(t *testing.T, idle time.Duration) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv, err = New(Config{Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: idle,
-		Logger: log.New(f.logs), RatePerSecond: 1000, RateBurst: 1000})
+	cfg := Config{Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: idle,
+		Logger: log.New(f.logs), RatePerSecond: 1000, RateBurst: 1000}
+	if tune != nil {
+		tune(&cfg)
+	}
+	f.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -262,3 +262,11 @@ func listRow(s *styles, text string, sel bool, w int) string {
 	}
 	return "   " + text
 }
+
+// inputRoom is the room left in the name field while it has the keyboard.
+func (m *homeModel) inputRoom() (room, limit int) {
+	if !m.creating {
+		return 0, 0
+	}
+	return roomIn(&m.input)
+}

@@ -412,3 +412,16 @@ func (m *profileModel) view() string {
 	}
 	return b.String()
 }
+
+// inputRoom is the room left in the focused field; a freshly focused field is replaced
+// by what is typed, so all of it is room.
+func (m *profileModel) inputRoom() (room, limit int) {
+	if m.focus >= len(m.fields) || m.fields[m.focus].f == assessment.FieldTeaching {
+		return 0, 0
+	}
+	fld := &m.fields[m.focus]
+	if fld.fresh {
+		return fld.input.CharLimit, fld.input.CharLimit
+	}
+	return roomIn(&fld.input)
+}

@@ -599,3 +599,11 @@ func (m *questionnaireModel) view() string {
 	}
 	return b.String()
 }
+
+// inputRoom is the room left in the note while it has the keyboard.
+func (m *questionnaireModel) inputRoom() (room, limit int) {
+	if !m.editing {
+		return 0, 0
+	}
+	return roomIn(&m.note)
+}

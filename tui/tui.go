@@ -6,9 +6,11 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -65,6 +67,15 @@ const (
 	minHeight = 20
 )
 
+// MaxWidth and MaxHeight are the largest terminal the TUI lays out. A client that
+// reports more (4294967295 × 4294967295 from a broken or hostile one) is asked to
+// resize instead: a layout that size took gigabytes. The SSH server passes on at most
+// one more than these.
+const (
+	MaxWidth  = 1000
+	MaxHeight = 500
+)
+
 // screen names the screens; the root keeps them as a stack.
 type screen int
 
@@ -98,8 +109,9 @@ type model struct {
 	keys   globalKeys
 	help   help.Model
 
-	width, height int
-	bodyH         int // the height screens get: the window less the footer
+	width, height int  // bounded to MaxWidth+1 × MaxHeight+1
+	sized         bool // a window size has arrived
+	bodyH         int  // the height screens get: the window less the footer
 	stack         []screen
 
 	home    homeModel
@@ -117,6 +129,7 @@ type model struct {
 	sess sessionMsg
 
 	footer string // the help footer, rendered in Update so that View stays cheap
+	flash  string // a one-line notice above the footer until the next key press
 
 	// quitWhenSaved is set when the user quits while writes are in flight: the TUI
 	// quits as soon as they have returned, so that quitting loses nothing.
@@ -265,7 +278,9 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m.sized = true
+		m.width = min(max(msg.Width, 0), MaxWidth+1)
+		m.height = min(max(msg.Height, 0), MaxHeight+1)
 		return nil
 	case tea.KeyMsg:
 		m.lastKey = m.opts.Now()
@@ -333,11 +348,24 @@ func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 	if m.quitWhenSaved {
 		return nil // quitting as soon as the saves are done
 	}
-	if m.tooSmall() {
+	if m.badSize() {
 		if key.Matches(msg, m.keys.Quit) {
 			return m.userQuit(false)
 		}
 		return nil
+	}
+	m.flash = ""
+	if m.capturing() && msg.Type == tea.KeyRunes {
+		// A paste longer than the field is refused whole rather than cut silently;
+		// the message is dropped after this Update.
+		if room, limit := m.inputRoom(); limit > 0 && len(msg.Runes) > room {
+			if msg.Paste {
+				m.flash = fmt.Sprintf("Paste refused: %d characters; this field has room for %d more (max %d).", len(msg.Runes), room, limit)
+			} else {
+				m.flash = fmt.Sprintf("This field takes at most %d characters.", limit)
+			}
+			return nil
+		}
 	}
 	// Keys typed faster than the terminal is read arrive together as one message;
 	// outside a text field each is a command of its own.
@@ -531,8 +559,39 @@ func (m *model) fail(what string, err error) tea.Cmd {
 	return emit(errMsg{what, err})
 }
 
-func (m model) tooSmall() bool {
-	return m.width < minWidth || m.height < minHeight
+// badSize reports whether the window is too small, too large or absent to lay out.
+func (m model) badSize() bool {
+	return m.width < minWidth || m.height < minHeight || m.width > MaxWidth || m.height > MaxHeight
+}
+
+// sizeMessage says what is wrong with the window size and what to do.
+func (m model) sizeMessage() string {
+	switch {
+	case m.width == 0 || m.height == 0:
+		return fmt.Sprintf("The SSH client sent no window size (%d×%d), so there is nothing to draw on: connect with `ssh -t` from a real terminal window.", m.width, m.height)
+	case m.width > MaxWidth || m.height > MaxHeight:
+		return fmt.Sprintf("The terminal reports a window larger than %d×%d, more than cebalance can draw: make the window smaller (needs at least %d×%d).", MaxWidth, MaxHeight, minWidth, minHeight)
+	}
+	return fmt.Sprintf("Please enlarge the terminal (needs %d×%d; now %d×%d).", minWidth, minHeight, m.width, m.height)
+}
+
+// inputRoom is how many more characters the text field with the keyboard takes, and
+// its limit; limit is 0 when no text field has the keyboard.
+func (m model) inputRoom() (room, limit int) {
+	switch m.top() {
+	case screenHome:
+		return m.home.inputRoom()
+	case screenProfile:
+		return m.profile.inputRoom()
+	case screenQuestionnaire:
+		return m.quest.inputRoom()
+	}
+	return 0, 0
+}
+
+// roomIn is inputRoom for one text input.
+func roomIn(ti *textinput.Model) (room, limit int) {
+	return max(0, ti.CharLimit-utf8.RuneCountInString(ti.Value())), ti.CharLimit
 }
 
 // keyMap is the footer's help for the current screen, with the global keys.
@@ -582,7 +641,7 @@ func (m model) keyMap() help.KeyMap {
 // layout renders the footer and gives every screen its size. Screens ignore a size
 // they already have, so this is cheap; a screen built a moment ago gets its size here.
 func (m *model) layout() {
-	if m.width == 0 || m.height == 0 {
+	if m.badSize() {
 		return
 	}
 	m.help.Width = m.width
@@ -614,12 +673,15 @@ func (m model) View() string {
 	if m.quitWhenSaved {
 		return m.styles.bold.Render("cebalance: saving your last answers, then quitting…")
 	}
-	if m.width == 0 || m.height == 0 {
+	if !m.sized {
 		return ""
 	}
-	if m.tooSmall() {
-		msg := fmt.Sprintf("Please enlarge the terminal (needs %d×%d; now %d×%d).", minWidth, minHeight, m.width, m.height)
-		return strings.Join(wrap(msg, max(10, m.width-1)), "\n") + "\n\nPress q to quit."
+	if m.badSize() {
+		w := m.width
+		if w == 0 || w > MaxWidth {
+			w = 80
+		}
+		return strings.Join(wrap(m.sizeMessage(), max(10, w-1)), "\n") + "\n\nPress q to quit."
 	}
 	var body string
 	switch m.top() {
@@ -644,7 +706,11 @@ func (m model) View() string {
 	}
 	var b strings.Builder
 	b.WriteString(clampLines(body, m.bodyH))
-	b.WriteString("\n\n")
+	b.WriteString("\n")
+	if m.flash != "" {
+		b.WriteString(m.styles.warn.Render(truncate(m.flash, m.width)))
+	}
+	b.WriteString("\n")
 	b.WriteString(m.footer)
 	return b.String()
 }
