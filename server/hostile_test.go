@@ -84,9 +84,15 @@ func TestAbsurdWindowIsBounded(t *testing.T) {
 	// Rows alone (20,000,000 rows held 1.2 GB before).
 	rows := f.terminalSized(f.director, 120, 20_000_000)
 	rows.waitFor("larger than 1000×500")
-	// Back to a sane size, the session goes on.
+	// Back to a sane size, the session goes on. The window change and the key travel
+	// on different channels: wait for the home screen to be drawn again before the key.
+	mark := len(other.screen())
 	if err := other.sess.WindowChange(30, 100); err != nil {
 		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(other.screen()[mark:], "Demo General Hospital") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
 	}
 	other.keys(enter)
 	other.waitFor("Start a re-assessment")
