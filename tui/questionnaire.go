@@ -50,6 +50,11 @@ type questionnaireModel struct {
 	conflict *answerConflict
 	// by names who last changed an answer in another session, by function.
 	by map[string]string
+	// shown is the saved answer to the current function as the screen showed it when
+	// the function was opened (nil: unanswered): what the editor answers over. A change
+	// from another session while the editor is typing a note does not move it, so the
+	// save is refused and both answers are shown rather than one overwriting the other.
+	shown *assessment.Answer
 
 	// leaving is set when the questionnaire has asked for the review: keys typed ahead
 	// must not answer the last function again before the review opens.
@@ -80,6 +85,7 @@ type saveJob struct {
 	ans   assessment.Answer
 	clear bool
 	base  *assessment.Answer
+	based bool // base is given (an overwrite after a conflict), not yet to be found
 }
 
 // answerConflict is a save refused because the stored answer is not the one the editor
@@ -155,6 +161,10 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 	f := m.fn()
 	m.cursor = 0
 	note := ""
+	m.shown = nil
+	if a, ok := m.answers[f.ID]; ok {
+		m.shown = &a
+	}
 	if a, ok := m.answers[f.ID]; ok && a.Performer.Valid() {
 		m.cursor, note = a.Performer.Index(), a.Note
 	} else if a, ok := m.last[f.ID]; ok && a.Performer.Valid() {
@@ -251,7 +261,7 @@ func (m *questionnaireModel) conflictKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Overwrite):
 		m.conflict = nil
 		j := c.mine
-		j.base = c.theirs // now seen: overwrite exactly that
+		j.base, j.based = c.theirs, true // now seen: overwrite exactly that
 		return m.enqueue(j)
 	case key.Matches(k, m.keys.KeepTheirs):
 		m.conflict = nil
@@ -375,8 +385,8 @@ func (m *questionnaireModel) queued(fid string) bool {
 // of the same function still queued, else the saved answer; an overwrite after a
 // conflict comes with its base.
 func (m *questionnaireModel) enqueue(j saveJob) tea.Cmd {
-	if j.base == nil {
-		j.base = m.seen(j.fid)
+	if !j.based {
+		j.base, j.based = m.seen(j.fid), true
 	}
 	m.queue = append(m.queue, j)
 	m.setStatus("saving…", false)
@@ -397,6 +407,9 @@ func (m *questionnaireModel) seen(fid string) *assessment.Answer {
 			a := j.ans
 			return &a
 		}
+	}
+	if fid == m.fn().ID {
+		return m.shown
 	}
 	if a, ok := m.answers[fid]; ok {
 		return &a
@@ -451,6 +464,14 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		m.goTo(m.bank.FunctionIndex(j.fid), false)
 		m.setStatus("NOT saved: "+m.title(j.fid)+" — answer it again.", true)
 		return tea.Batch(cmds...)
+	}
+	if j.fid == m.fn().ID {
+		// This editor's own write: what the function shows now.
+		m.shown = nil
+		if !j.clear {
+			a := j.ans
+			m.shown = &a
+		}
 	}
 	if j.clear {
 		delete(m.answers, j.fid)
