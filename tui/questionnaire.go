@@ -735,8 +735,8 @@ func (m *questionnaireModel) view() string {
 		if c.mine.clear {
 			mine = "clear it"
 		}
-		line(" " + s.bad.Render(truncate(fmt.Sprintf("Changed by %s meanwhile: now %s — yours (%s) is NOT saved.", who, answerLabel(c.theirs), mine), m.width-2)))
-		b.WriteString(" " + s.warn.Render(truncate("o overwrites with yours · t or esc keeps theirs", m.width-2)))
+		line(" " + s.bad.Render(truncate(fmt.Sprintf("NOT saved: %s changed this meanwhile to %s.", who, answerLabel(c.theirs)), m.width-2)))
+		b.WriteString(" " + s.warn.Render(truncate("o overwrites with yours · t or esc keeps theirs — yours: "+mine, m.width-2)))
 		return b.String()
 	}
 	switch {
