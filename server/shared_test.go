@@ -171,3 +171,102 @@ func TestTwoEditorsOneDraft(t *testing.T) {
 		t.Errorf("%s = %+v, want B's overwrite", fn(1), got)
 	}
 }
+
+// TestRevocationEndsLiveSession: revoking a key ends its open session within a few
+// seconds, saying why, and keeps every answer it saved. Once through the access
+// command on the server (checked at once), once in the store directly (found by the
+// periodic check).
+func TestRevocationEndsLiveSession(t *testing.T) {
+	for _, via := range []string{"access command", "periodic check"} {
+		t.Run(via, func(t *testing.T) {
+			f := startServer(t, time.Minute)
+			term := f.terminal(f.director)
+			startReassessment(term)
+			term.keys("1", "2", "3")
+			waitAnswers(t, f.st, demoOrg, 3)
+			term.waitFor("function 4 of 37")
+			fp := gossh.FingerprintSHA256(f.director.PublicKey())
+			m := term.mark()
+			start := time.Now()
+			if via == "access command" {
+				if _, e, code := f.run(f.admin, "access revoke "+fp); code != 0 {
+					t.Fatal(e)
+				}
+			} else if err := f.st.RevokeAccess(fp); err != nil {
+				t.Fatal(err)
+			}
+			term.waitSince(m, RevokedMessage)
+			told := time.Since(start)
+			select {
+			case <-term.closed:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the revoked session is still open")
+			}
+			t.Logf("revocation via %s: told after %v, session closed after %v", via, told.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+			d := waitAnswers(t, f.st, demoOrg, 3)
+			for i, want := range []assessment.Performer{"ce", "bmet", "manager"} {
+				if got := d.Answers[questions.Default().Functions[i].ID].Performer; got != want {
+					t.Errorf("answer %d = %s, want %s", i+1, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestOrgRemovalNarrowsSession: a director answering for an organization that an
+// administrator takes from them is sent back to the home screen, told why; the other
+// organization stays; the answers saved stay.
+func TestOrgRemovalNarrowsSession(t *testing.T) {
+	f := startServer(t, time.Minute)
+	key, line := addDirector(t, f, "Cleo Director", demoOrg, "other-hospital")
+	term := f.terminal(key)
+	term.waitFor("Other Hospital")
+	term.keys("\x1b[B") // Demo General Hospital is first; make sure we pick it
+	term.keys("\x1b[A")
+	startReassessment(term)
+	term.keys("1", "2")
+	waitAnswers(t, f.st, demoOrg, 2)
+	m := term.mark()
+	if _, e, code := f.run(f.admin, "access add --key '"+line+"' --name 'Cleo Director' --role director --org other-hospital"); code != 0 {
+		t.Fatal(e)
+	}
+	term.waitSince(m, "You no longer have access to Demo General Hospital")
+	// The whole screen, drawn again: the home screen with only the other hospital.
+	screen := term.waitSince(term.repaint(41), "Other Hospital")
+	for _, l := range strings.Split(screen, "\n") {
+		if l = strings.TrimLeft(l, " ›"); strings.HasPrefix(l, "Demo General Hospital") || strings.Contains(l, "function 3 of 37") {
+			t.Errorf("the session still shows the organization it lost: %q in\n%s", l, screen)
+		}
+	}
+	waitAnswers(t, f.st, demoOrg, 2)
+	// Its keys now refuse the organization even if a screen were stale.
+	if _, _, code := f.run(key, "history --org "+demoOrg); code == 0 {
+		t.Error("history of the removed organization still works")
+	}
+}
+
+// TestAdminDemotionNarrowsSession: an administrator demoted to director of one
+// hospital loses the other organizations and the creation of new ones in the open
+// session.
+func TestAdminDemotionNarrowsSession(t *testing.T) {
+	f := startServer(t, time.Minute)
+	term := f.terminal(f.admin)
+	term.waitFor("Other Hospital")
+	term.waitFor("New organization")
+	adminLine := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(f.admin.PublicKey())))
+	if _, e, code := f.run(f.admin, "access add --key '"+adminLine+"' --name 'Ada Admin' --role director --org "+demoOrg); code != 0 {
+		t.Fatal(e)
+	}
+	// Wait for the narrowed home screen: drawn again in full, it has neither.
+	deadline := time.Now().Add(10 * time.Second)
+	for rows := 41; ; rows++ {
+		screen := term.waitSince(term.repaint(rows), "Demo General Hospital")
+		if !strings.Contains(screen, "Other Hospital") && !strings.Contains(screen, "New organization") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demoted admin still sees:\n%s", screen)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
