@@ -142,3 +142,34 @@ func TestAccessChangedClosesOrganization(t *testing.T) {
 		t.Fatalf("saved answers: %d, want 1", len(dr.Answers))
 	}
 }
+
+func TestProfileConflictPerField(t *testing.T) {
+	clk := newClock()
+	st := openStore(t, t.TempDir(), clk)
+	org := mustCreate(t, st, "St Example Hospital")
+	a := newDriver(t, st, testOptions(clk), 120, 40)
+	a.press("enter", "enter")
+	a.mustBeOn(screenProfile)
+	b := newDriver(t, st, testOptions(clk), 120, 40)
+	b.press("enter", "enter")
+	b.mustBeOn(screenProfile)
+
+	a.typeText("250")
+	a.press("enter") // A: beds 250, saved
+	b.typeText("300")
+	b.press("enter") // B, whose form shows beds blank: refused
+	b.mustSee("Changed by someone else meanwhile to 250; yours (300) is NOT saved")
+	if d, _ := st.Draft(org.ID); d.Profile.Beds != 250 {
+		t.Fatalf("beds %d after the refused save", d.Profile.Beds)
+	}
+	// A different field is no conflict: B's teaching goes in beside A's beds.
+	b.press("y")
+	if d, _ := st.Draft(org.ID); d.Profile.Beds != 250 || !d.Profile.Teaching {
+		t.Fatalf("profile %+v; want A's beds and B's teaching", d.Profile)
+	}
+	// B goes back to beds and leaves it again: overwrites with B's value, knowingly.
+	b.press("up", "enter")
+	if d, _ := st.Draft(org.ID); d.Profile.Beds != 300 {
+		t.Fatalf("beds %d after B chose to overwrite", d.Profile.Beds)
+	}
+}
