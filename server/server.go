@@ -8,7 +8,9 @@
 // has an access record in the database; the record's role and organizations decide what
 // the session may see. Identity always comes from the key that authenticated, never from
 // the user name, and it is looked up again for every session, so a revoked key is refused
-// at once.
+// at once. Open sessions read it again every second and after every access command
+// (live.go): a revoked key's session ends, saying why, and a narrowed one loses what it
+// may no longer see.
 //
 // # Robustness
 //
