@@ -8,7 +8,9 @@
 // has an access record in the database; the record's role and organizations decide what
 // the session may see. Identity always comes from the key that authenticated, never from
 // the user name, and it is looked up again for every session, so a revoked key is refused
-// at once.
+// at once. Open sessions read it again every second and after every access command
+// (live.go): a revoked key's session ends, saying why, and a narrowed one loses what it
+// may no longer see.
 //
 // # Robustness
 //
@@ -121,6 +123,31 @@ type Server struct {
 	listeners []net.Listener
 	active    int           // running session handlers
 	drained   chan struct{} // closed when active drops to 0 during shutdown
+
+	// Shared use: the access records of live sessions are watched, and the sessions
+	// on one draft see each other (live.go). Started with the first session.
+	shareOnce sync.Once
+	live      *live
+	hub       *hub
+}
+
+// shared returns the access watcher and the draft hub, starting them once.
+func (s *Server) shared() (*live, *hub) {
+	s.shareOnce.Do(func() {
+		s.live, s.hub = newLive(s.cfg.Store), newHub()
+		if s.closing.Load() {
+			s.live.close()
+		}
+	})
+	return s.live, s.hub
+}
+
+// stopShared stops the access watcher, if it was started.
+func (s *Server) stopShared() {
+	s.shareOnce.Do(func() {}) // none started after this
+	if s.live != nil {
+		s.live.close()
+	}
 }
 
 type ctxKey struct{}
@@ -201,6 +228,7 @@ func (s *Server) Serve(l net.Listener) error {
 // server is restarting (their answers are already saved), waits until ctx is done for
 // the sessions to end, and then closes every connection.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopShared()
 	s.mu.Lock()
 	s.closing.Store(true)
 	s.closeListeners()
@@ -227,6 +255,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close stops the server at once.
 func (s *Server) Close() error {
+	s.stopShared()
 	s.mu.Lock()
 	s.closing.Store(true)
 	s.closeListeners()
@@ -381,18 +410,26 @@ func (s *Server) sessionHandler() wish.Middleware {
 // program builds the questionnaire for one interactive session.
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	acc := accessOf(sess)
-	model := tui.New(s.cfg.Store, tui.Options{
+	lv, hb := s.shared()
+	// Every permission is read from the access record as it is now, not as it was at
+	// login: an administrator's change reaches open sessions (live.go).
+	fp := acc.Fingerprint
+	ss := &sessionStore{Store: s.cfg.Store, fp: fp, name: acc.Name, hub: hb}
+	model := tui.New(ss, tui.Options{
 		Renderer:  sessionRenderer(sess),
 		Bank:      s.cfg.Bank,
-		CanSee:    acc.CanSee,
+		CanSee:    canSee(s.cfg.Store, fp),
 		CanCreate: acc.Role == store.Admin,
 		Idle:      s.cfg.Idle,
+		OnDraft:   ss.onDraft,
 	})
 	opts := append(bubbletea.MakeOptions(sess), tea.WithInput(newPasteLimiter(sess)),
 		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate))
 	t := &tracked{Model: model}
 	sess.Context().SetValue(trackedKey{}, t)
 	p := tea.NewProgram(t, opts...)
+	ss.p = p
+	lv.add(p, fp, acc)
 	s.mu.Lock()
 	s.programs[p] = struct{}{}
 	s.mu.Unlock()
@@ -401,6 +438,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		s.mu.Lock()
 		delete(s.programs, p)
 		s.mu.Unlock()
+		lv.remove(p)
+		hb.join(p, "", draftKey{})
 	}()
 	return p
 }
@@ -508,6 +547,11 @@ func (s *Server) command(sess ssh.Session) {
 		Remote: true,
 	}
 	code := cli.Execute(env, args)
+	if args[0] == "access" {
+		// An access change reaches the open sessions now, not at the next tick.
+		lv, _ := s.shared()
+		lv.check()
+	}
 	s.log.Info("command", "name", acc.Name, "command", args[0], "status", code)
 	_ = sess.Exit(code)
 }

@@ -241,6 +241,33 @@ func (s *Store) Draft(orgID string) (assessment.Assessment, error) {
 	return a, nil
 }
 
+// DraftRev returns the draft of organization orgID, like Draft, with its revision: what
+// an editor passes to CompleteIf.
+func (s *Store) DraftRev(orgID string) (assessment.Assessment, int, error) {
+	var a assessment.Assessment
+	var rev int
+	err := s.view(func(tx *bolt.Tx) error {
+		if _, err := orgBucket(tx, orgID); err != nil {
+			return err
+		}
+		d := draftBucket(tx, orgID)
+		if d == nil {
+			return fmt.Errorf("draft of %q: %w", orgID, ErrNotFound)
+		}
+		h, err := readHead(d, orgID, 0)
+		if err != nil {
+			return err
+		}
+		rev = h.Rev
+		a, err = readAssessment(d, orgID, 0)
+		return err
+	})
+	if err != nil {
+		return assessment.Assessment{}, 0, fmt.Errorf("read draft: %w", err)
+	}
+	return a, rev, nil
+}
+
 // StartAssessment starts a new draft for organization orgID with bank, numbered one past
 // its last assessment, and stores the bank if it is new. The profile is copied from the
 // latest completed assessment (a first assessment starts with an empty profile); the
@@ -286,14 +313,92 @@ func (s *Store) StartAssessment(orgID string, bank *questions.Bank) (assessment.
 	return a, nil
 }
 
+// ConflictError is the ErrConflict of a compare-and-set write: the draft changed since
+// the editor last saw it, and nothing was written. It carries what the draft holds now,
+// so that the editor can be shown the other answer and choose.
+type ConflictError struct {
+	// Function is the function whose answer changed; "" for the profile or the draft.
+	Function string
+	// Current is the answer stored now; nil when the function is unanswered.
+	Current *assessment.Answer
+	// Field is the profile field that changed, for a profile save.
+	Field assessment.ProfileField
+	// Profile is the profile stored now.
+	Profile assessment.Profile
+	// Rev is the draft's revision now.
+	Rev int
+}
+
+func (e *ConflictError) Error() string {
+	switch {
+	case e.Function != "" && e.Current == nil:
+		return fmt.Sprintf("the answer to %s was cleared by someone else since you last saw it", e.Function)
+	case e.Function != "":
+		return fmt.Sprintf("the answer to %s was changed to %q by someone else since you last saw it", e.Function, e.Current.Performer)
+	case e.Field != "":
+		return fmt.Sprintf("%s was changed to %s by someone else since you last saw it", strings.ToLower(e.Field.Label()), e.Profile.Value(e.Field))
+	}
+	return fmt.Sprintf("the draft was changed by someone else since you last saw it (now revision %d)", e.Rev)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// sameAnswer reports whether two answers say the same: performer and note. When they
+// were given does not matter: an editor who saw "ce, no note" and saves over it loses
+// nothing, whoever typed it and when.
+func sameAnswer(a, b *assessment.Answer) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Performer == b.Performer && a.Note == b.Note
+}
+
+// bumpRev counts one change of the draft in bucket b (head h) and returns the new
+// revision.
+func bumpRev(b *bolt.Bucket, h head) (int, error) {
+	h.Rev++
+	v, err := encode(h)
+	if err != nil {
+		return 0, err
+	}
+	return h.Rev, b.Put(keyHead, v)
+}
+
+// storedAnswer decodes the answer to functionID in draft bucket b, or nil.
+func storedAnswer(b *bolt.Bucket, orgID, functionID string) (*assessment.Answer, error) {
+	v := b.Get([]byte(functionID))
+	if v == nil {
+		return nil, nil
+	}
+	var a assessment.Answer
+	if err := decode(v, &a, "answer %s of the draft of %q", functionID, orgID); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// anyBase, as the base of a write, skips the comparison: the last writer wins.
+var anyBase = &assessment.Answer{Performer: "\x00any"}
+
 // SaveAnswer records the answer to function functionID in draft number of orgID,
-// replacing any earlier one, and returns once it is on disk. The note is sanitized
+// replacing any earlier one, and returns once it is on disk. The last writer wins: an
+// editor who may share the draft with others uses SaveAnswerIf. The note is sanitized
 // (assessment.SanitizeNote); a zero AnsweredAt is set from the clock. It returns
 // ErrNotDraft for a completed assessment and ErrInvalid for an unknown performer or a
 // function that is not in the assessment's bank.
 func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans assessment.Answer) error {
+	_, err := s.SaveAnswerIf(orgID, number, functionID, ans, anyBase)
+	return err
+}
+
+// SaveAnswerIf is SaveAnswer as a compare-and-set: base is the answer the editor last
+// saw (nil: unanswered), and when the stored answer says something else (another
+// performer or note), nothing is written and a *ConflictError (ErrConflict) carries
+// the stored one. It returns the draft's new revision.
+func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error) {
 	if !ans.Performer.Valid() {
-		return fmt.Errorf("save answer: %w", &assessment.FieldError{Field: "performer",
+		return 0, fmt.Errorf("save answer: %w", &assessment.FieldError{Field: "performer",
 			Msg: fmt.Sprintf("unknown performer %q (use ce, bmet, manager, it, vendor, nobody or unsure)", ans.Performer)})
 	}
 	ans.Note = assessment.SanitizeNote(ans.Note)
@@ -302,8 +407,9 @@ func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans asse
 	}
 	v, err := encode(ans)
 	if err != nil {
-		return fmt.Errorf("save answer: %w", err)
+		return 0, fmt.Errorf("save answer: %w", err)
 	}
+	var rev int
 	err = s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
@@ -312,10 +418,32 @@ func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans asse
 		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
 			return err
 		}
-		return b.Put([]byte(functionID), v)
+		if err := checkBase(b, h, orgID, functionID, base); err != nil {
+			return err
+		}
+		if err := b.Put([]byte(functionID), v); err != nil {
+			return err
+		}
+		rev, err = bumpRev(b, h)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("save answer: %w", err)
+		return 0, fmt.Errorf("save answer: %w", err)
+	}
+	return rev, nil
+}
+
+// checkBase returns a *ConflictError when the stored answer to functionID is not base.
+func checkBase(b *bolt.Bucket, h head, orgID, functionID string, base *assessment.Answer) error {
+	if base == anyBase {
+		return nil
+	}
+	cur, err := storedAnswer(b, orgID, functionID)
+	if err != nil {
+		return err
+	}
+	if !sameAnswer(cur, base) {
+		return &ConflictError{Function: functionID, Current: cur, Profile: h.Profile, Rev: h.Rev}
 	}
 	return nil
 }
@@ -334,8 +462,18 @@ func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string)
 }
 
 // ClearAnswer removes the answer to function functionID from draft number of orgID, so
-// that it is unanswered again. Clearing an unanswered function is not an error.
+// that it is unanswered again. Clearing an unanswered function is not an error. The
+// last writer wins; see ClearAnswerIf.
 func (s *Store) ClearAnswer(orgID string, number int, functionID string) error {
+	_, err := s.ClearAnswerIf(orgID, number, functionID, anyBase)
+	return err
+}
+
+// ClearAnswerIf is ClearAnswer as a compare-and-set: it clears only while the stored
+// answer is base, the one the editor last saw, and otherwise returns a *ConflictError
+// (ErrConflict) with the stored answer. It returns the draft's new revision.
+func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base *assessment.Answer) (int, error) {
+	var rev int
 	err := s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
@@ -344,12 +482,19 @@ func (s *Store) ClearAnswer(orgID string, number int, functionID string) error {
 		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
 			return err
 		}
-		return b.Delete([]byte(functionID))
+		if err := checkBase(b, h, orgID, functionID, base); err != nil {
+			return err
+		}
+		if err := b.Delete([]byte(functionID)); err != nil {
+			return err
+		}
+		rev, err = bumpRev(b, h)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("clear answer: %w", err)
+		return 0, fmt.Errorf("clear answer: %w", err)
 	}
-	return nil
+	return rev, nil
 }
 
 // checkDraftProfile checks what a draft's profile may hold: it may be partly filled in
@@ -379,42 +524,98 @@ func checkDraftProfile(p assessment.Profile) error {
 }
 
 // SaveProfile stores the profile of draft number of orgID. A partly filled profile is
-// fine (it is validated completely by Complete), but every value must be in range.
+// fine (it is validated completely by Complete), but every value must be in range. The
+// last writer wins; see SaveProfileIf.
 func (s *Store) SaveProfile(orgID string, number int, p assessment.Profile) error {
+	_, _, err := s.saveProfile(orgID, number, p, nil, assessment.ProfileFields)
+	return err
+}
+
+// SaveProfileIf is SaveProfile as a compare-and-set per field: it writes only the
+// given fields of p, and only when each of them still holds in the store what it holds
+// in base, the profile the editor last saw; the other fields keep what is stored, so
+// two editors of different fields both keep their values. When a field changed, it
+// writes nothing and returns a *ConflictError (ErrConflict) naming the field, with the
+// stored profile. It returns the stored profile and the draft's new revision.
+func (s *Store) SaveProfileIf(orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error) {
+	return s.saveProfile(orgID, number, p, &base, fields)
+}
+
+func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base *assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error) {
 	if err := checkDraftProfile(p); err != nil {
-		return fmt.Errorf("save profile: %w", err)
+		return assessment.Profile{}, 0, fmt.Errorf("save profile: %w", err)
 	}
-	p.CEFTE += 0 // store -0 as 0
-	p.BMETFTE += 0
-	p.ManagerFTE += 0
-	p.ITFTE += 0
+	var out assessment.Profile
+	var rev int
 	err := s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err
 		}
-		h.Profile = p
-		v, err := encode(h)
-		if err != nil {
-			return err
+		next := h.Profile
+		for _, f := range fields {
+			if base != nil && h.Profile.Value(f) != base.Value(f) {
+				return &ConflictError{Field: f, Profile: h.Profile, Rev: h.Rev}
+			}
+			copyField(&next, p, f)
 		}
-		return b.Put(keyHead, v)
+		next.CEFTE += 0 // store -0 as 0
+		next.BMETFTE += 0
+		next.ManagerFTE += 0
+		next.ITFTE += 0
+		h.Profile, out = next, next
+		rev, err = bumpRev(b, h)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("save profile: %w", err)
+		return assessment.Profile{}, 0, fmt.Errorf("save profile: %w", err)
 	}
-	return nil
+	return out, rev, nil
+}
+
+// copyField sets field f of dst to its value in src.
+func copyField(dst *assessment.Profile, src assessment.Profile, f assessment.ProfileField) {
+	switch f {
+	case assessment.FieldBeds:
+		dst.Beds = src.Beds
+	case assessment.FieldTeaching:
+		dst.Teaching = src.Teaching
+	case assessment.FieldCEFTE:
+		dst.CEFTE = src.CEFTE
+	case assessment.FieldBMETFTE:
+		dst.BMETFTE = src.BMETFTE
+	case assessment.FieldManagerFTE:
+		dst.ManagerFTE = src.ManagerFTE
+	case assessment.FieldITFTE:
+		dst.ITFTE = src.ITFTE
+	case assessment.FieldDevices:
+		dst.Devices = src.Devices
+	}
 }
 
 // Complete completes draft number of orgID: every function of its bank must be answered
 // (ErrIncomplete lists those that are not) and the profile must be valid (ErrInvalid).
-// It returns the completed assessment.
+// It returns the completed assessment. See CompleteIf for a draft others may edit.
 func (s *Store) Complete(orgID string, number int) (assessment.Assessment, error) {
+	return s.complete(orgID, number, -1)
+}
+
+// CompleteIf is Complete as a compare-and-set: it completes the draft only while it is
+// at revision rev, the one the editor reviewed (DraftRev); otherwise it returns a
+// *ConflictError (ErrConflict) with the revision now, and the editor reviews again.
+func (s *Store) CompleteIf(orgID string, number, rev int) (assessment.Assessment, error) {
+	return s.complete(orgID, number, rev)
+}
+
+func (s *Store) complete(orgID string, number, rev int) (assessment.Assessment, error) {
 	var a assessment.Assessment
 	err := s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err
+		}
+		if rev >= 0 && h.Rev != rev {
+			return &ConflictError{Profile: h.Profile, Rev: h.Rev}
 		}
 		bank, err := s.bankTx(tx, h.Bank)
 		if err != nil {
@@ -436,7 +637,7 @@ func (s *Store) Complete(orgID string, number int) (assessment.Assessment, error
 			return err
 		}
 		now := s.stamp()
-		h.Status, h.CompletedAt = assessment.Completed, &now
+		h.Status, h.CompletedAt, h.Rev = assessment.Completed, &now, 0
 		a = h.assessment(answers)
 		if err := a.Validate(bank); err != nil {
 			return err

@@ -27,6 +27,10 @@ type head struct {
 	// short string per organization instead of every answer (encoding/json is the cost
 	// there); Check verifies that the two agree.
 	Performers string `json:"performers,omitempty"`
+	// Rev counts the changes to a draft (answers, clears, profile saves): an editor
+	// who saw revision n may complete it only while it is still at n, so nobody
+	// completes a draft holding a change they have not seen.
+	Rev int `json:"rev,omitempty"`
 }
 
 // headOf returns the head of a; bank is a's bank, used for a completed one's

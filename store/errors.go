@@ -39,6 +39,9 @@ var (
 	// ErrIncomplete is returned by Complete when some functions are unanswered; the error
 	// text lists their ids.
 	ErrIncomplete = errors.New("assessment is incomplete")
+	// ErrConflict is returned (as a *ConflictError) when a compare-and-set write finds
+	// that the draft changed since the editor last saw it.
+	ErrConflict = errors.New("changed by someone else since you last saw it")
 	// ErrInvalid is returned when input breaks a rule. It is assessment.ErrInvalid, and
 	// the error carries an *assessment.FieldError naming the field, so errors.Is with
 	// either sentinel and errors.As with *assessment.FieldError all work.

@@ -151,6 +151,7 @@ type sessionMsg struct {
 	bank    *questions.Bank
 	prev    *assessment.Assessment
 	started bool // a new draft, rather than one resumed
+	rev     int  // the draft's revision as read
 }
 
 // startSession starts a new draft; when one exists already (started in another
@@ -173,11 +174,16 @@ func resumeSession(st Store, org store.Organization) tea.Cmd {
 }
 
 func resume(st Store, org store.Organization) tea.Msg {
-	a, err := st.Draft(org.ID)
+	a, rev, err := st.DraftRev(org.ID)
 	if err != nil {
 		return errMsg{"open the draft of " + org.Name, err}
 	}
-	return session(st, org, a, false)
+	msg := session(st, org, a, false)
+	if s, ok := msg.(sessionMsg); ok {
+		s.rev = rev
+		return s
+	}
+	return msg
 }
 
 func session(st Store, org store.Organization, draft assessment.Assessment, started bool) tea.Msg {
@@ -202,36 +208,61 @@ func session(st Store, org store.Organization, draft assessment.Assessment, star
 }
 
 // answerSavedMsg is the result of saving (or clearing) one answer. The questionnaire
-// marks the answer saved only when it arrives without an error.
+// marks the answer saved only when it arrives without an error. A *store.ConflictError
+// means someone else changed the answer first: nothing was written.
 type answerSavedMsg struct {
 	fid     string
 	ans     assessment.Answer
 	cleared bool
+	rev     int // the draft's revision after the write
 	err     error
 }
 
-func saveAnswer(st Store, orgID string, number int, fid string, ans assessment.Answer) tea.Cmd {
+func saveAnswer(st Store, orgID string, number int, fid string, ans assessment.Answer, base *assessment.Answer) tea.Cmd {
 	return func() tea.Msg {
-		return answerSavedMsg{fid: fid, ans: ans, err: st.SaveAnswer(orgID, number, fid, ans)}
+		rev, err := st.SaveAnswerIf(orgID, number, fid, ans, base)
+		return answerSavedMsg{fid: fid, ans: ans, rev: rev, err: err}
 	}
 }
 
-func clearAnswer(st Store, orgID string, number int, fid string) tea.Cmd {
+func clearAnswer(st Store, orgID string, number int, fid string, base *assessment.Answer) tea.Cmd {
 	return func() tea.Msg {
-		return answerSavedMsg{fid: fid, cleared: true, err: st.ClearAnswer(orgID, number, fid)}
+		rev, err := st.ClearAnswerIf(orgID, number, fid, base)
+		return answerSavedMsg{fid: fid, cleared: true, rev: rev, err: err}
 	}
 }
 
-// profileSavedMsg is the result of saving the profile after fields changed.
+// profileSavedMsg is the result of saving the profile after fields changed: profile is
+// what the store holds now (the editor's fields over everyone else's).
 type profileSavedMsg struct {
 	profile assessment.Profile
 	fields  []assessment.ProfileField
+	rev     int
 	err     error
 }
 
-func saveProfile(st Store, orgID string, number int, p assessment.Profile, fields []assessment.ProfileField) tea.Cmd {
+func saveProfile(st Store, orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) tea.Cmd {
 	return func() tea.Msg {
-		return profileSavedMsg{profile: p, fields: fields, err: st.SaveProfile(orgID, number, p)}
+		stored, rev, err := st.SaveProfileIf(orgID, number, p, base, fields)
+		return profileSavedMsg{profile: stored, fields: fields, rev: rev, err: err}
+	}
+}
+
+// draftReloadedMsg carries the draft as stored now, read again after finishing was
+// refused because it changed since the review was shown.
+type draftReloadedMsg struct {
+	org   store.Organization
+	draft assessment.Assessment
+	rev   int
+}
+
+func reloadDraft(st Store, org store.Organization) tea.Cmd {
+	return func() tea.Msg {
+		a, rev, err := st.DraftRev(org.ID)
+		if err != nil {
+			return errMsg{"read the draft of " + org.Name + " again", err}
+		}
+		return draftReloadedMsg{org, a, rev}
 	}
 }
 
@@ -242,9 +273,9 @@ type completedMsg struct {
 	err error
 }
 
-func completeAssessment(st Store, org store.Organization, number int) tea.Cmd {
+func completeAssessment(st Store, org store.Organization, number, rev int) tea.Cmd {
 	return func() tea.Msg {
-		a, err := st.Complete(org.ID, number)
+		a, err := st.CompleteIf(org.ID, number, rev)
 		return completedMsg{org, a, err}
 	}
 }

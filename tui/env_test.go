@@ -22,11 +22,11 @@ type fullStore struct {
 	full bool
 }
 
-func (f *fullStore) SaveAnswer(orgID string, number int, fid string, ans assessment.Answer) error {
+func (f *fullStore) SaveAnswerIf(orgID string, number int, fid string, ans assessment.Answer, base *assessment.Answer) (int, error) {
 	if f.full {
-		return fmt.Errorf("save answer: %w", store.ErrDiskFull)
+		return 0, fmt.Errorf("save answer: %w", store.ErrDiskFull)
 	}
-	return f.Store.SaveAnswer(orgID, number, fid, ans)
+	return f.Store.SaveAnswerIf(orgID, number, fid, ans, base)
 }
 
 // TestStoreClosedMidSession closes the database underneath a running session (the file
@@ -119,11 +119,11 @@ type failProfileStore struct {
 	fail bool
 }
 
-func (f *failProfileStore) SaveProfile(orgID string, number int, p assessment.Profile) error {
+func (f *failProfileStore) SaveProfileIf(orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error) {
 	if f.fail {
-		return errors.New("save profile: input/output error")
+		return assessment.Profile{}, 0, errors.New("save profile: input/output error")
 	}
-	return f.Store.SaveProfile(orgID, number, p)
+	return f.Store.SaveProfileIf(orgID, number, p, base, fields)
 }
 
 // TestProfileSaveFailureIsRetried: a profile value whose save failed is not taken as

@@ -48,6 +48,15 @@ func newHome(s *styles, canCreate bool) homeModel {
 
 func (m *homeModel) capturing() bool { return m.creating }
 
+// setCanCreate follows a change of the user's access.
+func (m *homeModel) setCanCreate(v bool) {
+	m.canCreate = v
+	if !v {
+		m.creating = false
+		m.input.Blur()
+	}
+}
+
 // items is the number of selectable rows: the organizations and "new organization".
 func (m *homeModel) items() int {
 	if m.canCreate {

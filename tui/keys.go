@@ -188,6 +188,8 @@ type questKeys struct {
 	Back       key.Binding
 	SaveNote   key.Binding // while typing a note
 	CancelNote key.Binding // while typing a note
+	Overwrite  key.Binding // when someone else changed the answer first
+	KeepTheirs key.Binding
 }
 
 func newQuestKeys() questKeys {
@@ -209,6 +211,8 @@ func newQuestKeys() questKeys {
 		Back:       newGlobalKeys().Back,
 		SaveNote:   bind([]string{"enter"}, "enter", "save answer with note"),
 		CancelNote: bind([]string{"esc"}, "esc", "stop editing"),
+		Overwrite:  bind([]string{"o"}, "o", "overwrite with yours"),
+		KeepTheirs: bind([]string{"t", "esc"}, "t/esc", "keep theirs"),
 	}
 }
 

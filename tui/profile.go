@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"cebalance/assessment"
+	"cebalance/store"
 )
 
 // profileModel is the profile form (SPEC §3.4): one line per field, validated inline
@@ -222,11 +223,15 @@ func (m *profileModel) flush() tea.Cmd {
 	fields := m.pending
 	m.pending = nil
 	m.inflight = true
-	return saveProfile(m.st, m.orgID, m.number, m.want, fields)
+	return saveProfile(m.st, m.orgID, m.number, m.want, m.stored, fields)
 }
 
 func (m *profileModel) saved(msg profileSavedMsg) tea.Cmd {
 	m.inflight = false
+	var ce *store.ConflictError
+	if errors.As(msg.err, &ce) {
+		return m.conflicted(msg.fields, ce)
+	}
 	if msg.err == nil {
 		m.stored = msg.profile
 	}
@@ -256,6 +261,61 @@ func (m *profileModel) saved(msg profileSavedMsg) tea.Cmd {
 	}
 	m.continueAfter = false
 	return nil
+}
+
+// conflicted takes a save refused because someone else changed field ce.Field first:
+// that field keeps the editor's value, not saved, with both values and the choice; the
+// other fields of the refused save go out again over what is stored now.
+func (m *profileModel) conflicted(fields []assessment.ProfileField, ce *store.ConflictError) tea.Cmd {
+	m.stored = ce.Profile
+	m.adopt(ce.Profile)
+	for i := range m.fields {
+		fld := &m.fields[i]
+		if fld.f != ce.Field {
+			continue
+		}
+		fld.state = fieldUntouched
+		fld.err = fmt.Sprintf("Changed by someone else meanwhile to %s; yours (%s) is NOT saved: enter or tab overwrites with yours, typing %s keeps theirs.",
+			ce.Profile.Value(ce.Field), m.want.Value(ce.Field), ce.Profile.Value(ce.Field))
+		fld.unsaved = true
+	}
+	m.continueAfter = false
+	for _, f := range fields {
+		if f != ce.Field && !m.isPending(f) {
+			m.pending = append(m.pending, f)
+		}
+	}
+	if len(m.pending) > 0 {
+		return m.flush()
+	}
+	return nil
+}
+
+// remote takes a profile another session saved: fields this editor is not changing
+// show the new values.
+func (m *profileModel) remote(p assessment.Profile, by string) {
+	m.stored = p
+	m.adopt(p)
+	m.message = by + " changed the profile."
+}
+
+// adopt shows the values of p in the fields this editor is not changing: not the one
+// with the focus, not one on its way to the store or not saved.
+func (m *profileModel) adopt(p assessment.Profile) {
+	for i := range m.fields {
+		fld := &m.fields[i]
+		if i == m.focus || fld.state == fieldSaving || fld.unsaved || m.isPending(fld.f) ||
+			m.want.Value(fld.f) == p.Value(fld.f) {
+			continue
+		}
+		if err := m.want.Set(fld.f, p.Value(fld.f)); err != nil {
+			continue // not a value the form takes (beds not yet given)
+		}
+		if fld.f != assessment.FieldTeaching {
+			fld.input.SetValue(p.Value(fld.f))
+		}
+		fld.blank, fld.err = false, ""
+	}
 }
 
 func (m *profileModel) isPending(f assessment.ProfileField) bool {
@@ -294,6 +354,11 @@ func (m *profileModel) tryContinue() tea.Cmd {
 		// Something the form holds is not in the database (a save failed): save it,
 		// and go on only once it is.
 		m.continueAfter = true
+		for _, f := range assessment.ProfileFields {
+			if m.want.Value(f) != m.stored.Value(f) {
+				m.pending = append(m.pending, f)
+			}
+		}
 		return tea.Batch(cmd, m.flush())
 	}
 	return tea.Batch(cmd, emit(profileDoneMsg{m.want}))

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"cebalance/assessment"
 	"cebalance/questions"
+	"cebalance/store"
 )
 
 // questionnaireModel asks one function per screen: who performs it? Confirming an
@@ -43,6 +45,17 @@ type questionnaireModel struct {
 
 	queue []saveJob // queue[0] is in flight
 
+	// conflict is set when a save was refused because someone else changed the answer
+	// first: the editor chooses between theirs and theirs overwritten with this one.
+	conflict *answerConflict
+	// by names who last changed an answer in another session, by function.
+	by map[string]string
+	// shown is the saved answer to the current function as the screen showed it when
+	// the function was opened (nil: unanswered): what the editor answers over. A change
+	// from another session while the editor is typing a note does not move it, so the
+	// save is refused and both answers are shown rather than one overwriting the other.
+	shown *assessment.Answer
+
 	// leaving is set when the questionnaire has asked for the review: keys typed ahead
 	// must not answer the last function again before the review opens.
 	leaving bool
@@ -65,11 +78,21 @@ const (
 	helpOff
 )
 
-// saveJob is one answer write, or a clear.
+// saveJob is one answer write, or a clear. base is the answer the editor saw when
+// giving it (nil: unanswered): the store writes only while it still holds base.
 type saveJob struct {
 	fid   string
 	ans   assessment.Answer
 	clear bool
+	base  *assessment.Answer
+	based bool // base is given (an overwrite after a conflict), not yet to be found
+}
+
+// answerConflict is a save refused because the stored answer is not the one the editor
+// saw: mine is what the editor wanted, theirs what is stored (nil: unanswered).
+type answerConflict struct {
+	mine   saveJob
+	theirs *assessment.Answer
 }
 
 // questCache holds the parts of the frame that change only with the function, the
@@ -138,6 +161,10 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 	f := m.fn()
 	m.cursor = 0
 	note := ""
+	m.shown = nil
+	if a, ok := m.answers[f.ID]; ok {
+		m.shown = &a
+	}
 	if a, ok := m.answers[f.ID]; ok && a.Performer.Valid() {
 		m.cursor, note = a.Performer.Index(), a.Note
 	} else if a, ok := m.last[f.ID]; ok && a.Performer.Valid() {
@@ -153,6 +180,9 @@ func (m *questionnaireModel) update(msg tea.Msg) tea.Cmd {
 	case answerSavedMsg:
 		return m.saved(msg)
 	case tea.KeyMsg:
+		if m.conflict != nil {
+			return m.conflictKey(msg)
+		}
 		if m.editing {
 			return m.noteKey(msg)
 		}
@@ -224,6 +254,64 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// conflictKey takes the editor's choice after someone else changed an answer first.
+func (m *questionnaireModel) conflictKey(k tea.KeyMsg) tea.Cmd {
+	c := m.conflict
+	switch {
+	case key.Matches(k, m.keys.Overwrite):
+		m.conflict = nil
+		j := c.mine
+		j.base, j.based = c.theirs, true // now seen: overwrite exactly that
+		return m.enqueue(j)
+	case key.Matches(k, m.keys.KeepTheirs):
+		m.conflict = nil
+		m.goTo(m.idx, false)
+		m.setStatus("Kept their answer to "+m.title(c.mine.fid)+": "+answerLabel(c.theirs)+".", false)
+	}
+	return nil
+}
+
+// answerLabel names an answer for a line of text.
+func answerLabel(a *assessment.Answer) string {
+	if a == nil {
+		return "not answered"
+	}
+	if a.Note != "" {
+		return a.Performer.Label() + " (note: " + a.Note + ")"
+	}
+	return a.Performer.Label()
+}
+
+// remote takes a change another session saved to the answer to fid (nil: cleared).
+func (m *questionnaireModel) remote(fid, by string, ans *assessment.Answer) {
+	if ans == nil {
+		delete(m.answers, fid)
+	} else {
+		m.answers[fid] = *ans
+	}
+	if m.by == nil {
+		m.by = map[string]string{}
+	}
+	m.by[fid] = by
+	if m.conflict != nil && m.conflict.mine.fid == fid {
+		m.conflict.theirs = ans
+	}
+	if m.fn().ID == fid && !m.editing && m.conflict == nil && !m.queued(fid) {
+		m.goTo(m.idx, m.fromReview)
+	}
+	m.setStatus(by+" answered "+m.title(fid)+": "+answerLabel(ans)+".", false)
+	m.refresh()
+}
+
+// setAnswers replaces the saved answers with the draft as read again.
+func (m *questionnaireModel) setAnswers(answers map[string]assessment.Answer) {
+	m.answers = make(map[string]assessment.Answer, len(answers))
+	for k, v := range answers {
+		m.answers[k] = v
+	}
+	m.refresh()
+}
+
 func (m *questionnaireModel) noteKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.keys.SaveNote):
@@ -293,7 +381,13 @@ func (m *questionnaireModel) queued(fid string) bool {
 	return false
 }
 
+// enqueue queues a write. The editor saw, for its base, the answer of the last write
+// of the same function still queued, else the saved answer; an overwrite after a
+// conflict comes with its base.
 func (m *questionnaireModel) enqueue(j saveJob) tea.Cmd {
+	if !j.based {
+		j.base, j.based = m.seen(j.fid), true
+	}
 	m.queue = append(m.queue, j)
 	m.setStatus("saving…", false)
 	if len(m.queue) > 1 {
@@ -302,12 +396,33 @@ func (m *questionnaireModel) enqueue(j saveJob) tea.Cmd {
 	return m.dispatch()
 }
 
+// seen is the answer to fid this editor expects the store to hold once its queued
+// writes are done; nil when unanswered.
+func (m *questionnaireModel) seen(fid string) *assessment.Answer {
+	for i := len(m.queue) - 1; i >= 0; i-- {
+		if j := m.queue[i]; j.fid == fid {
+			if j.clear {
+				return nil
+			}
+			a := j.ans
+			return &a
+		}
+	}
+	if fid == m.fn().ID {
+		return m.shown
+	}
+	if a, ok := m.answers[fid]; ok {
+		return &a
+	}
+	return nil
+}
+
 func (m *questionnaireModel) dispatch() tea.Cmd {
 	j := m.queue[0]
 	if j.clear {
-		return clearAnswer(m.st, m.orgID, m.number, j.fid)
+		return clearAnswer(m.st, m.orgID, m.number, j.fid, j.base)
 	}
-	return saveAnswer(m.st, m.orgID, m.number, j.fid, j.ans)
+	return saveAnswer(m.st, m.orgID, m.number, j.fid, j.ans, j.base)
 }
 
 // saved takes the result of the write in flight.
@@ -321,11 +436,42 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 	if len(m.queue) > 0 {
 		cmds = append(cmds, m.dispatch())
 	}
+	var ce *store.ConflictError
+	if errors.As(msg.err, &ce) {
+		// Someone else changed it first. What this editor wants is the last of its
+		// writes of that function; the later ones would only conflict again.
+		mine, rest := j, m.queue[:0]
+		for i, q := range m.queue {
+			if q.fid == j.fid && i > 0 { // queue[0] is in flight (dispatched above)
+				mine = q
+				continue
+			}
+			rest = append(rest, q)
+		}
+		m.queue = rest
+		if ce.Current == nil {
+			delete(m.answers, j.fid)
+		} else {
+			m.answers[j.fid] = *ce.Current
+		}
+		m.goTo(m.bank.FunctionIndex(j.fid), false)
+		m.conflict = &answerConflict{mine: mine, theirs: ce.Current}
+		m.setStatus("", false)
+		return tea.Batch(cmds...)
+	}
 	if msg.err != nil {
 		// Back to the function whose answer is not saved, so it can be given again.
 		m.goTo(m.bank.FunctionIndex(j.fid), false)
 		m.setStatus("NOT saved: "+m.title(j.fid)+" — answer it again.", true)
 		return tea.Batch(cmds...)
+	}
+	if j.fid == m.fn().ID {
+		// This editor's own write: what the function shows now.
+		m.shown = nil
+		if !j.clear {
+			a := j.ans
+			m.shown = &a
+		}
 	}
 	if j.clear {
 		delete(m.answers, j.fid)
@@ -461,6 +607,9 @@ func (m *questionnaireModel) helpShown() bool {
 
 func (m *questionnaireModel) help() keyHelp {
 	k := m.keys
+	if m.conflict != nil {
+		return keyHelp{noBack: true, short: []key.Binding{k.Overwrite, k.KeepTheirs}, full: [][]key.Binding{{k.Overwrite, k.KeepTheirs}}}
+	}
 	if m.editing {
 		return keyHelp{short: []key.Binding{k.SaveNote, k.CancelNote}, full: [][]key.Binding{{k.SaveNote, k.CancelNote}}}
 	}
@@ -576,6 +725,19 @@ func (m *questionnaireModel) view() string {
 	}
 	if blank[3] {
 		line("")
+	}
+	if c := m.conflict; c != nil {
+		who := m.by[c.mine.fid]
+		if who == "" {
+			who = "someone else"
+		}
+		mine := answerLabel(&c.mine.ans)
+		if c.mine.clear {
+			mine = "clear it"
+		}
+		line(" " + s.bad.Render(truncate(fmt.Sprintf("NOT saved: %s changed this meanwhile to %s.", who, answerLabel(c.theirs)), m.width-2)))
+		b.WriteString(" " + s.warn.Render(truncate("o overwrites with yours · t or esc keeps theirs — yours: "+mine, m.width-2)))
+		return b.String()
 	}
 	switch {
 	case m.editing:

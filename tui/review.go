@@ -27,6 +27,7 @@ type reviewModel struct {
 	cursor     int // function index
 	confirming bool
 	refusal    string
+	notice     string // a change another session made
 
 	width, height int
 }
@@ -44,6 +45,51 @@ func (m *reviewModel) setAnswers(answers map[string]assessment.Answer) {
 	if m.bank != nil {
 		m.answers = answers
 	}
+}
+
+// remote shows an answer another session saved (by, to function fid): a finish being
+// confirmed is asked again, since it would now finish something else.
+func (m *reviewModel) remote(answers map[string]assessment.Answer, by, fid string) {
+	if m.bank == nil {
+		return
+	}
+	m.answers = answers
+	name := fid
+	if f, ok := m.bank.Function(fid); ok {
+		name = assessment.SanitizeNote(f.Name())
+	}
+	m.notice = by + " changed “" + name + "”."
+	if m.confirming {
+		m.confirming = false
+		m.refusal = by + " changed “" + name + "” just now: look again, then press f to finish."
+	}
+}
+
+// changed shows the draft as read again after finishing was refused because it had
+// changed since it was reviewed: which answers differ, and asks to look again.
+func (m *reviewModel) changed(old, now map[string]assessment.Answer) {
+	if m.bank == nil {
+		return
+	}
+	m.answers = now
+	m.confirming = false
+	var names []string
+	for i := range m.bank.Functions {
+		f := &m.bank.Functions[i]
+		a, had := old[f.ID]
+		b, has := now[f.ID]
+		if had != has || a.Performer != b.Performer || a.Note != b.Note {
+			names = append(names, assessment.SanitizeNote(f.Name()))
+		}
+	}
+	what := "the profile or an answer"
+	if len(names) > 0 {
+		what = strings.Join(names[:min(len(names), 4)], ", ")
+		if len(names) > 4 {
+			what += fmt.Sprintf(" and %d more", len(names)-4)
+		}
+	}
+	m.refusal = "Not finished: someone else changed the draft since you reviewed it (" + what + "). Look again, then press f to finish."
 }
 
 // refused shows why the store would not finish the assessment.
@@ -143,6 +189,9 @@ func (m *reviewModel) view() string {
 		for _, l := range wrap("✓ Every function is answered: press f to finish and see the scorecard.", tw) {
 			top = append(top, " "+s.ok.Render(l))
 		}
+	}
+	if m.notice != "" {
+		top = append(top, " "+s.warn.Render(truncate(m.notice, tw)))
 	}
 	switch {
 	case m.confirming:

@@ -24,12 +24,14 @@ type Store interface {
 	Organizations() ([]store.Organization, error)
 	CreateOrganization(name string) (store.Organization, error)
 	Assessments(orgID string) ([]assessment.Assessment, error)
-	Draft(orgID string) (assessment.Assessment, error)
+	// The draft's writes are compare-and-set: each says what the editor last saw, so
+	// that two editors of one draft never overwrite each other silently.
+	DraftRev(orgID string) (assessment.Assessment, int, error)
 	StartAssessment(orgID string, bank *questions.Bank) (assessment.Assessment, error)
-	SaveAnswer(orgID string, number int, functionID string, ans assessment.Answer) error
-	ClearAnswer(orgID string, number int, functionID string) error
-	SaveProfile(orgID string, number int, p assessment.Profile) error
-	Complete(orgID string, number int) (assessment.Assessment, error)
+	SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error)
+	ClearAnswerIf(orgID string, number int, functionID string, base *assessment.Answer) (int, error)
+	SaveProfileIf(orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error)
+	CompleteIf(orgID string, number, rev int) (assessment.Assessment, error)
 	Bank(ref questions.Ref) (*questions.Bank, error)
 	LatestCompleted() ([]assessment.PeerInput, error)
 	ReportData(orgID string, number int) (store.ReportData, error)
@@ -51,6 +53,10 @@ type Options struct {
 	Now func() time.Time
 	// Idle, when not 0, quits after this long without a key press, saying why.
 	Idle time.Duration
+	// OnDraft, when set, is told (in a command, never in Update) which draft the user
+	// has open, and number 0 when none: the server uses it to tell the other sessions
+	// on the draft who is there and to forward its saves to them.
+	OnDraft func(orgID string, number int)
 }
 
 // ShutdownMsg tells a running TUI to quit, showing Reason (e.g. "the server is
@@ -134,6 +140,16 @@ type model struct {
 	// quitWhenSaved is set when the user quits while writes are in flight: the TUI
 	// quits as soon as they have returned, so that quitting loses nothing.
 	quitWhenSaved bool
+
+	// rev is the draft revision this session has seen, counting every change it made
+	// or was told about; ahead holds revisions it was told about out of order. The
+	// store finishes the draft only at this revision.
+	rev   int
+	ahead map[int]bool
+	// others are the other sessions on the draft (their names); present is the draft
+	// last reported to Options.OnDraft.
+	others  []string
+	present draftKey
 
 	lastKey   time.Time
 	quitting  string        // why the TUI is closing; shown instead of the screens
@@ -264,7 +280,150 @@ func (m *model) quit(reason string) tea.Cmd {
 func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.layout()
+	if p := m.presence(); p != nil {
+		cmd = tea.Batch(cmd, p)
+	}
 	return m, cmd
+}
+
+// draftKey names a draft: organization and number.
+type draftKey struct {
+	org    string
+	number int
+}
+
+// editing returns the draft the user has open (a profile, questionnaire or review
+// screen on the stack), or the zero key.
+func (m *model) editing() draftKey {
+	if m.sess.bank == nil || m.quitting != "" {
+		return draftKey{}
+	}
+	for _, s := range m.stack {
+		if s == screenProfile || s == screenQuestionnaire || s == screenReview {
+			return draftKey{m.sess.org.ID, m.sess.draft.Number}
+		}
+	}
+	return draftKey{}
+}
+
+// presence tells Options.OnDraft when the draft the user has open changed.
+func (m *model) presence() tea.Cmd {
+	k := m.editing()
+	if k == m.present || m.opts.OnDraft == nil {
+		return nil
+	}
+	m.present, m.others = k, nil // the server says who is on the new one
+	f := m.opts.OnDraft
+	return func() tea.Msg {
+		f(k.org, k.number)
+		return nil
+	}
+}
+
+// saw counts revision r of the open draft as seen.
+func (m *model) saw(r int) {
+	if r <= m.rev {
+		return
+	}
+	if m.ahead == nil {
+		m.ahead = map[int]bool{}
+	}
+	m.ahead[r] = true
+	for m.ahead[m.rev+1] {
+		delete(m.ahead, m.rev+1)
+		m.rev++
+	}
+}
+
+// onDraft reports whether a message about draft number of orgID is about the open one.
+func (m *model) onDraft(orgID string, number int) bool {
+	return m.sess.bank != nil && m.sess.org.ID == orgID && m.sess.draft.Number == number
+}
+
+// questOnDraft reports whether the questionnaire model was built for the open draft.
+func (m *model) questOnDraft() bool {
+	return m.quest.bank != nil && m.quest.orgID == m.sess.org.ID && m.quest.number == m.sess.draft.Number
+}
+
+// live handles the messages about other sessions and access changes.
+func (m *model) live(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case AccessChangedMsg:
+		m.opts.CanSee, m.opts.CanCreate = msg.CanSee, msg.CanCreate
+		m.home.setCanCreate(msg.CanCreate)
+		org := m.org.org
+		if m.sess.bank != nil {
+			org = m.sess.org
+		}
+		if len(m.stack) > 1 && org.ID != "" && msg.CanSee != nil && !msg.CanSee(org.ID) {
+			// Its screens close; writes in flight still return to the questionnaire
+			// model, which keeps them, and a refused one says so in the error view.
+			m.stack = []screen{screenHome}
+			m.sess = sessionMsg{}
+			m.org = orgModel{}
+			m.home.notice = "You no longer have access to " + org.Name + " (changed by an administrator). Everything you saved is kept."
+		}
+		return loadOrgs(m.st, m.opts.CanSee), true
+	case PresenceMsg:
+		if m.onDraft(msg.OrgID, msg.Number) {
+			m.others = msg.Others
+		}
+		return nil, true
+	case DraftChangedMsg:
+		if !m.onDraft(msg.OrgID, msg.Number) {
+			return nil, true
+		}
+		m.saw(msg.Rev)
+		if msg.Profile != nil {
+			m.sess.draft.Profile = *msg.Profile
+			if m.profile.orgID == msg.OrgID && m.profile.number == msg.Number {
+				m.profile.remote(*msg.Profile, msg.By)
+			}
+			return nil, true
+		}
+		if m.questOnDraft() {
+			m.quest.remote(msg.Function, msg.By, msg.Answer)
+			m.sess.draft.Answers = m.quest.answers
+		} else {
+			answers := make(map[string]assessment.Answer, len(m.sess.draft.Answers)+1)
+			for k, v := range m.sess.draft.Answers {
+				answers[k] = v
+			}
+			if msg.Answer == nil {
+				delete(answers, msg.Function)
+			} else {
+				answers[msg.Function] = *msg.Answer
+			}
+			m.sess.draft.Answers = answers
+		}
+		m.review.remote(m.snapshotDraft(), msg.By, msg.Function)
+		return nil, true
+	case draftReloadedMsg:
+		if !m.onDraft(msg.org.ID, msg.draft.Number) {
+			return nil, true
+		}
+		old := m.sess.draft.Answers
+		m.sess.draft = msg.draft
+		if m.sess.draft.Answers == nil {
+			m.sess.draft.Answers = map[string]assessment.Answer{}
+		}
+		m.rev, m.ahead = msg.rev, nil
+		if m.questOnDraft() {
+			m.quest.setAnswers(m.sess.draft.Answers)
+		}
+		m.review.changed(old, m.snapshotDraft())
+		return nil, true
+	}
+	return nil, false
+}
+
+// snapshotDraft copies the open draft's answers for a screen.
+func (m *model) snapshotDraft() map[string]assessment.Answer {
+	c := make(map[string]assessment.Answer, len(m.sess.draft.Answers))
+	for k, v := range m.sess.draft.Answers {
+		c[k] = v
+	}
+	return c
 }
 
 func (m *model) update(msg tea.Msg) tea.Cmd {
@@ -303,6 +462,9 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		m.errv.set(m.styles, msg)
 		m.show(screenError)
 		return nil
+	}
+	if cmd, ok := m.live(msg); ok {
+		return cmd
 	}
 	if cmd, ok := m.route(msg); ok {
 		return cmd
@@ -453,6 +615,7 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case resumeMsg:
 		return resumeSession(m.st, msg.org), true
 	case sessionMsg:
+		m.rev, m.ahead, m.others = msg.rev, nil, nil
 		return m.open(msg), true
 	case answerSavedMsg:
 		// The questionnaire gets every result, failed or not, so its queue of saves
@@ -461,6 +624,17 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		cmd := m.quest.update(msg)
 		m.sess.draft.Answers = m.quest.answers
 		m.review.setAnswers(m.quest.snapshot())
+		if msg.err == nil {
+			m.saw(msg.rev)
+		}
+		if errors.Is(msg.err, store.ErrConflict) {
+			// The questionnaire shows both answers and asks; nothing to fail.
+			m.quitWhenSaved = false
+			if m.top() != screenQuestionnaire {
+				m.show(screenQuestionnaire)
+			}
+			return cmd, true
+		}
 		if msg.err != nil {
 			m.quitWhenSaved = false // stay, so the user sees what is not saved
 			cmd = tea.Batch(cmd, m.fail(fmt.Sprintf("save your answer to “%s” (it is NOT saved)", m.quest.title(msg.fid)), msg.err))
@@ -470,9 +644,10 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		cmd := m.profile.update(msg)
 		if msg.err == nil {
 			m.sess.draft.Profile = msg.profile
+			m.saw(msg.rev)
 		} else {
 			m.quitWhenSaved = false // stay, so the user sees what is not saved
-			if !errors.Is(msg.err, assessment.ErrInvalid) {
+			if !errors.Is(msg.err, assessment.ErrInvalid) && !errors.Is(msg.err, store.ErrConflict) {
 				cmd = tea.Batch(cmd, m.fail("save the profile", msg.err))
 			}
 		}
@@ -498,8 +673,13 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		m.show(screenQuestionnaire)
 		return m.quest.goTo(msg.index, true), true
 	case finishMsg:
-		return completeAssessment(m.st, m.sess.org, m.sess.draft.Number), true
+		return completeAssessment(m.st, m.sess.org, m.sess.draft.Number, m.rev), true
 	case completedMsg:
+		if errors.Is(msg.err, store.ErrConflict) {
+			// Changed since this review was shown: read it again, show what changed,
+			// and ask again.
+			return reloadDraft(m.st, msg.org), true
+		}
 		if msg.err != nil {
 			if errors.Is(msg.err, store.ErrIncomplete) || errors.Is(msg.err, assessment.ErrInvalid) {
 				m.review.refused(msg.err)
@@ -709,6 +889,9 @@ func (m model) View() string {
 	b.WriteString("\n")
 	if m.flash != "" {
 		b.WriteString(m.styles.warn.Render(truncate(m.flash, m.width)))
+	} else if len(m.others) > 0 && m.editing() != (draftKey{}) {
+		// On the line above the footer, so that no screen's layout changes.
+		b.WriteString(m.styles.warn.Render(truncate(" also here: "+strings.Join(m.others, ", "), m.width-1)))
 	}
 	b.WriteString("\n")
 	b.WriteString(m.footer)

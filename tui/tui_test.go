@@ -518,11 +518,11 @@ type failingStore struct {
 	fail bool
 }
 
-func (f *failingStore) SaveAnswer(orgID string, number int, fid string, ans assessment.Answer) error {
+func (f *failingStore) SaveAnswerIf(orgID string, number int, fid string, ans assessment.Answer, base *assessment.Answer) (int, error) {
 	if f.fail {
-		return errors.New("disk full")
+		return 0, errors.New("disk full")
 	}
-	return f.Store.SaveAnswer(orgID, number, fid, ans)
+	return f.Store.SaveAnswerIf(orgID, number, fid, ans, base)
 }
 
 func TestSaveFailureShowsErrorView(t *testing.T) {
