@@ -10,6 +10,8 @@ import (
 type Organization struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// Demo marks demo data; reports of it say so.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // Info describes the assessment a report is about.

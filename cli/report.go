@@ -97,13 +97,19 @@ func (a *app) buildReport(st *store.Store, orgRef string, number int) (*assessme
 		prev = &assessment.Scored{Bank: b, Assessment: d}
 		break
 	}
-	peers, err := st.LatestCompleted()
+	peers, err := a.peers(st, org, cur)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rep := assessment.NewReport(assessment.Organization{ID: org.ID, Name: org.Name},
+	rep := assessment.NewReport(assessment.Organization{ID: org.ID, Name: org.Name, Demo: org.Demo},
 		assessment.Scored{Bank: curBank, Assessment: cur}, prev, peers)
 	return rep, curBank, cur, nil
+}
+
+// peers is the peer benchmark of assessment cur of org as the caller may see it: from
+// the benchmark snapshot, less every organization the caller can see.
+func (a *app) peers(st *store.Store, org store.Organization, cur *assessment.Assessment) (assessment.PeerBenchmark, error) {
+	return st.Peers(org, cur, a.env.Scope.Excluded())
 }
 
 func completedByTime(all []assessment.Assessment) []*assessment.Assessment {

@@ -64,10 +64,14 @@ func isDraft(r *assessment.Report) bool {
 }
 
 func orgName(o assessment.Organization) string {
-	if n := clean(o.Name); n != "" {
-		return n
+	n := clean(o.Name)
+	if n == "" {
+		n = clean(o.ID)
 	}
-	return clean(o.ID)
+	if o.Demo {
+		n += " (demo data)"
+	}
+	return n
 }
 
 // statusParts are "Assessment 3 · completed 2025-03-14 · question bank default v1", or
@@ -360,15 +364,16 @@ func textStaffing(t textOut, s assessment.Staffing) {
 	t.para(assessment.NoCEBenchmark, "")
 }
 
-// peerRows are the figures of the peer benchmark: name, quartiles (nil when there are
-// too few values) as formatted cells, and this organization's own figure.
+// peerRows are the figures of the peer benchmark: name, the published 25th percentile,
+// median and 75th percentile as formatted cells (a dash where not published), and this
+// organization's own figure.
 func peerRows(r *assessment.Report) [][]string {
 	p := r.Peers
-	q := func(x *assessment.Quartiles, f func(*float64) string) []string {
+	q := func(x *assessment.Figure, f func(*float64) string) []string {
 		if x == nil {
 			return []string{dash, dash, dash}
 		}
-		return []string{f(&x.P25), f(&x.Median), f(&x.P75)}
+		return []string{f(x.P25), f(&x.Median), f(x.P75)}
 	}
 	var ceShare *float64
 	if r.Engineering.Index != nil {
@@ -376,10 +381,10 @@ func peerRows(r *assessment.Report) [][]string {
 		ceShare = &v
 	}
 	bmetLabel := "BMETs per CE"
-	var bmet *assessment.Quartiles
-	if p.BMETPerCE != nil {
+	var bmet *assessment.Figure
+	if p.BMETPerCE != nil && p.BMETPerCE.Figure != nil {
 		bmetLabel = fmt.Sprintf("BMETs per CE (n = %d)", p.BMETPerCE.N)
-		bmet = p.BMETPerCE.Quartiles
+		bmet = p.BMETPerCE.Figure
 	}
 	return [][]string{
 		append(append([]string{"Balance index"}, q(p.BalanceIndex, index)...), index(r.BalanceIndex)),
@@ -390,28 +395,39 @@ func peerRows(r *assessment.Report) [][]string {
 }
 
 func peersIntro(p assessment.PeerBenchmark) string {
-	return fmt.Sprintf("%d peers in the %s band: the latest completed assessment of each other organization of this size. Only quartiles are shown, never a single peer.", p.N, p.SizeBand.Describe())
+	shown := "Only the median is shown (quartiles from 10 peers)"
+	if p.Quartiles() {
+		shown = "Only quartiles are shown"
+	}
+	s := fmt.Sprintf("%d peers in the %s band, benchmark of %s: the latest completed assessment of each organization of this size that you cannot see yourself. %s, rounded, never a single peer.",
+		p.N, p.SizeBand.Describe(), date(p.AsOf), shown)
+	if p.Outside > 0 {
+		s += fmt.Sprintf(" %d of them came from outside this server.", p.Outside)
+	}
+	if p.Demo {
+		s += " Demo data: compared only with other demo data."
+	}
+	return s
 }
 
+// notEnoughPeers says why no figure is shown: a draft, or fewer than MinPeers peers (no
+// count: a count below the threshold is itself a figure about few organizations).
 func notEnoughPeers(p assessment.PeerBenchmark) string {
-	return fmt.Sprintf("Not enough peers in this size band (n < %d): n = %d in %s. The benchmark appears once %d other organizations of this size have completed an assessment.",
-		assessment.MinPeers, p.N, p.SizeBand.Describe(), assessment.MinPeers)
+	if p.Pending != "" {
+		return "No peers for a draft: " + p.Pending + "."
+	}
+	return fmt.Sprintf("Fewer than %d peers in this band (%s). The benchmark appears once %d organizations of this size that you cannot see yourself have completed an assessment.",
+		assessment.MinPeers, p.SizeBand.Describe(), assessment.MinPeers)
 }
 
 func peerNotes(p assessment.PeerBenchmark) []string {
 	var out []string
-	if p.BMETPerCE != nil && p.BMETPerCE.Quartiles == nil {
-		out = append(out, fmt.Sprintf("BMETs per CE: only %d peers have clinical engineers, too few to show.", p.BMETPerCE.N))
+	if p.BMETPerCE != nil && p.BMETPerCE.Figure == nil {
+		out = append(out, fmt.Sprintf("BMETs per CE: fewer than %d peers have clinical engineers, too few to show.", assessment.MinPeers))
 	}
-	if p.NoCE != nil {
-		switch n := *p.NoCE; n {
-		case 0:
-			out = append(out, "All of them have a clinical engineer.")
-		case 1:
-			out = append(out, "1 of them has no clinical engineer.")
-		default:
-			out = append(out, fmt.Sprintf("%d of them have no clinical engineer.", n))
-		}
+	if p.NoCEShare != nil {
+		v := *p.NoCEShare
+		out = append(out, fmt.Sprintf("About %s of them have no clinical engineer.", pctOf(&v)))
 	}
 	return out
 }

@@ -299,7 +299,12 @@ func (s *Server) sessionHandler() wish.Middleware {
 // program builds the questionnaire for one interactive session.
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	acc := accessOf(sess)
+	var own []string // a director's organizations, left out of every benchmark they see
+	if acc.Role != store.Admin {
+		own = acc.Orgs
+	}
 	model := tui.New(s.cfg.Store, tui.Options{
+		Own:       own,
 		Renderer:  sessionRenderer(sess),
 		Bank:      s.cfg.Bank,
 		CanSee:    acc.CanSee,

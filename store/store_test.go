@@ -1,11 +1,11 @@
 package store_test
 
 import (
-	"fmt"
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"

@@ -257,7 +257,9 @@ type reportMsg struct {
 	report *assessment.Report
 }
 
-func loadReport(st Store, org store.Organization, number int) tea.Cmd {
+// loadReport loads the scorecard of assessment number of org; own are the
+// organizations the user can see beyond org (a director's), left out of the peers.
+func loadReport(st Store, org store.Organization, number int, own []string) tea.Cmd {
 	return func() tea.Msg {
 		what := fmt.Sprintf("compute the scorecard of assessment #%d", number)
 		as, err := st.Assessments(org.ID)
@@ -290,11 +292,11 @@ func loadReport(st Store, org store.Organization, number int) tea.Cmd {
 			}
 			prevScored = &assessment.Scored{Bank: pb, Assessment: prev}
 		}
-		peers, err := st.LatestCompleted()
+		peers, err := st.Peers(org, cur, own)
 		if err != nil {
 			return errMsg{what, err}
 		}
-		r := assessment.NewReport(assessment.Organization{ID: org.ID, Name: org.Name},
+		r := assessment.NewReport(assessment.Organization{ID: org.ID, Name: org.Name, Demo: org.Demo},
 			assessment.Scored{Bank: bank, Assessment: cur}, prevScored, peers)
 		return reportMsg{org, r}
 	}

@@ -213,27 +213,39 @@ func scorecardLines(s *styles, r *assessment.Report, w int) []string {
 	// Peers.
 	section("PEERS — " + strings.ToUpper(r.Peers.SizeBand.Describe()))
 	if !r.Peers.Enough() {
-		para(fmt.Sprintf("not enough peers in this size band (n < %d)", assessment.MinPeers), nil, " ")
-		para("The benchmark appears when at least five other organizations of this size have completed an assessment; it never shows a single peer's figures.", s.muted.Render, " ")
+		if r.Peers.Pending != "" {
+			para(r.Peers.Pending, nil, " ")
+		} else {
+			para(fmt.Sprintf("fewer than %d peers in this band", assessment.MinPeers), nil, " ")
+			para("The benchmark appears when at least five organizations of this size that you cannot see have completed an assessment; it never shows a single peer's figures.", s.muted.Render, " ")
+		}
 	} else {
-		add(" " + s.muted.Render(fmt.Sprintf("  %s  %4s  %8s  %8s  %8s  %8s", pad("Figure", figW), "n", "25th pct", "median", "75th pct", "yours")))
-		q := func(name string, n int, qs *assessment.Quartiles, yours string, f func(float64) string) {
+		para(fmt.Sprintf("%d peers · benchmark of %s · rounded", r.Peers.N, fmtDatePtr(r.Peers.AsOf)), s.muted.Render, " ")
+		add(" " + s.muted.Render(fmt.Sprintf("  %s  %8s  %8s  %8s  %8s", pad("Figure", figW), "25th pct", "median", "75th pct", "yours")))
+		q := func(name string, qs *assessment.Figure, yours string, f func(float64) string) {
 			if qs == nil {
-				add("   " + pad(name, figW) + "  " + padLeft(itoa(n), 4) + "  " + s.muted.Render("too few values to show"))
+				add("   " + pad(name, figW) + "  " + s.muted.Render("too few values to show"))
 				return
 			}
-			add("   " + pad(name, figW) + "  " + padLeft(itoa(n), 4) + "  " + padLeft(f(qs.P25), 8) + "  " +
-				padLeft(f(qs.Median), 8) + "  " + padLeft(f(qs.P75), 8) + "  " + padLeft(yours, 8))
+			opt := func(p *float64) string {
+				if p == nil {
+					return "–"
+				}
+				return f(*p)
+			}
+			add("   " + pad(name, figW) + "  " + padLeft(opt(qs.P25), 8) + "  " +
+				padLeft(f(qs.Median), 8) + "  " + padLeft(opt(qs.P75), 8) + "  " + padLeft(yours, 8))
 		}
-		one := func(v float64) string { return fixed(v, 1) }
-		q("Balance index", r.Peers.N, r.Peers.BalanceIndex, fmtIndex(r.BalanceIndex), one)
-		q("Engineering index", r.Peers.N, r.Peers.EngineeringIndex, fmtIndex(r.EngineeringIndex), one)
-		q("CE share of engineering work", r.Peers.N, r.Peers.CEEngineeringShare, fmtPct(r.Engineering.Shares.Of(assessment.CE)), fmtPct)
+		whole := func(v float64) string { return fixed(v, 0) }
+		half := func(v float64) string { return fixed(v, 1) }
+		q("Balance index", r.Peers.BalanceIndex, fmtIndex(r.BalanceIndex), whole)
+		q("Engineering index", r.Peers.EngineeringIndex, fmtIndex(r.EngineeringIndex), whole)
+		q("CE share of engineering work", r.Peers.CEEngineeringShare, fmtPct(r.Engineering.Shares.Of(assessment.CE)), fmtPct)
 		if b := r.Peers.BMETPerCE; b != nil {
-			q("BMETs per CE", b.N, b.Quartiles, fmtRatio(st.BMETPerCE, 1), one)
+			q("BMETs per CE", b.Figure, fmtRatio(st.BMETPerCE, 1), half)
 		}
-		if r.Peers.NoCE != nil {
-			para(fmt.Sprintf("%d of %d peers have no clinical engineer.", *r.Peers.NoCE, r.Peers.N), nil, " ")
+		if p := r.Peers.NoCEShare; p != nil {
+			para(fmt.Sprintf("About %s of peers have no clinical engineer.", fmtPct(*p)), nil, " ")
 		}
 	}
 
