@@ -202,7 +202,7 @@ Run it with no command for the interactive questionnaire.`,
 		root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (env CEBALANCE_DB; default "+displayDefaultDB()+")")
 		root.PersistentFlags().StringVar(&a.bankPath, "bank", "", "question bank YAML for new assessments (env CEBALANCE_BANK; default: the built-in bank)")
 	}
-	root.AddCommand(a.reportCmd(), a.historyCmd(), a.exportCmd())
+	root.AddCommand(a.reportCmd(), a.historyCmd(), a.exportCmd(), a.benchmarkCmd())
 	if !env.Remote {
 		root.AddCommand(a.importCmd(), a.backupCmd(), a.questionsCmd(), a.demoCmd(), a.versionCmd())
 		if env.Serve != nil {
