@@ -385,8 +385,10 @@ func (s *Store) Benchmark(exclude []string) (assessment.Benchmark, error) {
 					return err
 				}
 			}
-			out.N += whole.N
-			out.Outside += whole.Outside
+			if whole.N >= assessment.MinPeers { // a band below it is not counted anywhere
+				out.N += whole.N
+				out.Outside += whole.Outside
+			}
 			out.Bands = append(out.Bands, assessment.Band(band, nil, whole))
 			if yes.N >= assessment.MinPeers && no.N >= assessment.MinPeers {
 				t, f := true, false
