@@ -26,14 +26,14 @@ type Metric int
 
 // The benchmark figures. Indexes are 0–100, shares 0–1.
 const (
-	MetricBalance         Metric = iota // balance index
-	MetricEngineering                   // engineering index
-	MetricCEEngShare                    // CE share of engineering work
-	MetricBMETPerCE                     // BMET FTE per CE FTE (organizations with a CE)
-	MetricCEPer100Beds                  // CE FTE per 100 staffed beds
-	MetricCEShareOfStaff                // CE share of HTM staff
-	MetricHTMPer100Beds                 // HTM FTE (CE, BMET, manager) per 100 beds
-	MetricAbsorbed                      // share of engineering work absorbed by BMETs and IT
+	MetricBalance        Metric = iota // balance index
+	MetricEngineering                  // engineering index
+	MetricCEEngShare                   // CE share of engineering work
+	MetricBMETPerCE                    // BMET FTE per CE FTE (organizations with a CE)
+	MetricCEPer100Beds                 // CE FTE per 100 staffed beds
+	MetricCEShareOfStaff               // CE share of HTM staff
+	MetricHTMPer100Beds                // HTM FTE (CE, BMET, manager) per 100 beds
+	MetricAbsorbed                     // share of engineering work absorbed by BMETs and IT
 	NumMetrics
 )
 
