@@ -84,8 +84,8 @@ func BenchmarkPeers5000(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if pb := Peers("self", Medium, peers); pb.N != 5000 {
-			b.Fatal(pb.N)
+		if g := LegacyPeers("self", Medium, peers); g.N != 5000 {
+			b.Fatal(g.N)
 		}
 	}
 }

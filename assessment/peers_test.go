@@ -58,8 +58,21 @@ func peer(bank *questions.Bank, org string, beds int, ce, bmet float64, p Perfor
 	}}
 }
 
+// groupOf builds the group of the candidates in band (the snapshot's work).
+func groupOf(band SizeBand, in []PeerInput) Group {
+	var g Group
+	for _, c := range in {
+		if v := ValuesOf(c.OrgID, c.Bank, c.Assessment); v.Band == band {
+			g.Add(v)
+		}
+	}
+	g.Sort()
+	return g
+}
+
 func TestPeers(t *testing.T) {
 	bank := oneFunctionBank(t)
+	asOf := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	six := []PeerInput{
 		peer(bank, "a", 150, 1, 4, CE),
 		peer(bank, "b", 150, 2, 4, CE),
@@ -67,69 +80,76 @@ func TestPeers(t *testing.T) {
 		peer(bank, "d", 150, 0, 6, BMET),
 		peer(bank, "e", 150, 1, 8, BMET),
 		peer(bank, "f", 150, 4, 8, Nobody),
+		peer(bank, "big", 600, 1, 1, CE), // another size band
 	}
-	noise := []PeerInput{
-		peer(bank, "self", 150, 1, 1, CE), // the organization itself
-		peer(bank, "big", 600, 1, 1, CE),  // another size band
-		{OrgID: "draft", Bank: bank, Assessment: &Assessment{Status: Draft, Profile: Profile{Beds: 150}, Answers: map[string]Answer{"f": {Performer: CE}}}},
+	pb := Peers(Medium, groupOf(Medium, six), asOf, false)
+	if pb.N != 6 || !pb.Enough() || pb.Quartiles() || pb.FewerThan != 0 {
+		t.Fatalf("n = %d, want 6 with the median only", pb.N)
 	}
-	pb := Peers("self", Medium, append(append([]PeerInput{}, six...), noise...))
-	if pb.N != 6 || !pb.Enough() {
-		t.Fatalf("n = %d, want 6", pb.N)
+	// Balance values sorted: 0 50 50 75 100 100 → median 62.5, published 63.
+	if q := pb.BalanceIndex; q == nil || q.Median != 63 || q.P25 != nil || q.P75 != nil {
+		t.Errorf("balance = %+v, want the median only, rounded to 63", q)
 	}
-	// Balance values sorted: 0 50 50 75 100 100.
-	q := pb.BalanceIndex
-	if !near(q.P25, 50) || !near(q.Median, 62.5) || !near(q.P75, 93.75) {
-		t.Errorf("balance quartiles %+v", *q)
-	}
-	if *pb.EngineeringIndex != *q {
-		t.Errorf("engineering quartiles %+v", *pb.EngineeringIndex)
-	}
-	// CE share of engineering sorted: 0 0 0 0 1 1.
-	c := pb.CEEngineeringShare
-	if !near(c.P25, 0) || !near(c.Median, 0) || !near(c.P75, 0.75) {
-		t.Errorf("ce share quartiles %+v", *c)
-	}
-	// bmet_per_ce over the 4 peers with CEs (2, 2, 4, 8): fewer than 5 values → n only.
-	if pb.BMETPerCE == nil || pb.BMETPerCE.N != 4 || pb.BMETPerCE.Quartiles != nil {
+	// bmet_per_ce over the 4 peers with CEs: fewer than 5 → fewer_than only.
+	if pb.BMETPerCE == nil || pb.BMETPerCE.FewerThan != 5 || pb.BMETPerCE.N != 0 || pb.BMETPerCE.Figure != nil {
 		t.Errorf("bmet_per_ce = %+v", pb.BMETPerCE)
 	}
-	if pb.NoCE == nil || *pb.NoCE != 2 {
-		t.Errorf("no_ce = %v", pb.NoCE)
+	if pb.NoCEShare == nil || *pb.NoCEShare != 0.3 { // 2 of 6 = 0.333 → 0.3
+		t.Errorf("no_ce_share = %v", pb.NoCEShare)
 	}
 	data, _ := json.Marshal(pb)
-	for _, s := range []string{`"bmet_per_ce":{"n":4}`, `"no_ce":2`, `"n":6`} {
+	for _, s := range []string{`"bmet_per_ce":{"fewer_than":5}`, `"no_ce_share":0.3`, `"n":6`, `"as_of":"2025-06-01T00:00:00Z"`, `"balance_index":{"median":63}`} {
 		if !strings.Contains(string(data), s) {
 			t.Errorf("json %s lacks %s", data, s)
 		}
 	}
-	for _, id := range []string{`"a"`, "self", "big"} {
-		if strings.Contains(string(data), id) {
-			t.Errorf("json %s reveals %s", data, id)
+	for _, s := range []string{`"a"`, "big", `"no_ce"`, "p25"} {
+		if strings.Contains(string(data), s) {
+			t.Errorf("json %s has %s", data, s)
 		}
 	}
 
-	// Five peers, all with CEs: bmet_per_ce quartiles shown.
-	five := []PeerInput{
-		peer(bank, "a", 150, 1, 1, CE), peer(bank, "b", 150, 1, 2, CE), peer(bank, "c", 150, 1, 3, CE),
-		peer(bank, "d", 150, 1, 4, CE), peer(bank, "e", 150, 1, 5, CE),
-	}
-	pb = Peers("self", Medium, five)
-	if pb.N != 5 || pb.BMETPerCE.Quartiles == nil || !near(pb.BMETPerCE.P25, 2) || !near(pb.BMETPerCE.Median, 3) || !near(pb.BMETPerCE.P75, 4) {
-		t.Errorf("five peers: %+v %+v", pb, pb.BMETPerCE)
-	}
-	if *pb.NoCE != 0 {
-		t.Errorf("no_ce %d", *pb.NoCE)
+	// Fewer than five: nothing but the band and "fewer than 5", not even the count.
+	few := Peers(Medium, groupOf(Medium, six[:4]), asOf, false)
+	if data, _ := json.Marshal(few); string(data) != `{"size_band":"medium","fewer_than":5}` {
+		t.Errorf("four peers = %s", data)
 	}
 
-	// Four peers: nothing but the count.
-	pb = Peers("self", Medium, six[:4])
-	if pb.N != 4 || pb.Enough() || pb.BalanceIndex != nil || pb.BMETPerCE != nil || pb.NoCE != nil {
-		t.Errorf("four peers: %+v", pb)
+	// Ten peers: quartiles, interpolated on exact values and then rounded.
+	var ten []PeerInput
+	for i := range 10 {
+		ten = append(ten, peer(bank, fmt.Sprint(i), 150, 1, float64(i+1)*1.1, []Performer{Nobody, BMET, Manager, CE}[i%4]))
 	}
-	data, _ = json.Marshal(pb)
-	if string(data) != `{"size_band":"medium","n":4}` {
-		t.Errorf("k < 5 json = %s", data)
+	pb = Peers(Medium, groupOf(Medium, ten), asOf, false)
+	b := pb.BMETPerCE
+	// BMETs per CE 1.1 … 11: p25 at position 2.25 = 3.575 → 3.5, median 6.05 → 6, p75 8.525 → 8.5.
+	if !pb.Quartiles() || b == nil || b.N != 10 || b.Figure == nil || b.P25 == nil || *b.P25 != 3.5 || b.Median != 6 || *b.P75 != 8.5 {
+		t.Errorf("ten peers: bmet_per_ce %+v", b)
+	}
+	// Without: the viewer's organizations leave the group, counts and values alike.
+	g := groupOf(Medium, six)
+	v := ValuesOf("f", bank, six[5].Assessment)
+	w := g.Without([]PeerValues{v})
+	if w.N != 5 || len(w.Values[MetricBalance]) != 5 || w.Values[MetricBalance][0] != 50 || g.N != 6 || g.Values[MetricBalance][0] != 0 {
+		t.Errorf("Without(f): %+v (original %+v)", w, g)
+	}
+}
+
+func TestPublishRounding(t *testing.T) {
+	tests := []struct {
+		m    Metric
+		v    float64
+		want float64
+	}{
+		{MetricBalance, 62.5, 63}, {MetricBalance, 62.49, 62}, {MetricBalance, -0.5, -1},
+		{MetricCEEngShare, 0.125, 0.13}, {MetricCEEngShare, 0.2349, 0.23},
+		{MetricBMETPerCE, 5.25, 5.5}, {MetricBMETPerCE, 5.2, 5}, {MetricBMETPerCE, 5.75, 6},
+		{MetricHTMPer100Beds, 2.45, 2.5},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Publish(tt.v); got != tt.want {
+			t.Errorf("metric %d: Publish(%v) = %v, want %v", tt.m, tt.v, got, tt.want)
+		}
 	}
 }
 

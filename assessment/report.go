@@ -10,6 +10,8 @@ import (
 type Organization struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// Demo marks demo data; reports of it say so.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // Info describes the assessment a report is about.
@@ -33,8 +35,9 @@ type Report struct {
 }
 
 // NewReport assembles a report. prev is the previous completed assessment (nil when
-// there is none); peers are the candidates of Peers.
-func NewReport(org Organization, cur Scored, prev *Scored, peers []PeerInput) *Report {
+// there is none); peers is the published peer benchmark (Peers, or DraftBenchmark for a
+// draft).
+func NewReport(org Organization, cur Scored, prev *Scored, peers PeerBenchmark) *Report {
 	a := cur.Assessment
 	r := &Report{
 		Organization: org,
@@ -44,7 +47,7 @@ func NewReport(org Organization, cur Scored, prev *Scored, peers []PeerInput) *R
 		},
 		Scorecard: *Score(cur.Bank, a),
 	}
-	r.Peers = Peers(org.ID, r.Staffing.SizeBand, peers)
+	r.Peers = peers
 	if prev != nil {
 		c := Compare(*prev, cur)
 		r.Change = &c

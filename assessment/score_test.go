@@ -369,7 +369,7 @@ func TestScorecardJSON(t *testing.T) {
 	bank := testBank(t)
 	a := completed(answers("e1=ce", "e2=bmet", "e3=it", "o1=bmet", "o2=nobody"))
 	a.Profile.CEFTE = 0
-	r := NewReport(Organization{ID: "st-x", Name: "St X"}, Scored{bank, a}, nil, nil)
+	r := NewReport(Organization{ID: "st-x", Name: "St X"}, Scored{bank, a}, nil, Peers(Medium, Group{}, time.Time{}, false))
 	data, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
@@ -396,8 +396,8 @@ func TestScorecardJSON(t *testing.T) {
 		t.Errorf("bmet_per_ce = %v, want null", v)
 	}
 	peers := m["peers"].(map[string]any)
-	if len(peers) != 2 || peers["size_band"] != "medium" || peers["n"] != 0.0 {
-		t.Errorf("peers = %v, want only size_band and n", peers)
+	if len(peers) != 2 || peers["size_band"] != "medium" || peers["fewer_than"] != 5.0 {
+		t.Errorf("peers = %v, want only size_band and fewer_than", peers)
 	}
 	as := m["assessment"].(map[string]any)
 	if as["status"] != "completed" || as["bank"].(map[string]any)["id"] != "test" {

@@ -39,6 +39,16 @@ type Scope struct {
 	Orgs  []string // organizations a director may see; ignored for admins
 }
 
+// Excluded returns the organizations left out of every benchmark the caller sees: all of
+// a director's own (an admin's: none beyond the organization reported on), so that
+// nobody reads a peer's figure by changing the figures of organizations they control.
+func (s Scope) Excluded() []string {
+	if s.Admin {
+		return nil
+	}
+	return s.Orgs
+}
+
 // CanSee reports whether the caller may see and change organization id.
 func (s Scope) CanSee(id string) bool { return s.Admin || slices.Contains(s.Orgs, id) }
 
@@ -197,7 +207,7 @@ Run it with no command for the interactive questionnaire.`,
 		root.Flags().BoolVar(&plainMode, "plain", false, "plain accessible mode: numbered prompts, one per line, no cursor movement or colour (also when TERM=dumb)")
 		root.PersistentFlags().StringVar(&a.bankPath, "bank", "", "question bank YAML for new assessments (env CEBALANCE_BANK; default: the built-in bank)")
 	}
-	root.AddCommand(a.reportCmd(), a.historyCmd(), a.exportCmd(), a.backupCmd())
+	root.AddCommand(a.reportCmd(), a.historyCmd(), a.exportCmd(), a.backupCmd(), a.benchmarkCmd())
 	if !env.Remote {
 		root.AddCommand(a.importCmd(), a.questionsCmd(), a.demoCmd(), a.versionCmd())
 		if env.Serve != nil {

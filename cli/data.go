@@ -78,7 +78,7 @@ func (a *app) exportDoc(st *store.Store, ids []string) (*exchange.Document, erro
 	doc := &exchange.Document{Format: exchange.Format, ExportedAt: a.now(), Banks: banks}
 	for _, o := range orgs {
 		doc.Organizations = append(doc.Organizations, exchange.Organization{
-			ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly, Assessments: o.Assessments,
+			ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly, Demo: o.Demo, Assessments: o.Assessments,
 		})
 	}
 	return doc, nil
@@ -114,7 +114,7 @@ func (a *app) importCmd() *cobra.Command {
 			n := 0
 			for i, o := range doc.Organizations {
 				orgs[i] = store.OrgData{
-					Organization: store.Organization{ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly},
+					Organization: store.Organization{ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly, Demo: o.Demo},
 					Assessments:  o.Assessments,
 				}
 				n += len(o.Assessments)

@@ -14,9 +14,10 @@ import (
 )
 
 func (a *app) demoCmd() *cobra.Command {
-	return &cobra.Command{
+	var remove bool
+	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: `Add demo data ("Demo …" organizations) to see scorecards, history and peers`,
+		Short: `Add demo data ("Demo …" organizations, marked as demo data) to see scorecards, history and peers; --remove deletes it`,
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := a.open(false)
@@ -24,20 +25,36 @@ func (a *app) demoCmd() *cobra.Command {
 				return err
 			}
 			defer a.closeStore(st)
+			out := cmd.OutOrStdout()
+			if remove {
+				orgs, assessments, err := st.RemoveDemo()
+				if err != nil {
+					return err
+				}
+				if orgs == 0 {
+					fmt.Fprintf(out, "No demo data in %s: nothing changed.\n", st.Path())
+					return nil
+				}
+				fmt.Fprintf(out, "Removed the demo data from %s: %s, %s. Nothing else changed.\n",
+					st.Path(), plural(orgs, "organization"), plural(assessments, "assessment"))
+				return nil
+			}
 			orgs := DemoData()
 			if err := st.ReplaceAll(orgs, []*questions.Bank{questions.Default()}, false); err != nil {
 				if errors.Is(err, store.ErrExists) {
-					return fmt.Errorf("demo data is already in %s: nothing changed (see it with `cebalance report --org demo-general-hospital`)", st.Path())
+					return fmt.Errorf("demo data is already in %s: nothing changed (see it with `cebalance report --org demo-general-hospital`, remove it with `cebalance demo --remove`)", st.Path())
 				}
 				return err
 			}
-			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Added %s (3 assessments, 2023–2025) and %d anonymous demo peers to %s.\n",
 				orgs[0].Name, len(orgs)-1, st.Path())
-			fmt.Fprintf(out, "Try:\n  cebalance report --org %s\n  cebalance history --org %s\n  cebalance\n", orgs[0].ID, orgs[0].ID)
+			fmt.Fprintf(out, "They are marked as demo data: they are compared only with each other, never with your organizations.\n")
+			fmt.Fprintf(out, "Try:\n  cebalance report --org %s\n  cebalance history --org %s\n  cebalance\nRemove them with:\n  cebalance demo --remove\n", orgs[0].ID, orgs[0].ID)
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&remove, "remove", false, "delete the demo data (and nothing else)")
+	return cmd
 }
 
 // demoStory is who does what at Demo General Hospital in three yearly assessments: no
@@ -124,6 +141,7 @@ func DemoData() []store.OrgData {
 	}
 	main := store.OrgData{Organization: store.Organization{
 		ID: "demo-general-hospital", Name: "Demo General Hospital", CreatedAt: time.Date(2023, time.October, 2, 8, 55, 0, 0, time.UTC),
+		Demo: true,
 	}}
 	for y := range 3 {
 		main.Assessments = append(main.Assessments, mk(y+1, y, demoProfiles[y], yearly[y]))
@@ -144,7 +162,7 @@ func DemoData() []store.OrgData {
 		out = append(out, store.OrgData{
 			Organization: store.Organization{
 				ID: "demo-peer-hospital-" + strings.ToLower(p.letter), Name: "Demo Peer Hospital " + p.letter,
-				CreatedAt: time.Date(2025, time.September, 1, 12, 0, 0, 0, time.UTC), PeerOnly: true,
+				CreatedAt: time.Date(2025, time.September, 1, 12, 0, 0, 0, time.UTC), PeerOnly: true, Demo: true,
 			},
 			Assessments: []assessment.Assessment{mk(1, 2, p.profile, who)},
 		})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -135,7 +136,7 @@ func TestTUIEntryRefusesBadFiles(t *testing.T) {
 		{write("cut.db", data[:4*page]), "the file was truncated"},
 		{write("random.db", junk), "is not a cebalance database (no bbolt header): choose another file with --db"},
 		{write("notes.txt", []byte("dear diary\n")), "is not a cebalance database"},
-		{newerSchema(t, dir), "was written by a newer cebalance (schema 2, this version knows 1): upgrade cebalance"},
+		{newerSchema(t, dir), fmt.Sprintf("was written by a newer cebalance (schema %d, this version knows %d): upgrade cebalance", store.SchemaVersion+1, store.SchemaVersion)},
 	} {
 		before, err := os.ReadFile(tc.path)
 		if err != nil {

@@ -55,7 +55,7 @@ func (a *app) buildReport(st *store.Store, orgRef string, number int) (*assessme
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d, err := st.ReportData(org.ID, number)
+	d, err := st.ReportData(org.ID, number, a.env.Scope.Excluded())
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -70,6 +70,7 @@ type Organization struct {
 	Name        string                  `json:"name"`
 	CreatedAt   time.Time               `json:"created_at"`
 	PeerOnly    bool                    `json:"peer_only,omitempty"`
+	Demo        bool                    `json:"demo,omitempty"`
 	Assessments []assessment.Assessment `json:"assessments"`
 }
 

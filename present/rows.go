@@ -36,10 +36,14 @@ func IsDraft(r *assessment.Report) bool {
 
 // OrgName is the organization's name as shown (its id when it has no name).
 func OrgName(o assessment.Organization) string {
-	if n := Clean(o.Name); n != "" {
-		return n
+	n := Clean(o.Name)
+	if n == "" {
+		n = Clean(o.ID)
 	}
-	return Clean(o.ID)
+	if o.Demo {
+		n += " (demo data)"
+	}
+	return n
 }
 
 // Kind is one row of "engineering vs operations": a kind of work with its index, its
@@ -182,30 +186,35 @@ func Profile(s assessment.Staffing) [][2]string {
 	}
 }
 
-// Peer is one figure of the peer benchmark: its quartiles over the peers and this
+// Peer is one figure of the peer benchmark as published: the median, and the 25th and
+// 75th percentiles when there are enough peers (Dash otherwise), with this
 // organization's own value. Shown is false when too few peers have the figure.
 type Peer struct {
 	Label            string
-	N                int
 	P25, Median, P75 string
 	Yours            string
 	Shown            bool
-	OwnN             bool // N is not the number of peers: only some have the figure
 }
 
-// Peers are the rows of r's peer benchmark; nil when there are too few peers.
+// Peers are the rows of r's peer benchmark; nil when nothing is published (a draft,
+// or fewer than assessment.MinPeers peers).
 func Peers(r *assessment.Report) []Peer {
 	p := r.Peers
 	if !p.Enough() {
 		return nil
 	}
-	row := func(label string, n int, q *assessment.Quartiles, f func(float64) string, yours string) Peer {
-		out := Peer{Label: label, N: n, Yours: yours, P25: Dash, Median: Dash, P75: Dash}
-		if q != nil {
-			out.P25, out.Median, out.P75, out.Shown = f(q.P25), f(q.Median), f(q.P75), true
+	row := func(label string, q *assessment.Figure, f func(float64) string, yours string) Peer {
+		out := Peer{Label: label, Yours: yours, P25: Dash, Median: Dash, P75: Dash}
+		if q == nil {
+			return out
+		}
+		out.Median, out.Shown = f(q.Median), true
+		if q.P25 != nil && q.P75 != nil {
+			out.P25, out.P75 = f(*q.P25), f(*q.P75)
 		}
 		return out
 	}
+	whole := func(v float64) string { return Fixed(v, 0) }
 	one := func(v float64) string { return Fixed(v, 1) }
 	var ceShare *float64
 	if r.Engineering.Index != nil {
@@ -214,45 +223,55 @@ func Peers(r *assessment.Report) []Peer {
 	}
 	bmet, _ := r.Staffing.Ratio("bmet_per_ce")
 	out := []Peer{
-		row("Balance index", p.N, p.BalanceIndex, one, Index(r.BalanceIndex)),
-		row("Engineering index", p.N, p.EngineeringIndex, one, Index(r.EngineeringIndex)),
-		row("CE share of engineering work", p.N, p.CEEngineeringShare, Pct, PctOf(ceShare)),
+		row("Balance index", p.BalanceIndex, whole, Index(r.BalanceIndex)),
+		row("Engineering index", p.EngineeringIndex, whole, Index(r.EngineeringIndex)),
+		row("CE share of engineering work", p.CEEngineeringShare, Pct, PctOf(ceShare)),
 	}
-	if b := p.BMETPerCE; b != nil {
-		pr := row(bmet.Label, b.N, b.Quartiles, one, RatioValue(bmet))
-		pr.OwnN = true
-		out = append(out, pr)
+	var bq *assessment.Figure
+	label := bmet.Label
+	if b := p.BMETPerCE; b != nil && b.Figure != nil {
+		bq = b.Figure
+		label = fmt.Sprintf("%s (n = %d)", bmet.Label, b.N)
 	}
-	return out
+	return append(out, row(label, bq, one, RatioValue(bmet)))
 }
 
-// PeersIntro says what the peers are; NotEnoughPeers why there is no benchmark.
+// PeersIntro says what the peers are and what is shown of them.
 func PeersIntro(p assessment.PeerBenchmark) string {
-	return fmt.Sprintf("%d peers in the %s band: the latest completed assessment of each other organization of this size. Only quartiles are shown, never a single peer.", p.N, p.SizeBand.Describe())
+	shown := fmt.Sprintf("Only the median is shown (quartiles from %d peers)", assessment.QuartilePeers)
+	if p.Quartiles() {
+		shown = "Only quartiles are shown"
+	}
+	s := fmt.Sprintf("%d peers in the %s band, benchmark of %s: the latest completed assessment of each organization of this size that you cannot see yourself. %s, rounded, never a single peer.",
+		p.N, p.SizeBand.Describe(), Date(p.AsOf), shown)
+	if p.Outside > 0 {
+		s += fmt.Sprintf(" %d of them came from outside this server.", p.Outside)
+	}
+	if p.Demo {
+		s += " Demo data: compared only with other demo data."
+	}
+	return s
 }
 
-// NotEnoughPeers says why there is no benchmark and when there will be one.
+// NotEnoughPeers says why no figure is shown: a draft, or fewer than MinPeers peers (no
+// count: a count below the threshold is itself a figure about few organizations).
 func NotEnoughPeers(p assessment.PeerBenchmark) string {
-	return fmt.Sprintf("Not enough peers in this size band (n < %d): n = %d in %s. The benchmark appears once %d other organizations of this size have completed an assessment.",
-		assessment.MinPeers, p.N, p.SizeBand.Describe(), assessment.MinPeers)
+	if p.Pending != "" {
+		return "No peers for a draft: " + p.Pending + "."
+	}
+	return fmt.Sprintf("Fewer than %d peers in this band (%s). The benchmark appears once %d organizations of this size that you cannot see yourself have completed an assessment.",
+		assessment.MinPeers, p.SizeBand.Describe(), assessment.MinPeers)
 }
 
-// PeerNotes are the sentences under the benchmark: a ratio too few peers have, and
-// how many peers have no clinical engineer.
+// PeerNotes are the sentences under the benchmark: a ratio too few peers have, and the
+// share of peers without a clinical engineer.
 func PeerNotes(p assessment.PeerBenchmark) []string {
 	var out []string
-	if p.BMETPerCE != nil && p.BMETPerCE.Quartiles == nil {
-		out = append(out, fmt.Sprintf("BMETs per CE: only %d peers have clinical engineers, too few to show.", p.BMETPerCE.N))
+	if p.BMETPerCE != nil && p.BMETPerCE.Figure == nil {
+		out = append(out, fmt.Sprintf("BMETs per CE: fewer than %d peers have clinical engineers, too few to show.", assessment.MinPeers))
 	}
-	if p.NoCE != nil {
-		switch n := *p.NoCE; n {
-		case 0:
-			out = append(out, "All of them have a clinical engineer.")
-		case 1:
-			out = append(out, "1 of them has no clinical engineer.")
-		default:
-			out = append(out, fmt.Sprintf("%d of them have no clinical engineer.", n))
-		}
+	if p.NoCEShare != nil {
+		out = append(out, fmt.Sprintf("About %s of them have no clinical engineer.", Pct(*p.NoCEShare)))
 	}
 	return out
 }

@@ -87,6 +87,16 @@ func peerInputs(b *questions.Bank, n int) []assessment.PeerInput {
 	return out
 }
 
+// peerBench is the published peer benchmark over peerInputs(b, n), as of 2025-01-31.
+func peerBench(b *questions.Bank, n int) assessment.PeerBenchmark {
+	var g assessment.Group
+	for _, in := range peerInputs(b, n) {
+		g.Add(assessment.ValuesOf(in.OrgID, in.Bank, in.Assessment))
+	}
+	g.Sort()
+	return assessment.Peers(assessment.Medium, g, time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC), false)
+}
+
 var testOrg = assessment.Organization{ID: "st-example", Name: "St Example Hospital"}
 
 // fixture is the fixed report of the golden files: a second completed assessment with a
@@ -105,7 +115,7 @@ func fixture(t testing.TB) (*assessment.Report, *questions.Bank, *assessment.Ass
 	ans.Note = "Purchasing | legal may own these; nobody in HTM reviews them."
 	cur.Answers["service_contracts"] = ans
 	r := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: cur},
-		&assessment.Scored{Bank: b, Assessment: prev}, peerInputs(b, 6))
+		&assessment.Scored{Bank: b, Assessment: prev}, peerBench(b, 6))
 	return r, b, cur
 }
 
@@ -151,6 +161,6 @@ func realistic(t testing.TB) (*assessment.Report, *questions.Bank, *assessment.A
 	cur.Answers["alarm_management"] = ans
 	org := assessment.Organization{ID: "mercy-general", Name: "Mercy General Hospital"}
 	r := assessment.NewReport(org, assessment.Scored{Bank: b, Assessment: cur},
-		&assessment.Scored{Bank: b, Assessment: prev}, peerInputs(b, 7))
+		&assessment.Scored{Bank: b, Assessment: prev}, peerBench(b, 7))
 	return r, b, cur
 }

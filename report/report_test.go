@@ -252,9 +252,18 @@ func TestScorecardJSON(t *testing.T) {
 	if len(doc.Shares.Shares) != questions.NumPerformers {
 		t.Errorf("engineering shares list %d performers, want all %d", len(doc.Shares.Shares), questions.NumPerformers)
 	}
-	for _, k := range []string{"balance_index", "engineering_index", "ce_engineering_share", "bmet_per_ce", "no_ce"} {
+	for _, k := range []string{"n", "as_of", "balance_index", "engineering_index", "ce_engineering_share", "bmet_per_ce", "no_ce_share"} {
 		if _, ok := doc.Peers[k]; !ok {
 			t.Errorf("peers with n = 6 lacks %q", k)
+		}
+	}
+	// With 5 to 9 peers only the median is published: no quartile sits on one peer.
+	if bi, _ := doc.Peers["balance_index"].(map[string]any); len(bi) != 1 || bi["median"] == nil {
+		t.Errorf("balance_index with n = 6 = %v, want the median only", bi)
+	}
+	for _, k := range []string{"no_ce", "fewer_than"} {
+		if _, ok := doc.Peers[k]; ok {
+			t.Errorf("peers with n = 6 has %q", k)
 		}
 	}
 }
@@ -262,7 +271,7 @@ func TestScorecardJSON(t *testing.T) {
 func TestScorecardJSONFewPeers(t *testing.T) {
 	b := smallBank(t)
 	_, _, cur := fixture(t)
-	r := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: cur}, nil, peerInputs(b, 2))
+	r := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: cur}, nil, peerBench(b, 2))
 	out := render(t, JSON, r, b, cur)
 	var doc struct {
 		Peers  map[string]json.RawMessage `json:"peers"`
@@ -275,8 +284,8 @@ func TestScorecardJSONFewPeers(t *testing.T) {
 	for k := range doc.Peers {
 		keys = append(keys, k)
 	}
-	if len(keys) != 2 || string(doc.Peers["n"]) != "2" || string(doc.Peers["size_band"]) != `"medium"` {
-		t.Errorf("peers with n < 5 = %v, want only size_band and n", keys)
+	if len(keys) != 2 || string(doc.Peers["fewer_than"]) != "5" || string(doc.Peers["size_band"]) != `"medium"` {
+		t.Errorf("peers with n < 5 = %v, want only size_band and fewer_than (no count)", keys)
 	}
 	if string(doc.Change) != "null" {
 		t.Errorf("change of a first assessment = %s, want null", doc.Change)
@@ -294,7 +303,7 @@ func TestScorecardCSV(t *testing.T) {
 			"scheduled_maintenance": {Performer: assessment.Vendor, Note: "line one\nline two"},
 		},
 	}
-	r := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: draft}, nil, nil)
+	r := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: draft}, nil, assessment.DraftBenchmark(assessment.Medium))
 	out := render(t, CSV, r, b, draft)
 
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
@@ -315,7 +324,7 @@ func TestScorecardCSV(t *testing.T) {
 
 func TestScorecardText(t *testing.T) {
 	r, b, a := fixture(t)
-	few := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: a}, nil, peerInputs(b, 3))
+	few := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: a}, nil, peerBench(b, 3))
 
 	full := map[string]assessment.Performer{}
 	for _, f := range b.Functions {
@@ -323,14 +332,14 @@ func TestScorecardText(t *testing.T) {
 	}
 	full["scheduled_maintenance"] = assessment.BMET
 	clean := withBank(completed(1, day(2024, 6, 1), assessment.Profile{Beds: 40, CEFTE: 1, BMETFTE: 2}, full), b)
-	noGaps := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: clean}, nil, nil)
+	noGaps := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: clean}, nil, peerBench(b, 0))
 
 	draft := &assessment.Assessment{
 		Number: 4, Status: assessment.Draft, StartedAt: day(2024, 7, 1), Bank: b.Ref(),
 		Profile: assessment.Profile{Beds: 180},
 		Answers: map[string]assessment.Answer{"inventory_unknown_is_ignored": {Performer: assessment.CE}},
 	}
-	empty := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: draft}, nil, nil)
+	empty := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: draft}, nil, assessment.DraftBenchmark(assessment.Medium))
 
 	tests := []struct {
 		name    string
@@ -349,11 +358,11 @@ func TestScorecardText(t *testing.T) {
 			"Your note: Purchasing | legal may own these",
 			"Engineering  [BBBBBBBBBBBBBNNNNNNNNNNNNNNNNNNNN???????]",
 			"Absorbed: 33 % of engineering work is done by BMETs or IT.",
-			"BMETs per CE (n = 5)", "1 of them has no clinical engineer.",
+			"BMETs per CE (n = 5)", "About 20 % of them have no clinical engineer.",
 			"Since assessment 1 (2023-03-14)", "Capital planning: Nobody → BMET",
 			"(no CEs)", "Devices per BMET         875  1,000 [2]", "3,500",
 		}, []string{"not enough peers", "DRAFT"}},
-		{"few peers", few, a, []string{"Not enough peers in this size band (n < 5): n = 3"}, []string{"25th pct", "Since assessment"}},
+		{"few peers", few, a, []string{"Fewer than 5 peers in this band"}, []string{"25th pct", "n = 3", "Since assessment"}},
 		{"no gaps", noGaps, clean, []string{"No gaps.", "small (26–99 beds)", "Balance index 100.0 / 100 — Balanced"}, []string{"[critical]"}},
 		{"empty draft", empty, draft, []string{
 			"DRAFT — provisional, 0 of 4 answered", "Balance index not scored yet — No answers yet",
@@ -472,7 +481,7 @@ func TestWidthExtremes(t *testing.T) {
 	p := assessment.Profile{Beds: 5000, CEFTE: 0.25, BMETFTE: 1234.75, ManagerFTE: 99.5, ITFTE: 10000, Devices: 10_000_000}
 	a := withBank(completed(123, day(2030, 12, 31), p, ans), b)
 	prev := withBank(completed(122, day(2029, 12, 31), assessment.Profile{Beds: 1}, ans), b)
-	r := assessment.NewReport(long, assessment.Scored{Bank: b, Assessment: a}, &assessment.Scored{Bank: b, Assessment: prev}, nil)
+	r := assessment.NewReport(long, assessment.Scored{Bank: b, Assessment: a}, &assessment.Scored{Bank: b, Assessment: prev}, peerBench(b, 0))
 	out := render(t, Text, r, b, a)
 	checkWidth(t, out)
 	if strings.Contains(out, "\x1b") {
@@ -488,7 +497,7 @@ func TestWidthExtremes(t *testing.T) {
 	cjk := assessment.Organization{ID: "y", Name: strings.Repeat("北京协和医院临床工程部", 8)}
 	b.Domains[0].Name = strings.Repeat("医疗设备维护", 10)
 	b.Functions[2].Title = strings.Repeat("设备采购与评估", 10)
-	r = assessment.NewReport(cjk, assessment.Scored{Bank: b, Assessment: a}, &assessment.Scored{Bank: b, Assessment: prev}, nil)
+	r = assessment.NewReport(cjk, assessment.Scored{Bank: b, Assessment: a}, &assessment.Scored{Bank: b, Assessment: prev}, assessment.PeerBenchmark{})
 	checkWidth(t, render(t, Text, r, b, a))
 	checkWidth(t, renderHistory(t, Text, cjk, tr))
 }

@@ -238,11 +238,7 @@ func textStaffing(t textOut, s assessment.Staffing) {
 func peerRows(r *assessment.Report) [][]string {
 	var rows [][]string
 	for _, p := range present.Peers(r) {
-		label := p.Label
-		if p.OwnN {
-			label = fmt.Sprintf("%s (n = %d)", p.Label, p.N)
-		}
-		rows = append(rows, []string{label, p.P25, p.Median, p.P75, p.Yours})
+		rows = append(rows, []string{p.Label, p.P25, p.Median, p.P75, p.Yours})
 	}
 	return rows
 }

@@ -415,7 +415,12 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	// login: an administrator's change reaches open sessions (live.go).
 	fp := acc.Fingerprint
 	ss := &sessionStore{Store: s.cfg.Store, fp: fp, name: acc.Name, hub: hb}
+	var own []string // a director's organizations, left out of every benchmark they see
+	if acc.Role != store.Admin {
+		own = acc.Orgs
+	}
 	model := tui.New(ss, tui.Options{
+		Own:       own,
 		Renderer:  sessionRenderer(sess),
 		Bank:      s.cfg.Bank,
 		CanSee:    canSee(s.cfg.Store, fp),

@@ -157,3 +157,42 @@ func BenchmarkLatestCompleted5000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScorecardPeers50000 opens a scorecard's peers with 50,000 organizations:
+// "snapshot" is the published peer benchmark read from the benchmark snapshot (what
+// reports do now), "live" the old path, LatestCompleted and the peer computation over
+// every organization's live latest assessment. The target for "snapshot" is ≤ 10 ms.
+func BenchmarkScorecardPeers50000(b *testing.B) {
+	const n = 50_000
+	s := manyOrgs(b, n)
+	org, err := s.Organization("org-00200") // 220 beds: the medium band, a third of all
+	if err != nil {
+		b.Fatal(err)
+	}
+	as, err := s.Assessments(org.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cur := &as[0]
+	b.Run("snapshot", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			pb, err := s.Peers(org, cur, nil)
+			if err != nil || !pb.Quartiles() {
+				b.Fatal(pb, err)
+			}
+		}
+	})
+	b.Run("live", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			in, err := s.LatestCompleted()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if g := assessment.LegacyPeers(org.ID, assessment.Medium, in); g.N < assessment.MinPeers {
+				b.Fatal(g.N)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -144,4 +145,150 @@ func bankRefKey(id string, version int) []byte {
 	k = append(k, id...)
 	k = append(k, 0)
 	return append(k, u64(uint64(version))...)
+}
+
+// The benchmark snapshot is read on every scorecard, so its groups are a compact binary
+// form rather than JSON: decoding 50,000 figures from JSON would take longer than the
+// whole scorecard may.
+//
+//	group:   N, NoCE, Outside (uint32 each), then per metric: count (uint32) and that
+//	         many float64, little-endian, sorted
+//	member:  flags (1 byte: teaching, demo, outside, no CE), band length (1 byte),
+//	         band, then one float64 per metric (NaN: the organization has none)
+//	members: per member: id length (uint16), id, member
+
+const (
+	flagTeaching = 1 << iota
+	flagDemo
+	flagOutside
+	flagNoCE
+)
+
+func encodeGroup(g *assessment.Group) []byte {
+	size := 12
+	for _, v := range g.Values {
+		size += 4 + 8*len(v)
+	}
+	out := make([]byte, 0, size)
+	out = binary.LittleEndian.AppendUint32(out, uint32(g.N))
+	out = binary.LittleEndian.AppendUint32(out, uint32(g.NoCE))
+	out = binary.LittleEndian.AppendUint32(out, uint32(g.Outside))
+	for _, vals := range g.Values {
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(vals)))
+		for _, x := range vals {
+			out = binary.LittleEndian.AppendUint64(out, math.Float64bits(x))
+		}
+	}
+	return out
+}
+
+func decodeGroup(data []byte) (assessment.Group, error) {
+	var g assessment.Group
+	if len(data) < 12 {
+		return g, fmt.Errorf("group of %d bytes", len(data))
+	}
+	g.N = int(binary.LittleEndian.Uint32(data))
+	g.NoCE = int(binary.LittleEndian.Uint32(data[4:]))
+	g.Outside = int(binary.LittleEndian.Uint32(data[8:]))
+	data = data[12:]
+	for m := range g.Values {
+		if len(data) < 4 {
+			return g, fmt.Errorf("group ends before metric %d", m)
+		}
+		n := int(binary.LittleEndian.Uint32(data))
+		data = data[4:]
+		if n > g.N || len(data) < 8*n {
+			return g, fmt.Errorf("metric %d claims %d values", m, n)
+		}
+		vals := make([]float64, n)
+		for i := range vals {
+			vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+		}
+		g.Values[m] = vals
+		data = data[8*n:]
+	}
+	if len(data) != 0 || g.NoCE > g.N || g.Outside > g.N {
+		return g, fmt.Errorf("group counts do not add up")
+	}
+	return g, nil
+}
+
+func encodeMember(v assessment.PeerValues) []byte {
+	var flags byte
+	for bit, on := range map[byte]bool{flagTeaching: v.Teaching, flagDemo: v.Demo, flagOutside: v.Outside, flagNoCE: v.NoCE} {
+		if on {
+			flags |= bit
+		}
+	}
+	out := make([]byte, 0, 2+len(v.Band)+8*len(v.Values))
+	out = append(out, flags, byte(len(v.Band)))
+	out = append(out, v.Band...)
+	for _, x := range v.Values {
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(x))
+	}
+	return out
+}
+
+// memberSize returns the length of the member at the start of data, or -1.
+func memberSize(data []byte) int {
+	if len(data) < 2 {
+		return -1
+	}
+	n := 2 + int(data[1]) + 8*int(assessment.NumMetrics)
+	if len(data) < n {
+		return -1
+	}
+	return n
+}
+
+func decodeMember(id string, data []byte) (assessment.PeerValues, error) {
+	v := assessment.PeerValues{OrgID: id}
+	if memberSize(data) != len(data) {
+		return v, fmt.Errorf("member of %d bytes", len(data))
+	}
+	flags, bl := data[0], int(data[1])
+	v.Teaching, v.Demo, v.Outside, v.NoCE = flags&flagTeaching != 0, flags&flagDemo != 0, flags&flagOutside != 0, flags&flagNoCE != 0
+	v.Band = assessment.SizeBand(data[2 : 2+bl])
+	data = data[2+bl:]
+	for m := range v.Values {
+		v.Values[m] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*m:]))
+	}
+	return v, nil
+}
+
+func encodeMembers(vs []assessment.PeerValues) []byte {
+	var out []byte
+	for _, v := range vs {
+		out = binary.LittleEndian.AppendUint16(out, uint16(len(v.OrgID)))
+		out = append(out, v.OrgID...)
+		out = append(out, encodeMember(v)...)
+	}
+	return out
+}
+
+func decodeMembers(data []byte) ([]assessment.PeerValues, error) {
+	var out []assessment.PeerValues
+	for len(data) > 0 {
+		if len(data) < 2 {
+			return nil, fmt.Errorf("truncated member list")
+		}
+		il := int(binary.LittleEndian.Uint16(data))
+		data = data[2:]
+		if len(data) < il {
+			return nil, fmt.Errorf("truncated member id")
+		}
+		id := string(data[:il])
+		data = data[il:]
+		n := memberSize(data)
+		if n < 0 {
+			return nil, fmt.Errorf("truncated member %q", id)
+		}
+		v, err := decodeMember(id, data[:n])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+		data = data[n:]
+	}
+	return out, nil
 }

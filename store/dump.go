@@ -261,7 +261,7 @@ func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool
 				return err
 			}
 		}
-		return nil
+		return s.refreshTx(tx) // an import takes a new benchmark snapshot
 	})
 	if err != nil {
 		return fmt.Errorf("import: %w", err)

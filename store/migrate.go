@@ -8,13 +8,15 @@ import (
 )
 
 // SchemaVersion is the schema this binary writes. Each migration raises it by one.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migration upgrades the schema by one version inside the given write transaction.
 type migration func(tx *bolt.Tx) error
 
 // migrations[i] upgrades schema i+1 to i+2; SchemaVersion == len(migrations)+1.
-var migrations = []migration{}
+var migrations = []migration{
+	migrateBenchmark, // 1 → 2: demo data marked, outside contributions, benchmark snapshot
+}
 
 func (s *Store) initialize() error {
 	err := s.update(func(tx *bolt.Tx) error {
@@ -30,7 +32,10 @@ func (s *Store) initialize() error {
 		if err := m.Put(keySchema, u64(SchemaVersion)); err != nil {
 			return err
 		}
-		return m.Put(keyCreated, []byte(s.stamp().Format(time.RFC3339Nano)))
+		if err := m.Put(keyCreated, []byte(s.stamp().Format(time.RFC3339Nano))); err != nil {
+			return err
+		}
+		return writeSnapshotTx(tx, nil, s.stamp())
 	})
 	if err != nil {
 		return fmt.Errorf("initialize database %s: %w", s.path, err)

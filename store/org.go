@@ -22,6 +22,9 @@ type Organization struct {
 	// PeerOnly marks benchmark data (demo peers, a consortium's figures): the
 	// organization counts as a peer but is not assessed here, so lists leave it out.
 	PeerOnly bool `json:"peer_only,omitempty"`
+	// Demo marks demo data (`cebalance demo`): it is benchmarked only against other demo
+	// data and `cebalance demo --remove` deletes it.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // MaxNameRunes is the longest organization or person name accepted.

@@ -23,8 +23,9 @@ type ReportData struct {
 	// Previous is the completed assessment before Current by completion time (for a
 	// draft: the latest completed one); nil when there is none.
 	Previous *assessment.Scored
-	// Peers are the candidates of the peer benchmark (see LatestCompleted).
-	Peers []assessment.PeerInput
+	// Peers is the published peer benchmark of Current as the viewer may see it (see
+	// Peers); empty when Current is nil.
+	Peers assessment.PeerBenchmark
 }
 
 // Report assembles the scorecard of d.Current; nil when there is no current assessment.
@@ -32,14 +33,16 @@ func (d *ReportData) Report() *assessment.Report {
 	if d.Current == nil {
 		return nil
 	}
-	return assessment.NewReport(assessment.Organization{ID: d.Org.ID, Name: d.Org.Name}, *d.Current, d.Previous, d.Peers)
+	return assessment.NewReport(assessment.Organization{ID: d.Org.ID, Name: d.Org.Name, Demo: d.Org.Demo}, *d.Current, d.Previous, d.Peers)
 }
 
 // ReportData reads, in one transaction, assessment number of organization orgID (0:
 // its latest completed assessment by completion time), the completed assessment before
-// it by completion time, their banks and the peer candidates. It returns ErrNotFound
-// only when the organization does not exist; a missing assessment leaves Current nil.
-func (s *Store) ReportData(orgID string, number int) (ReportData, error) {
+// it by completion time, their banks and the peer benchmark from the stored snapshot,
+// leaving out the organizations exclude that the viewer can see (see Peers). It returns
+// ErrNotFound only when the organization does not exist; a missing assessment leaves
+// Current nil.
+func (s *Store) ReportData(orgID string, number int, exclude []string) (ReportData, error) {
 	var d ReportData
 	err := s.view(func(tx *bolt.Tx) error {
 		orgs := tx.Bucket(bucketOrgs)
@@ -64,7 +67,9 @@ func (s *Store) ReportData(orgID string, number int) (ReportData, error) {
 		if d.Previous, err = s.scoredTx(tx, prev); err != nil {
 			return err
 		}
-		d.Peers, err = s.peersTx(tx)
+		if d.Current != nil {
+			d.Peers, err = peersTx(tx, d.Org, d.Current.Assessment, exclude)
+		}
 		return err
 	})
 	if err != nil {
@@ -150,38 +155,4 @@ func (s *Store) scoredTx(tx *bolt.Tx, a *assessment.Assessment) (*assessment.Sco
 		return nil, err
 	}
 	return &assessment.Scored{Bank: bank, Assessment: a}, nil
-}
-
-// peersTx is LatestCompleted inside a transaction.
-func (s *Store) peersTx(tx *bolt.Tx) ([]assessment.PeerInput, error) {
-	var out []assessment.PeerInput
-	orgs := tx.Bucket(bucketOrgs)
-	if orgs == nil {
-		return nil, nil
-	}
-	err := orgs.ForEachBucket(func(id []byte) error {
-		orgID := string(id)
-		n, b := lastCompleted(orgs.Bucket(id))
-		if b == nil {
-			return nil
-		}
-		h, err := readHead(b, orgID, n)
-		if err != nil {
-			return err
-		}
-		bank, err := s.bankTx(tx, h.Bank)
-		if err != nil {
-			return err
-		}
-		answers, ok := h.peerAnswers(bank)
-		if !ok {
-			if answers, err = readAnswers(b, orgID, n); err != nil {
-				return err
-			}
-		}
-		a := h.assessment(answers)
-		out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: &a})
-		return nil
-	})
-	return out, err
 }

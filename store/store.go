@@ -53,7 +53,7 @@ var (
 
 	appName = []byte("cebalance")
 
-	topBuckets = [][]byte{bucketMeta, bucketBanks, bucketBankRefs, bucketOrgs, bucketDrafts, bucketAccess}
+	topBuckets = [][]byte{bucketMeta, bucketBanks, bucketBankRefs, bucketOrgs, bucketDrafts, bucketAccess, bucketBenchmark, bucketOutside}
 )
 
 // viewRecover runs fn in a read transaction, turning a bbolt panic on a damaged file

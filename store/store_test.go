@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -366,7 +367,8 @@ func TestOpenNewerSchema(t *testing.T) {
 	setSchema(t, path, store.SchemaVersion+1)
 	openFails(t, path, store.ErrNewerSchema)
 	_, err := store.Open(path, store.Options{})
-	want := "was written by a newer cebalance (schema 2, this version knows 1): upgrade cebalance"
+	want := fmt.Sprintf("was written by a newer cebalance (schema %d, this version knows %d): upgrade cebalance",
+		store.SchemaVersion+1, store.SchemaVersion)
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not say %q", err, want)
 	}

@@ -189,7 +189,7 @@ func resume(st Store, org store.Organization) tea.Msg {
 func session(st Store, org store.Organization, draft assessment.Assessment, started bool) tea.Msg {
 	// One read for the bank and the previous completed assessment (by completion
 	// time), the same that the scorecard of this draft will compare with.
-	d, err := st.ReportData(org.ID, draft.Number)
+	d, err := st.ReportData(org.ID, draft.Number, nil)
 	if err != nil {
 		return errMsg{"read the assessments of " + org.Name, err}
 	}
@@ -293,10 +293,12 @@ type scored struct {
 	a      *assessment.Assessment
 }
 
-func loadReport(st Store, org store.Organization, number int) tea.Cmd {
+// loadReport loads the scorecard of assessment number of org; own are the
+// organizations the user can see beyond org (a director's), left out of the peers.
+func loadReport(st Store, org store.Organization, number int, own []string) tea.Cmd {
 	return func() tea.Msg {
 		what := fmt.Sprintf("compute the scorecard of assessment #%d", number)
-		d, err := st.ReportData(org.ID, number)
+		d, err := st.ReportData(org.ID, number, own)
 		if err != nil {
 			return errMsg{what, err}
 		}

@@ -41,7 +41,7 @@ func consistencyReport(t *testing.T) (*assessment.Report, *assessment.Assessment
 	}
 	prev, cur := mk(1, before, 0), mk(2, done, 1)
 	r := assessment.NewReport(assessment.Organization{ID: "x", Name: "北京协和医院临床工程部门设备管理与维护中心"},
-		assessment.Scored{Bank: bank, Assessment: cur}, &assessment.Scored{Bank: bank, Assessment: prev}, nil)
+		assessment.Scored{Bank: bank, Assessment: cur}, &assessment.Scored{Bank: bank, Assessment: prev}, assessment.PeerBenchmark{})
 	if len(r.Gaps) == 0 {
 		t.Fatal("the fixture needs a gap")
 	}

@@ -363,4 +363,8 @@ func seedPeers(t testing.TB, st *store.Store, clk *clock, n int) {
 		}
 		seedCompleted(t, st, clk, org.ID, time.Date(2024, 6, 1+i, 9, 0, 0, 0, time.UTC), p, over)
 	}
+	// Peers come from the benchmark snapshot: take one with all of them.
+	if err := st.RefreshBenchmark(); err != nil {
+		t.Fatal(err)
+	}
 }

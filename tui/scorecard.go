@@ -251,21 +251,21 @@ func (c *card) peers(r *assessment.Report) {
 	figW := max(20, min(32, w-40))
 	c.section("PEERS — " + strings.ToUpper(r.Peers.SizeBand.Describe()))
 	if !r.Peers.Enough() {
-		c.para(fmt.Sprintf("not enough peers in this size band (n < %d)", assessment.MinPeers), nil, " ")
-		c.para("The benchmark appears when at least five other organizations of this size have completed an assessment; it never shows a single peer's figures.", s.muted.Render, " ")
+		c.para(present.NotEnoughPeers(r.Peers), nil, " ")
 		return
 	}
-	c.add(" " + s.muted.Render(fmt.Sprintf("  %s  %4s  %8s  %8s  %8s  %8s", pad("Figure", figW), "n", "25th pct", "median", "75th pct", "yours")))
+	c.para(present.PeersIntro(r.Peers), s.muted.Render, " ")
+	c.add(" " + s.muted.Render(fmt.Sprintf("  %s  %8s  %8s  %8s  %8s", pad("Figure", figW), "25th pct", "median", "75th pct", "yours")))
 	for _, p := range present.Peers(r) {
-		lead := "   " + pad(p.Label, figW) + "  " + padLeft(itoa(p.N), 4) + "  "
+		lead := "   " + pad(p.Label, figW) + "  "
 		if !p.Shown {
 			c.add(lead + s.muted.Render("too few values to show"))
 			continue
 		}
 		c.add(lead + padLeft(p.P25, 8) + "  " + padLeft(p.Median, 8) + "  " + padLeft(p.P75, 8) + "  " + padLeft(p.Yours, 8))
 	}
-	if r.Peers.NoCE != nil {
-		c.para(fmt.Sprintf("%d of %d peers have no clinical engineer.", *r.Peers.NoCE, r.Peers.N), nil, " ")
+	for _, n := range present.PeerNotes(r.Peers) {
+		c.para(n, nil, " ")
 	}
 }
 

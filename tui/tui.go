@@ -33,8 +33,8 @@ type Store interface {
 	SaveProfileIf(orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error)
 	CompleteIf(orgID string, number, rev int) (assessment.Assessment, error)
 	Bank(ref questions.Ref) (*questions.Bank, error)
-	LatestCompleted() ([]assessment.PeerInput, error)
-	ReportData(orgID string, number int) (store.ReportData, error)
+	ReportData(orgID string, number int, exclude []string) (store.ReportData, error)
+	Benchmark(exclude []string) (assessment.Benchmark, error)
 }
 
 // Options configures the TUI of one session.
@@ -44,9 +44,11 @@ type Options struct {
 	Renderer *lipgloss.Renderer
 	// Bank is the question bank for new assessments; nil means questions.Default().
 	Bank *questions.Bank
-	// CanSee reports whether the user may see an organization; nil means all. Peer
-	// benchmarks always use every organization, as anonymous aggregates.
+	// CanSee reports whether the user may see an organization; nil means all.
 	CanSee func(orgID string) bool
+	// Own are a director's organizations: every benchmark they see leaves all of them
+	// out. Nil for admins and the local user (a report leaves out its organization).
+	Own []string
 	// CanCreate allows creating organizations (admins and the local user).
 	CanCreate bool
 	// Now is the clock; nil means time.Now.
@@ -689,10 +691,10 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		}
 		m.sess = sessionMsg{}
 		m.show(screenOrg)
-		return tea.Batch(loadOrg(m.st, msg.org), loadReport(m.st, msg.org, msg.a.Number)), true
+		return tea.Batch(loadOrg(m.st, msg.org), loadReport(m.st, msg.org, msg.a.Number, m.opts.Own)), true
 
 	case openScorecardMsg:
-		return loadReport(m.st, msg.org, msg.number), true
+		return loadReport(m.st, msg.org, msg.number, m.opts.Own), true
 	case reportMsg:
 		m.card.set(m.styles, msg.org, msg.report)
 		m.show(screenScorecard)

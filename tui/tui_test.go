@@ -497,18 +497,19 @@ func TestScorecardScrollsAndPeers(t *testing.T) {
 	d.press("end")
 	d.mustSee("— end")
 	d.mustNotSee("BALANCE INDEX")
-	// Not enough peers yet.
-	d.mustHaveOnPage("not enough peers in this size band (n < 5)")
+	// Not enough peers yet: no count.
+	d.mustHaveOnPage("Fewer than 5 peers in this band")
 
-	// With five peers of the same band, quartiles appear.
+	// With five peers of the same band and a new benchmark snapshot, n and the median
+	// appear.
 	seedPeers(t, st, clk, 5)
 	d2 := newDriver(t, st, testOptions(clk), 120, 40)
 	d2.press("down", "down", "down", "down", "down") // past the five peers (sorted by name)
 	d2.mustSee("› St Example Hospital")
 	d2.press("enter", "down", "enter")
 	d2.mustBeOn(screenScorecard)
-	d2.mustHaveOnPage("25th pct", "median", "peers have no clinical engineer")
-	d2.mustNotSee("not enough peers")
+	d2.mustHaveOnPage("5 peers in the", "benchmark of", "median", "have no clinical engineer")
+	d2.mustNotSee("Fewer than 5 peers")
 }
 
 // failingStore is a real store whose answer saves fail: the error view must appear and

@@ -1,0 +1,322 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"cebalance/assessment"
+	"cebalance/report"
+	"cebalance/store"
+)
+
+// ContributionFormat names the file `benchmark export` writes.
+const ContributionFormat = "cebalance-benchmark-contribution/1"
+
+// maxContributionFile and maxContributions bound what `benchmark import` reads.
+const (
+	maxContributionFile = 32 << 20
+	maxContributions    = 100_000
+)
+
+// contributionFile is the anonymous contribution `benchmark export` writes.
+type contributionFile struct {
+	Format        string               `json:"format"`
+	Contributions []store.Contribution `json:"contributions"`
+}
+
+func (a *app) benchmarkCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "benchmark",
+		Short: "Print the community benchmark: what the hospitals on this server report, by size band",
+		Args:  exactArgs(0, "no arguments (or refresh, export, import)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := report.ParseFormat(format, report.Text, report.Markdown, report.JSON, report.CSV)
+			if err != nil {
+				return usageError{err}
+			}
+			st, err := a.open(true)
+			if err != nil {
+				return err
+			}
+			defer a.closeStore(st)
+			b, err := st.Benchmark(a.env.Scope.Excluded())
+			if err != nil {
+				return err
+			}
+			return writeBenchmark(cmd.OutOrStdout(), f, &b)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "text, markdown, json or csv")
+	cmd.AddCommand(a.benchmarkRefreshCmd(), a.benchmarkExportCmd())
+	if !a.env.Remote {
+		cmd.AddCommand(a.benchmarkImportCmd())
+	}
+	return cmd
+}
+
+func (a *app) benchmarkRefreshCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "refresh",
+		Short: "Take a new benchmark snapshot now (admins)",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !a.env.Scope.Admin {
+				return errors.New("only an admin can refresh the benchmark: it is refreshed by itself after every 3 completed assessments")
+			}
+			st, err := a.open(false)
+			if err != nil {
+				return err
+			}
+			defer a.closeStore(st)
+			if err := st.RefreshBenchmark(); err != nil {
+				return err
+			}
+			t, err := st.BenchmarkAsOf()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Benchmark of %s taken.\n", t.Format("2006-01-02 15:04 UTC"))
+			return nil
+		},
+	}
+}
+
+func (a *app) benchmarkExportCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write an anonymous benchmark contribution (no names, notes, beds or dates) to pool with another installation",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.env.Remote && out != "" {
+				return usagef("-o is not available over SSH: redirect the output instead")
+			}
+			st, err := a.open(true)
+			if err != nil {
+				return err
+			}
+			defer a.closeStore(st)
+			var ids []string // nil: every real organization (admins)
+			if !a.env.Scope.Admin {
+				ids = append([]string{}, a.env.Scope.Orgs...)
+				if len(ids) == 0 {
+					return errors.New("you have no organizations to contribute")
+				}
+			}
+			cs, err := st.Contributions(ids, randomID)
+			if err != nil {
+				return err
+			}
+			doc := contributionFile{Format: ContributionFormat, Contributions: cs}
+			if doc.Contributions == nil {
+				doc.Contributions = []store.Contribution{}
+			}
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(&doc); err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				_, err := cmd.OutOrStdout().Write(buf.Bytes())
+				return err
+			}
+			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s to %s\n", plural(len(cs), "anonymous contribution"), out)
+			return nil
+		},
+	}
+	if !a.env.Remote {
+		cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
+	}
+	return cmd
+}
+
+func (a *app) benchmarkImportCmd() *cobra.Command {
+	var source string
+	cmd := &cobra.Command{
+		Use:   "import FILE --source NAME",
+		Short: "Add another installation's anonymous contribution to the benchmark (replaces that source's previous one)",
+		Args:  exactArgs(1, "the contribution file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(source) == "" {
+				return usagef("benchmark import needs --source NAME: who the contribution comes from (importing the same source again replaces it)")
+			}
+			data, err := readLimited(args[0], maxContributionFile)
+			if err != nil {
+				return err
+			}
+			var doc contributionFile
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&doc); err != nil {
+				return fmt.Errorf("%s is not a benchmark contribution (%v): nothing was imported", args[0], err)
+			}
+			if doc.Format != ContributionFormat {
+				return fmt.Errorf("%s has format %q, not %q: nothing was imported (write it with `cebalance benchmark export`)", args[0], doc.Format, ContributionFormat)
+			}
+			if len(doc.Contributions) > maxContributions {
+				return fmt.Errorf("%s has %d contributions; the limit is %d: nothing was imported", args[0], len(doc.Contributions), maxContributions)
+			}
+			st, err := a.open(false)
+			if err != nil {
+				return err
+			}
+			defer a.closeStore(st)
+			if err := st.ImportContributions(source, doc.Contributions); err != nil {
+				return fmt.Errorf("%s: %w (nothing was imported)", args[0], err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Imported %s from %q; any earlier contribution of %q is replaced. They count in peers and the benchmark, and are never listed or exported.\n",
+				plural(len(doc.Contributions), "contribution"), source, source)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "", "name of the installation the contribution comes from")
+	return cmd
+}
+
+// randomID is the id of an anonymous contribution: 96 random bits, unrelated to the
+// organization.
+func randomID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// benchmarkColumns are the figures of the community benchmark, in column order.
+var benchmarkColumns = []struct {
+	head string
+	get  func(*assessment.BandBenchmark) *assessment.SubFigure
+	fmt  func(float64) string
+}{
+	{"CE FTE per 100 beds", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.CEPer100Beds }, dec1},
+	{"CE share of HTM staff", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.CEShareOfStaff }, pct},
+	{"BMETs per CE", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.BMETPerCE }, dec1},
+	{"HTM FTE per 100 beds", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.HTMPer100Beds }, dec1},
+	{"Balance index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.BalanceIndex }, whole},
+	{"Engineering index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Engineering }, whole},
+	{"Absorbed", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Absorbed }, pct},
+}
+
+func dec1(v float64) string  { return fmt.Sprintf("%.1f", v) }
+func whole(v float64) string { return fmt.Sprintf("%.0f", v) }
+func pct(v float64) string   { return fmt.Sprintf("%.0f %%", v*100) }
+
+// cell formats a published figure: "median" or "median (p25–p75)".
+func cell(f *assessment.SubFigure, format func(float64) string) string {
+	switch {
+	case f == nil:
+		return "—"
+	case f.Figure == nil:
+		return fmt.Sprintf("fewer than %d", assessment.MinPeers)
+	case f.P25 != nil && f.P75 != nil:
+		return fmt.Sprintf("%s (%s–%s)", format(f.Median), format(*f.P25), format(*f.P75))
+	}
+	return format(f.Median)
+}
+
+func bandName(b *assessment.BandBenchmark) string {
+	s := b.SizeBand.Describe()
+	if b.Teaching != nil {
+		if *b.Teaching {
+			s += ", teaching"
+		} else {
+			s += ", non-teaching"
+		}
+	}
+	return s
+}
+
+// benchmarkRows are the community benchmark as rows of cells, with a header row.
+func benchmarkRows(b *assessment.Benchmark) [][]string {
+	head := []string{"Size band", "Organizations", "Without a CE"}
+	for _, c := range benchmarkColumns {
+		head = append(head, c.head)
+	}
+	rows := [][]string{head}
+	for i := range b.Bands {
+		band := &b.Bands[i]
+		if band.N == 0 {
+			rows = append(rows, append([]string{bandName(band), fmt.Sprintf("fewer than %d", assessment.MinPeers)}, make([]string, len(head)-2)...))
+			continue
+		}
+		row := []string{bandName(band), fmt.Sprint(band.N), pct(*band.NoCEShare)}
+		if band.Outside > 0 {
+			row[1] += fmt.Sprintf(" (%d outside)", band.Outside)
+		}
+		for _, c := range benchmarkColumns {
+			row = append(row, cell(c.get(band), c.fmt))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func benchmarkIntro(b *assessment.Benchmark) string {
+	s := "Community benchmark: " + b.Label
+	if b.AsOf != nil {
+		s += ", benchmark of " + b.AsOf.Format("2006-01-02")
+	}
+	s += "."
+	if b.Outside > 0 {
+		s += fmt.Sprintf(" %d of the %d came from other installations.", b.Outside, b.N)
+	}
+	return s + fmt.Sprintf(" Figures are medians (with the 25th–75th percentiles from %d organizations), rounded; a band with fewer than %d shows nothing; your own organizations are left out.",
+		assessment.QuartilePeers, assessment.MinPeers)
+}
+
+func writeBenchmark(w io.Writer, f report.Format, b *assessment.Benchmark) error {
+	switch f {
+	case report.JSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(b)
+	case report.CSV:
+		cw := csv.NewWriter(w)
+		if err := cw.WriteAll(benchmarkRows(b)); err != nil {
+			return err
+		}
+		return cw.Error()
+	case report.Markdown:
+		rows := benchmarkRows(b)
+		var sb strings.Builder
+		sb.WriteString("# Community benchmark\n\n" + benchmarkIntro(b) + "\n\n")
+		for i, r := range rows {
+			sb.WriteString("| " + strings.Join(r, " | ") + " |\n")
+			if i == 0 {
+				sb.WriteString("|" + strings.Repeat("---|", len(r)) + "\n")
+			}
+		}
+		_, err := io.WriteString(w, sb.String())
+		return err
+	}
+	var sb strings.Builder
+	sb.WriteString(benchmarkIntro(b) + "\n\n")
+	rows := benchmarkRows(b)
+	for i := range b.Bands {
+		r := rows[i+1]
+		sb.WriteString(r[0] + "\n")
+		if r[2] == "" {
+			sb.WriteString("  " + r[1] + " organizations: nothing to show\n\n")
+			continue
+		}
+		for j := 1; j < len(r); j++ {
+			sb.WriteString(fmt.Sprintf("  %-24s %s\n", rows[0][j], r[j]))
+		}
+		sb.WriteString("\n")
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
+}
