@@ -1,4 +1,4 @@
-// Package exchange is the interchange format of cebalance (SPEC §5.1): a JSON document
+// Package exchange is the interchange format of cebalance: a JSON document
 // with the banks, organizations and assessments of a database, written by `export` and
 // read by `import`.
 //
@@ -14,12 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -109,15 +106,19 @@ func Encode(w io.Writer, doc *Document) error {
 // already in the database). It returns nil when it has none.
 type Resolver func(ref questions.Ref) *questions.Bank
 
-var orgIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
-// Decode reads and validates a document. Banks are looked up in the document, then the
+// Decode reads and validates a document; now is the time its dates are checked against
+// (assessment.CheckTimes). The structure is checked first, before anything is decoded
+// (see MaxOrganizations): a key twice in one object, or too many of anything, is
+// refused with its path, line and column. Banks are looked up in the document, then the
 // embedded default bank, then resolve (which may be nil). On success every assessment's
 // bank reference carries the hash of the bank it resolved to, and every note is
 // sanitized.
-func Decode(data []byte, resolve Resolver) (*Document, error) {
+func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 	if len(data) > MaxSize {
 		return nil, pathErr("", "the file is %d bytes; the limit is %d", len(data), MaxSize)
+	}
+	if err := scan(data); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -172,20 +173,26 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 	}
 
 	seen := map[string]int{}
+	names := map[string]int{}
 	for i := range doc.Organizations {
 		o := &doc.Organizations[i]
 		p := fmt.Sprintf("organizations[%d]", i)
-		if !orgIDPattern.MatchString(o.ID) || len(o.ID) > 48 {
-			return nil, pathErr(p+".id", "organization id %q must be lower-case letters, digits and single dashes (at most 48)", o.ID)
+		if err := assessment.CheckID("id", o.ID); err != nil {
+			return nil, fieldPathErr(p, err)
 		}
 		if j, dup := seen[o.ID]; dup {
 			return nil, pathErr(p+".id", "duplicate organization id %q (also organizations[%d])", o.ID, j)
 		}
 		seen[o.ID] = i
-		o.Name = strings.TrimSpace(o.Name)
-		if o.Name == "" || utf8.RuneCountInString(o.Name) > 100 || strings.IndexFunc(o.Name, isControl) >= 0 {
-			return nil, pathErr(p+".name", "organization name must be 1–100 characters without control characters")
+		name, err := assessment.CheckName("name", o.Name)
+		if err != nil {
+			return nil, fieldPathErr(p, err)
 		}
+		o.Name = name
+		if j, dup := names[assessment.NameKey(name)]; dup {
+			return nil, pathErr(p+".name", "name %q is the same as organizations[%d] (names are compared ignoring case, full-width letters and accent encoding)", name, j)
+		}
+		names[assessment.NameKey(name)] = i
 		numbers := map[int]bool{}
 		drafts := 0
 		for j := range o.Assessments {
@@ -201,11 +208,10 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 				a.Answers[id] = ans
 			}
 			if err := a.Validate(b); err != nil {
-				var fe *assessment.FieldError
-				if errors.As(err, &fe) {
-					return nil, pathErr(ap+"."+fe.Field, "%s", fe.Msg)
-				}
-				return nil, pathErr(ap, "%v", err)
+				return nil, fieldPathErr(ap, err)
+			}
+			if err := a.CheckTimes(now); err != nil {
+				return nil, fieldPathErr(ap, err)
 			}
 			if numbers[a.Number] {
 				return nil, pathErr(ap+".number", "duplicate assessment number %d", a.Number)
@@ -231,11 +237,13 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 	return &doc, nil
 }
 
-// isControl reports whether r must not appear in a name: control and format characters
-// (bidi overrides, zero-width spaces) and line separators, the same set the store refuses
-// when an organization is created, so a name cannot reorder or hide text around it.
-func isControl(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
+// fieldPathErr turns a domain FieldError into a PathError under path p.
+func fieldPathErr(p string, err error) error {
+	var fe *assessment.FieldError
+	if errors.As(err, &fe) {
+		return pathErr(p+"."+fe.Field, "%s", fe.Msg)
+	}
+	return pathErr(p, "%v", err)
 }
 
 // jsonError turns a decoding error into a PathError with the best location it has.
