@@ -139,7 +139,11 @@ func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 			return nil, pathErr(p, "empty bank")
 		}
 		declared := b.Hash
-		if err := b.Validate(); err != nil {
+		err := b.Validate()
+		if err == nil {
+			err = b.CheckText()
+		}
+		if err != nil {
 			var qe *questions.Error
 			if errors.As(err, &qe) {
 				return nil, pathErr(p+"."+qe.Field, "%s", qe.Msg)
