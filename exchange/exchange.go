@@ -25,8 +25,10 @@ import (
 // Format is the value of the "format" field of every document.
 const Format = "cebalance/v1"
 
-// MaxSize bounds the documents Decode accepts.
-const MaxSize = 256 << 20
+// MaxSize bounds the documents Decode accepts: 64 MiB holds some 10,000 completed
+// assessments with notes. With the counts below (MaxAllAnswers…) it bounds the memory
+// an import can take.
+const MaxSize = 64 << 20
 
 // ErrInvalid is returned (wrapped in a *PathError) when a document breaks a rule.
 var ErrInvalid = errors.New("invalid interchange document")
@@ -120,14 +122,9 @@ func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 	if err := scan(data); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var doc Document
-	if err := dec.Decode(&doc); err != nil {
-		return nil, jsonError(data, err)
-	}
-	if dec.More() {
-		return nil, pathErr("", "unexpected data after the JSON document")
+	doc, err := decodeDoc(data)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Format != Format {
 		return nil, pathErr("format", "unknown format %q: this cebalance reads %q", doc.Format, Format)
@@ -238,7 +235,7 @@ func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 			}
 		}
 	}
-	return &doc, nil
+	return doc, nil
 }
 
 // fieldPathErr turns a domain FieldError into a PathError under path p.
@@ -250,16 +247,103 @@ func fieldPathErr(p string, err error) error {
 	return pathErr(p, "%v", err)
 }
 
+// decodeDoc decodes the document without validating it. The organizations are decoded
+// one by one, so the decoder buffers one organization at a time rather than a second
+// copy of the whole file.
+func decodeDoc(data []byte) (*Document, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var doc Document
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, jsonError(data, "", err)
+	}
+	if tok != json.Delim('{') {
+		return nil, pathErr("", "the document must be a JSON object with format and organizations")
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, jsonError(data, "", err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "format":
+			err = dec.Decode(&doc.Format)
+		case "exported_at":
+			err = dec.Decode(&doc.ExportedAt)
+		case "banks":
+			err = dec.Decode(&doc.Banks)
+		case "organizations":
+			if err := decodeOrgs(data, dec, &doc); err != nil {
+				return nil, err
+			}
+			continue
+		default:
+			return nil, pathErr("", "unknown field %q", key)
+		}
+		if err != nil {
+			return nil, jsonError(data, key, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, jsonError(data, "", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, pathErr("", "unexpected data after the JSON document")
+	}
+	return &doc, nil
+}
+
+// decodeOrgs decodes the organizations array, element by element.
+func decodeOrgs(data []byte, dec *json.Decoder, doc *Document) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return jsonError(data, "organizations", err)
+	}
+	if tok == nil {
+		return nil
+	}
+	if tok != json.Delim('[') {
+		return pathErr("organizations", "must be a list of organizations")
+	}
+	for i := 0; dec.More(); i++ {
+		var o Organization
+		if err := dec.Decode(&o); err != nil {
+			return jsonError(data, fmt.Sprintf("organizations[%d]", i), err)
+		}
+		doc.Organizations = append(doc.Organizations, o)
+	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return jsonError(data, "organizations", err)
+	}
+	return nil
+}
+
 // jsonError turns a decoding error into a PathError with the best location it has.
-func jsonError(data []byte, err error) error {
+// at is the path of the value being decoded.
+func jsonError(data []byte, at string, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
+		// A decoder counts the offset from where its current value began; decoding
+		// the whole into nothing finds the same fault's offset in the file.
+		var whole *json.SyntaxError
+		if errors.As(json.Unmarshal(data, &struct{}{}), &whole) {
+			syn = whole
+		}
 		line, col := position(data, syn.Offset)
 		return pathErr("", "not valid JSON at line %d, column %d: %v", line, col, syn)
 	case errors.As(err, &typ):
-		return pathErr(typ.Field, "must be %s, not a JSON %s", typ.Type, typ.Value)
+		field := typ.Field
+		switch {
+		case at != "" && field != "":
+			field = at + "." + field
+		case at != "":
+			field = at
+		}
+		return pathErr(field, "must be %s, not a JSON %s", typ.Type, typ.Value)
 	case errors.Is(err, io.EOF):
 		return pathErr("", "the file is empty")
 	case errors.Is(err, io.ErrUnexpectedEOF):

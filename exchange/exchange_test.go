@@ -72,7 +72,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated", func(s string) string { return s[:len(s)/2] }, "truncated"},
 		{"wrong format", func(s string) string { return strings.Replace(s, Format, "cebalance/v9", 1) }, `format: unknown format "cebalance/v9"`},
 		{"unknown field", func(s string) string { return strings.Replace(s, `"format"`, `"colour": 1, "format"`, 1) }, `unknown field "colour"`},
-		{"wrong type", func(s string) string { return strings.Replace(s, `"beds": 120`, `"beds": "many"`, 1) }, "organizations.assessments.profile.beds"},
+		{"wrong type", func(s string) string { return strings.Replace(s, `"beds": 120`, `"beds": "many"`, 1) }, "organizations[0].assessments.profile.beds"},
 		{"bad performer", func(s string) string {
 			i := strings.Index(s, `"inventory": {`)
 			return s[:i] + strings.Replace(s[i:], `"performer": "bmet"`, `"performer": "bmets"`, 1)

@@ -14,16 +14,18 @@ import (
 // is decoded into Go values, so a hostile file is refused before it can cost memory: an
 // assessment must carry its number, status, start and bank and an answer its performer,
 // so every decoded value is backed by a minimum of bytes of the file, and the counts
-// below bound what remains. Real databases are far inside them: a hospital assesses
-// itself a few times a year, and a bank has a few dozen functions.
+// below bound what remains, whatever the size of the file. Real databases are far inside
+// them: a hospital assesses itself a few times a year, and a bank has a few dozen
+// functions.
 const (
-	MaxOrganizations  = 10_000  // organizations in one file
-	MaxAssessments    = 1_000   // assessments of one organization
-	MaxAllAssessments = 100_000 // assessments in one file
-	MaxAnswers        = 1_000   // answers of one assessment
-	MaxBanks          = 100     // banks in one file
-	MaxBankItems      = 1_000   // domains, or functions, of one bank
-	MaxNoteBytes      = 8 << 10 // a note before it is sanitized (and cut to assessment.MaxNoteRunes)
+	MaxOrganizations  = 10_000    // organizations in one file
+	MaxAssessments    = 1_000     // assessments of one organization
+	MaxAllAssessments = 100_000   // assessments in one file
+	MaxAnswers        = 1_000     // answers of one assessment
+	MaxAllAnswers     = 1_000_000 // answers in one file: 25,000 assessments of 40 functions
+	MaxBanks          = 100       // banks in one file
+	MaxBankItems      = 1_000     // domains, or functions, of one bank
+	MaxNoteBytes      = 8 << 10   // a note before it is sanitized (and cut to assessment.MaxNoteRunes)
 	maxText           = 64 << 10
 	maxOther          = 1_000 // elements of any other array, keys of any object
 	maxDepth          = 16    // the format nests 7 deep
@@ -120,7 +122,7 @@ func scan(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var stack []frame
-	all := 0 // assessments in the file
+	all, answers := 0, 0 // assessments and answers in the file
 	fail := func(off int64, format string, args ...any) error {
 		line, col := position(data, off)
 		return pathErr(pathOf(stack), "%s (line %d, column %d)", fmt.Sprintf(format, args...), line, col)
@@ -161,10 +163,10 @@ func scan(data []byte) error {
 		if top != nil && tok != json.Delim('}') && tok != json.Delim(']') {
 			parentKind, key = top.kind, top.key
 			if !top.obj {
-				if max, what := limit(top.kind); top.n+1 > max {
+				top.n++
+				if max, what := limit(top.kind); top.n > max {
 					return fail(off, "more than %d %s", max, what)
 				}
-				top.n++
 				key = ""
 			}
 		}
@@ -181,9 +183,14 @@ func scan(data []byte) error {
 				} else if tok == '[' {
 					k = kOther
 				}
-				if k == kAssessment {
+				switch k {
+				case kAssessment:
 					if all++; all > MaxAllAssessments {
 						return fail(off, "more than %d assessments in one file", MaxAllAssessments)
+					}
+				case kAnswer:
+					if answers++; answers > MaxAllAnswers {
+						return fail(off, "more than %d answers in one file", MaxAllAnswers)
 					}
 				}
 				f := frame{kind: k, obj: tok == '{', wantKey: tok == '{', start: off}
