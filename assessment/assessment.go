@@ -189,12 +189,63 @@ func fieldErr(field, format string, args ...any) error {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
+// MaxNumber is the highest assessment number. The store keys assessments by number and
+// refuses keys past it as damage, so no path may write a higher one: an organization
+// that assesses itself once a week would need 41 million years to reach it.
+const MaxNumber = math.MaxInt32
+
+// CheckNumber checks an assessment number: 1 to MaxNumber.
+func CheckNumber(n int) error {
+	if n < 1 || n > MaxNumber {
+		return fieldErr("number", "assessment number must be from 1 to %d, not %d", MaxNumber, n)
+	}
+	return nil
+}
+
+// Earliest is the earliest start or completion time an assessment may carry: cebalance
+// did not exist before, so an older date is a typing or clock error.
+var Earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// ClockSkew is how far in the future a start or completion time may lie: enough for
+// time zones and a slightly fast clock elsewhere, not for a wrong year.
+const ClockSkew = 24 * time.Hour
+
+// CheckTimes checks the dates of an assessment against now: started_at and completed_at
+// (when set) no earlier than Earliest and no later than now plus ClockSkew, and the
+// assessment completed no earlier than it started.
+func (a *Assessment) CheckTimes(now time.Time) error {
+	latest := now.Add(ClockSkew)
+	check := func(field string, t time.Time) error {
+		switch {
+		case t.Before(Earliest):
+			return fieldErr(field, "%s is before %s: check the date", t.Format(time.RFC3339), Earliest.Format("2006-01-02"))
+		case t.After(latest):
+			return fieldErr(field, "%s is in the future (now is %s): check the date and the clock", t.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		}
+		return nil
+	}
+	if err := check("started_at", a.StartedAt); err != nil {
+		return err
+	}
+	if a.CompletedAt == nil {
+		return nil
+	}
+	if err := check("completed_at", *a.CompletedAt); err != nil {
+		return err
+	}
+	if a.CompletedAt.Before(a.StartedAt) {
+		return fieldErr("completed_at", "%s is before started_at %s: an assessment is completed after it starts",
+			a.CompletedAt.Format(time.RFC3339), a.StartedAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
 // Validate checks an assessment against the bank it was answered with: a known status,
 // a valid profile, answers only for the bank's functions with known performers and
 // notes within MaxNoteRunes, and every function answered when completed.
 func (a *Assessment) Validate(bank *questions.Bank) error {
-	if a.Number < 1 {
-		return fieldErr("number", "assessment number must be 1 or more, not %d", a.Number)
+	if err := CheckNumber(a.Number); err != nil {
+		return err
 	}
 	if !a.Status.Valid() {
 		return fieldErr("status", "unknown status %q: use draft or completed", a.Status)

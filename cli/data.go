@@ -106,7 +106,7 @@ func (a *app) importCmd() *cobra.Command {
 					return nil
 				}
 				return b
-			})
+			}, a.now())
 			if err != nil {
 				return fmt.Errorf("%s: %w (nothing was imported)", args[0], err)
 			}

@@ -1,4 +1,4 @@
-// Package exchange is the interchange format of cebalance (SPEC §5.1): a JSON document
+// Package exchange is the interchange format of cebalance: a JSON document
 // with the banks, organizations and assessments of a database, written by `export` and
 // read by `import`.
 //
@@ -14,12 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -28,8 +25,10 @@ import (
 // Format is the value of the "format" field of every document.
 const Format = "cebalance/v1"
 
-// MaxSize bounds the documents Decode accepts.
-const MaxSize = 256 << 20
+// MaxSize bounds the documents Decode accepts: 64 MiB holds some 10,000 completed
+// assessments with notes. With the counts below (MaxAllAnswers…) it bounds the memory
+// an import can take.
+const MaxSize = 64 << 20
 
 // ErrInvalid is returned (wrapped in a *PathError) when a document breaks a rule.
 var ErrInvalid = errors.New("invalid interchange document")
@@ -110,24 +109,23 @@ func Encode(w io.Writer, doc *Document) error {
 // already in the database). It returns nil when it has none.
 type Resolver func(ref questions.Ref) *questions.Bank
 
-var orgIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
-// Decode reads and validates a document. Banks are looked up in the document, then the
+// Decode reads and validates a document; now is the time its dates are checked against
+// (assessment.CheckTimes). The structure is checked first, before anything is decoded
+// (see MaxOrganizations): a key twice in one object, or too many of anything, is
+// refused with its path, line and column. Banks are looked up in the document, then the
 // embedded default bank, then resolve (which may be nil). On success every assessment's
 // bank reference carries the hash of the bank it resolved to, and every note is
 // sanitized.
-func Decode(data []byte, resolve Resolver) (*Document, error) {
+func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 	if len(data) > MaxSize {
 		return nil, pathErr("", "the file is %d bytes; the limit is %d", len(data), MaxSize)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var doc Document
-	if err := dec.Decode(&doc); err != nil {
-		return nil, jsonError(data, err)
+	if err := scan(data); err != nil {
+		return nil, err
 	}
-	if dec.More() {
-		return nil, pathErr("", "unexpected data after the JSON document")
+	doc, err := decodeDoc(data)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Format != Format {
 		return nil, pathErr("format", "unknown format %q: this cebalance reads %q", doc.Format, Format)
@@ -139,7 +137,11 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 			return nil, pathErr(p, "empty bank")
 		}
 		declared := b.Hash
-		if err := b.Validate(); err != nil {
+		err := b.Validate()
+		if err == nil {
+			err = b.CheckText()
+		}
+		if err != nil {
 			var qe *questions.Error
 			if errors.As(err, &qe) {
 				return nil, pathErr(p+"."+qe.Field, "%s", qe.Msg)
@@ -173,20 +175,26 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 	}
 
 	seen := map[string]int{}
+	names := map[string]int{}
 	for i := range doc.Organizations {
 		o := &doc.Organizations[i]
 		p := fmt.Sprintf("organizations[%d]", i)
-		if !orgIDPattern.MatchString(o.ID) || len(o.ID) > 48 {
-			return nil, pathErr(p+".id", "organization id %q must be lower-case letters, digits and single dashes (at most 48)", o.ID)
+		if err := assessment.CheckID("id", o.ID); err != nil {
+			return nil, fieldPathErr(p, err)
 		}
 		if j, dup := seen[o.ID]; dup {
 			return nil, pathErr(p+".id", "duplicate organization id %q (also organizations[%d])", o.ID, j)
 		}
 		seen[o.ID] = i
-		o.Name = strings.TrimSpace(o.Name)
-		if o.Name == "" || utf8.RuneCountInString(o.Name) > 100 || strings.IndexFunc(o.Name, isControl) >= 0 {
-			return nil, pathErr(p+".name", "organization name must be 1–100 characters without control characters")
+		name, err := assessment.CheckName("name", o.Name)
+		if err != nil {
+			return nil, fieldPathErr(p, err)
 		}
+		o.Name = name
+		if j, dup := names[assessment.NameKey(name)]; dup {
+			return nil, pathErr(p+".name", "name %q is the same as organizations[%d] (names are compared ignoring case, full-width letters and accent encoding)", name, j)
+		}
+		names[assessment.NameKey(name)] = i
 		numbers := map[int]bool{}
 		drafts := 0
 		for j := range o.Assessments {
@@ -202,11 +210,10 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 				a.Answers[id] = ans
 			}
 			if err := a.Validate(b); err != nil {
-				var fe *assessment.FieldError
-				if errors.As(err, &fe) {
-					return nil, pathErr(ap+"."+fe.Field, "%s", fe.Msg)
-				}
-				return nil, pathErr(ap, "%v", err)
+				return nil, fieldPathErr(ap, err)
+			}
+			if err := a.CheckTimes(now); err != nil {
+				return nil, fieldPathErr(ap, err)
 			}
 			if numbers[a.Number] {
 				return nil, pathErr(ap+".number", "duplicate assessment number %d", a.Number)
@@ -229,26 +236,115 @@ func Decode(data []byte, resolve Resolver) (*Document, error) {
 			}
 		}
 	}
+	return doc, nil
+}
+
+// fieldPathErr turns a domain FieldError into a PathError under path p.
+func fieldPathErr(p string, err error) error {
+	var fe *assessment.FieldError
+	if errors.As(err, &fe) {
+		return pathErr(p+"."+fe.Field, "%s", fe.Msg)
+	}
+	return pathErr(p, "%v", err)
+}
+
+// decodeDoc decodes the document without validating it. The organizations are decoded
+// one by one, so the decoder buffers one organization at a time rather than a second
+// copy of the whole file.
+func decodeDoc(data []byte) (*Document, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var doc Document
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, jsonError(data, "", err)
+	}
+	if tok != json.Delim('{') {
+		return nil, pathErr("", "the document must be a JSON object with format and organizations")
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, jsonError(data, "", err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "format":
+			err = dec.Decode(&doc.Format)
+		case "exported_at":
+			err = dec.Decode(&doc.ExportedAt)
+		case "banks":
+			err = dec.Decode(&doc.Banks)
+		case "organizations":
+			if err := decodeOrgs(data, dec, &doc); err != nil {
+				return nil, err
+			}
+			continue
+		default:
+			return nil, pathErr("", "unknown field %q", key)
+		}
+		if err != nil {
+			return nil, jsonError(data, key, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, jsonError(data, "", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, pathErr("", "unexpected data after the JSON document")
+	}
 	return &doc, nil
 }
 
-// isControl reports whether r must not appear in a name: control and format characters
-// (bidi overrides, zero-width spaces) and line separators, the same set the store refuses
-// when an organization is created, so a name cannot reorder or hide text around it.
-func isControl(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
+// decodeOrgs decodes the organizations array, element by element.
+func decodeOrgs(data []byte, dec *json.Decoder, doc *Document) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return jsonError(data, "organizations", err)
+	}
+	if tok == nil {
+		return nil
+	}
+	if tok != json.Delim('[') {
+		return pathErr("organizations", "must be a list of organizations")
+	}
+	for i := 0; dec.More(); i++ {
+		var o Organization
+		if err := dec.Decode(&o); err != nil {
+			return jsonError(data, fmt.Sprintf("organizations[%d]", i), err)
+		}
+		doc.Organizations = append(doc.Organizations, o)
+	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return jsonError(data, "organizations", err)
+	}
+	return nil
 }
 
 // jsonError turns a decoding error into a PathError with the best location it has.
-func jsonError(data []byte, err error) error {
+// at is the path of the value being decoded.
+func jsonError(data []byte, at string, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
+		// A decoder counts the offset from where its current value began; decoding
+		// the whole into nothing finds the same fault's offset in the file.
+		var whole *json.SyntaxError
+		if errors.As(json.Unmarshal(data, &struct{}{}), &whole) {
+			syn = whole
+		}
 		line, col := position(data, syn.Offset)
 		return pathErr("", "not valid JSON at line %d, column %d: %v", line, col, syn)
 	case errors.As(err, &typ):
-		return pathErr(typ.Field, "must be %s, not a JSON %s", typ.Type, typ.Value)
+		field := typ.Field
+		switch {
+		case at != "" && field != "":
+			field = at + "." + field
+		case at != "":
+			field = at
+		}
+		return pathErr(field, "must be %s, not a JSON %s", typ.Type, typ.Value)
 	case errors.Is(err, io.EOF):
 		return pathErr("", "the file is empty")
 	case errors.Is(err, io.ErrUnexpectedEOF):

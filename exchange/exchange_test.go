@@ -11,6 +11,9 @@ import (
 	"cebalance/questions"
 )
 
+// testNow is the clock dates are checked against: after every date in validDoc.
+var testNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
 // validDoc returns a document with one organization and one completed assessment.
 func validDoc() *Document {
 	bank := questions.Default()
@@ -38,7 +41,7 @@ func encode(t *testing.T, d *Document) string {
 
 func TestDecodeValid(t *testing.T) {
 	text := encode(t, validDoc())
-	doc, err := Decode([]byte(text), nil)
+	doc, err := Decode([]byte(text), nil, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +54,7 @@ func TestDecodeValid(t *testing.T) {
 	// A reference without a hash (hand-written files) resolves to the embedded bank.
 	d := validDoc()
 	d.Organizations[0].Assessments[0].Bank = questions.Ref{ID: "default", Version: 1}
-	doc, err = Decode([]byte(encode(t, d)), nil)
+	doc, err = Decode([]byte(encode(t, d)), nil, testNow)
 	if err != nil || doc.Organizations[0].Assessments[0].Bank.Hash != questions.Default().Hash {
 		t.Errorf("hash-less reference: %v", err)
 	}
@@ -69,7 +72,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated", func(s string) string { return s[:len(s)/2] }, "truncated"},
 		{"wrong format", func(s string) string { return strings.Replace(s, Format, "cebalance/v9", 1) }, `format: unknown format "cebalance/v9"`},
 		{"unknown field", func(s string) string { return strings.Replace(s, `"format"`, `"colour": 1, "format"`, 1) }, `unknown field "colour"`},
-		{"wrong type", func(s string) string { return strings.Replace(s, `"beds": 120`, `"beds": "many"`, 1) }, "organizations.assessments.profile.beds"},
+		{"wrong type", func(s string) string { return strings.Replace(s, `"beds": 120`, `"beds": "many"`, 1) }, "organizations[0].assessments.profile.beds"},
 		{"bad performer", func(s string) string {
 			i := strings.Index(s, `"inventory": {`)
 			return s[:i] + strings.Replace(s[i:], `"performer": "bmet"`, `"performer": "bmets"`, 1)
@@ -88,7 +91,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Decode([]byte(tt.edit(base)), nil)
+			_, err := Decode([]byte(tt.edit(base)), nil, testNow)
 			if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
@@ -99,7 +102,7 @@ func TestDecodeErrors(t *testing.T) {
 func TestDecodeRules(t *testing.T) {
 	d := validDoc()
 	d.Organizations = append(d.Organizations, d.Organizations[0])
-	if _, err := Decode([]byte(encode(t, d)), nil); err == nil || !strings.Contains(err.Error(), "organizations[1].id: duplicate") {
+	if _, err := Decode([]byte(encode(t, d)), nil, testNow); err == nil || !strings.Contains(err.Error(), "organizations[1].id: duplicate") {
 		t.Errorf("duplicate org: %v", err)
 	}
 
@@ -109,7 +112,7 @@ func TestDecodeRules(t *testing.T) {
 	b := a.Clone()
 	b.Number = 3
 	d.Organizations[0].Assessments = append(d.Organizations[0].Assessments, a, b)
-	if _, err := Decode([]byte(encode(t, d)), nil); err == nil || !strings.Contains(err.Error(), "assessments[2].status: an organization has at most one draft") {
+	if _, err := Decode([]byte(encode(t, d)), nil, testNow); err == nil || !strings.Contains(err.Error(), "assessments[2].status: an organization has at most one draft") {
 		t.Errorf("two drafts: %v", err)
 	}
 
@@ -125,7 +128,7 @@ func TestDecodeRules(t *testing.T) {
 	o.Assessments[0].Bank = custom.Ref()
 	o.Assessments[0].Answers = map[string]assessment.Answer{"f": {Performer: assessment.Vendor, Note: "line\x1b[2Jbreak"}}
 	text := encode(t, d)
-	doc, err := Decode([]byte(text), nil)
+	doc, err := Decode([]byte(text), nil, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,12 +136,12 @@ func TestDecodeRules(t *testing.T) {
 		t.Errorf("note not sanitized: %q", note)
 	}
 	tampered := strings.Replace(text, `"weight": 2`, `"weight": 3`, 1)
-	if _, err := Decode([]byte(tampered), nil); err == nil || !strings.Contains(err.Error(), "banks[0].hash") {
+	if _, err := Decode([]byte(tampered), nil, testNow); err == nil || !strings.Contains(err.Error(), "banks[0].hash") {
 		t.Errorf("tampered bank: %v", err)
 	}
 	// A bank only the database knows is found through the resolver.
 	d.Banks = nil
-	if _, err := Decode([]byte(encode(t, d)), nil); err == nil {
+	if _, err := Decode([]byte(encode(t, d)), nil, testNow); err == nil {
 		t.Error("a missing bank was accepted")
 	}
 	if _, err := Decode([]byte(encode(t, d)), func(r questions.Ref) *questions.Bank {
@@ -146,7 +149,7 @@ func TestDecodeRules(t *testing.T) {
 			return custom
 		}
 		return nil
-	}); err != nil {
+	}, testNow); err != nil {
 		t.Errorf("resolver: %v", err)
 	}
 }
@@ -158,7 +161,7 @@ func TestDraftMustBeLatest(t *testing.T) {
 	done := d.Organizations[0].Assessments[0].Clone()
 	done.Number = 2
 	d.Organizations[0].Assessments = []assessment.Assessment{draft, done}
-	if _, err := Decode([]byte(encode(t, d)), nil); err == nil || !strings.Contains(err.Error(), "draft 1 is not the organization's latest") {
+	if _, err := Decode([]byte(encode(t, d)), nil, testNow); err == nil || !strings.Contains(err.Error(), "draft 1 is not the organization's latest") {
 		t.Fatalf("draft before a completed assessment: %v", err)
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -47,23 +50,62 @@ func (e *Error) Unwrap() error { return ErrInvalid }
 // maxBankSize bounds a bank file; real banks are a few tens of kilobytes.
 const maxBankSize = 4 << 20
 
-// Load reads and validates the bank file at path.
+// Load reads and validates the bank file at path. Only a regular file is read: a FIFO, a
+// device such as /dev/zero or a directory is refused before it is opened, so a read can
+// neither block nor run without end.
 func Load(path string) (*Bank, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("read question bank: %w", err)
 	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("read question bank: %s is a directory, not a YAML file", path)
+	if err := regular(path, fi); err != nil {
+		return nil, err
 	}
 	if fi.Size() > maxBankSize {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes; a bank must be under %d", fi.Size(), maxBankSize)}
 	}
-	data, err := os.ReadFile(path)
+	// O_NONBLOCK: if the path was swapped for a FIFO since Stat, opening it must not
+	// wait for a writer; the mode is checked again on what was opened.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read question bank: %w", err)
 	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("read question bank: %w", err)
+	}
+	if err := regular(path, fi); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxBankSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read question bank: %w", err)
+	}
+	if len(data) > maxBankSize {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("file is over %d bytes; a bank must be under that", maxBankSize)}
+	}
 	return Parse(filepath.Clean(path), data)
+}
+
+// regular refuses anything but a regular file, naming what it is.
+func regular(path string, fi os.FileInfo) error {
+	m := fi.Mode()
+	what := ""
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		what = "a directory"
+	case m&os.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case m&os.ModeDevice != 0:
+		what = "a device"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	default:
+		what = "not a regular file"
+	}
+	return fmt.Errorf("read question bank: %s is %s: give a YAML file", path, what)
 }
 
 // Parse validates the YAML bank in data; name is used in error messages.
@@ -95,7 +137,81 @@ func Parse(name string, data []byte) (*Bank, error) {
 	if err := b.check(name, p.lines); err != nil {
 		return nil, err
 	}
+	if err := b.checkText(name, p.lines); err != nil {
+		return nil, err
+	}
 	return b, nil
+}
+
+// CheckText returns an *Error naming the first text field of b that holds a character
+// that could act on a terminal or hide text: see checkText. Banks read from files are
+// checked by Parse; this is for banks that arrive another way (an interchange file).
+func (b *Bank) CheckText() error { return b.checkText("bank", nil) }
+
+// checkText refuses, in every text field, C0 control characters (escape sequences start
+// with ESC), DEL, C1 controls, line and paragraph separators and format characters
+// (bidi overrides, zero-width spaces): printed by `questions` or the TUI they would move
+// the cursor, recolour the screen or reorder text. Newline and tab are allowed in the
+// fields that hold prose (descriptions, questions, help and recommendations).
+func (b *Bank) checkText(file string, lines map[string]int) error {
+	fail := func(path string, r rune) error {
+		line := 0
+		if lines != nil {
+			line = lines[path]
+		}
+		return &Error{File: file, Line: line, Field: path,
+			Msg: fmt.Sprintf("contains the control or format character %U: remove it (text may not carry escape sequences or hidden characters)", r)}
+	}
+	check := func(path, s string, prose bool) error {
+		for _, r := range s {
+			if badRune(r, prose) {
+				return fail(path, r)
+			}
+		}
+		return nil
+	}
+	if err := check("name", b.Name, false); err != nil {
+		return err
+	}
+	for i, d := range b.Domains {
+		p := fmt.Sprintf("domains[%d]", i)
+		for _, f := range []struct {
+			key, v string
+			prose  bool
+		}{{"id", d.ID, false}, {"name", d.Name, false}, {"description", d.Description, true}} {
+			if err := check(p+"."+f.key, f.v, f.prose); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range b.Functions {
+		fn := &b.Functions[i]
+		p := fmt.Sprintf("functions[%d]", i)
+		for _, f := range []struct {
+			key, v string
+			prose  bool
+		}{
+			{"id", fn.ID, false}, {"domain", fn.Domain, false}, {"kind", string(fn.Kind), false},
+			{"title", fn.Title, false}, {"question", fn.Question, true}, {"help", fn.Help, true},
+			{"recommendation", fn.Recommendation, true},
+		} {
+			if err := check(p+"."+f.key, f.v, f.prose); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// badRune reports whether r may not appear in bank text; prose allows newline and tab.
+func badRune(r rune, prose bool) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return !prose
+	case r < 0x20, r >= 0x7f && r <= 0x9f, r == '\u2028', r == '\u2029', r == utf8.RuneError:
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
 }
 
 func yamlErrLine(err error) int {

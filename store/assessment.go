@@ -114,6 +114,11 @@ func readAssessment(b *bolt.Bucket, orgID string, number int) (assessment.Assess
 // was there: a draft as the organization's draft, a completed one under its number;
 // bank is a's bank.
 func writeAssessment(tx *bolt.Tx, orgID string, a *assessment.Assessment, bank *questions.Bank) error {
+	// Every writer comes here: a number the reader would refuse as damage (from an
+	// import made before the bound existed) is refused instead of written.
+	if err := assessment.CheckNumber(a.Number); err != nil {
+		return err
+	}
 	parent, err := orgBucket(tx, orgID)
 	if err != nil {
 		return err
@@ -271,7 +276,8 @@ func (s *Store) DraftRev(orgID string) (assessment.Assessment, int, error) {
 // StartAssessment starts a new draft for organization orgID with bank, numbered one past
 // its last assessment, and stores the bank if it is new. The profile is copied from the
 // latest completed assessment (a first assessment starts with an empty profile); the
-// answers start empty. It returns ErrDraftExists when the organization has a draft.
+// answers start empty. It returns ErrDraftExists when the organization has a draft, and
+// ErrInvalid when its last number is assessment.MaxNumber.
 func (s *Store) StartAssessment(orgID string, bank *questions.Bank) (assessment.Assessment, error) {
 	if err := checkBank(bank); err != nil {
 		return assessment.Assessment{}, fmt.Errorf("start assessment: %w", err)
@@ -299,6 +305,10 @@ func (s *Store) StartAssessment(orgID string, bank *questions.Bank) (assessment.
 			h, err := readHead(b, orgID, n)
 			if err != nil {
 				return err
+			}
+			if n >= assessment.MaxNumber {
+				return &assessment.FieldError{Field: "number", Msg: fmt.Sprintf(
+					"organization %q has reached assessment number %d, the highest there can be: no new assessment can be numbered", orgID, n)}
 			}
 			a.Number, a.Profile = n+1, h.Profile
 		}

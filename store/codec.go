@@ -128,12 +128,17 @@ func u64(n uint64) []byte {
 
 func numberKey(n int) []byte { return u64(uint64(n)) }
 
+// maxKeyNumber is the highest assessment key the reader accepts: assessment.MaxNumber,
+// and one more because files written before that bound existed could hold 1<<31 (the
+// old limit of this reader); such a file stays readable, nothing writes that key now.
+const maxKeyNumber = assessment.MaxNumber + 1
+
 func keyNumber(k []byte) (int, bool) {
 	if len(k) != 8 {
 		return 0, false
 	}
 	n := binary.BigEndian.Uint64(k)
-	if n == 0 || n > 1<<31 {
+	if n == 0 || n > maxKeyNumber {
 		return 0, false
 	}
 	return int(n), true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -121,8 +122,8 @@ func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool
 	for i := range orgs {
 		o := &orgs[i]
 		p := fmt.Sprintf("organizations[%d]", i)
-		if o.ID == "" || Slug(o.ID) != o.ID {
-			return fail(p+".id", "id %q must be lower-case letters and digits separated by single dashes", o.ID)
+		if err := assessment.CheckID("id", o.ID); err != nil {
+			return fail(p+".id", "%s", err.(*assessment.FieldError).Msg)
 		}
 		if _, err := checkName("name", o.Name); err != nil {
 			return fail(p+".name", "%s", err.(*assessment.FieldError).Msg)
@@ -133,11 +134,12 @@ func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool
 		ids[o.ID] = i
 		folded := fold(strings.TrimSpace(o.Name))
 		if j, dup := names[folded]; dup {
-			return fail(p+".name", "name %q is also organizations[%d]", o.Name, j)
+			return fail(p+".name", "name %q is the same as organizations[%d] (names are compared ignoring case, full-width letters and accent encoding)", o.Name, j)
 		}
 		names[folded] = i
 	}
 
+	now := s.stamp()
 	err := s.update(func(tx *bolt.Tx) error {
 		// Resolve banks against the incoming ones first, then the stored ones.
 		byHash := map[string]*questions.Bank{}
@@ -180,7 +182,7 @@ func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool
 					ans.Note = assessment.SanitizeNote(ans.Note)
 					a.Answers[id] = ans
 				}
-				if err := validateImported(&a, bank); err != nil {
+				if err := validateImported(&a, bank, now); err != nil {
 					var fe *assessment.FieldError
 					if errors.As(err, &fe) {
 						return &assessment.FieldError{Field: ap + "." + fe.Field, Msg: fe.Msg}
@@ -245,7 +247,7 @@ func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool
 		}
 		for i, d := range prepared {
 			if id, ok := taken[fold(d.Name)]; ok {
-				return fmt.Errorf("name %q %w (organization %s)", d.Name, ErrExists, id)
+				return fmt.Errorf("name %q %w (organization %s; names are compared ignoring case, full-width letters and accent encoding)", d.Name, ErrExists, id)
 			}
 			if err := putOrg(root, d.Organization); err != nil {
 				return err
@@ -269,10 +271,17 @@ func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool
 	return nil
 }
 
-// validateImported checks an incoming assessment against its bank: completed ones as
-// assessment.Validate does; drafts the same way except that the profile may be partly
-// filled in.
-func validateImported(a *assessment.Assessment, bank *questions.Bank) error {
+// validateImported checks an incoming assessment against its bank and its dates against
+// now: completed ones as assessment.Validate does; drafts the same way except that the
+// profile may be partly filled in.
+func validateImported(a *assessment.Assessment, bank *questions.Bank, now time.Time) error {
+	if err := validateContent(a, bank); err != nil {
+		return err
+	}
+	return a.CheckTimes(now)
+}
+
+func validateContent(a *assessment.Assessment, bank *questions.Bank) error {
 	if a.Status != assessment.Draft {
 		return a.Validate(bank)
 	}

@@ -5,11 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
-	"golang.org/x/text/unicode/norm"
 
 	"cebalance/assessment"
 )
@@ -28,75 +25,16 @@ type Organization struct {
 }
 
 // MaxNameRunes is the longest organization or person name accepted.
-const MaxNameRunes = 100
+const MaxNameRunes = assessment.MaxNameRunes
 
-// maxSlug is the longest organization id Slug makes.
-const maxSlug = 48
+// Slug returns the organization id made from name; see assessment.Slug.
+func Slug(name string) string { return assessment.Slug(name) }
 
-// transliterations covers the Latin letters that Unicode decomposition leaves alone.
-var transliterations = map[rune]string{
-	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ð': "d", 'ł': "l", 'þ': "th", 'ı': "i",
-}
-
-// Slug returns the organization id made from name: lower-case ASCII letters and digits
-// separated by single dashes, at most 48 characters; accents are dropped ("Hôpital
-// Saint-Jérôme" → "hopital-saint-jerome") and apostrophes vanish ("St Mary's" →
-// "st-marys"). It returns "" when name has no letter or digit it can keep.
-func Slug(name string) string {
-	var b strings.Builder
-	dash := false
-	emit := func(s string) {
-		if dash && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		dash = false
-		b.WriteString(s)
-	}
-	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			emit(string(r))
-		case r == '\'' || r == '’' || unicode.Is(unicode.Mn, r):
-			// apostrophes and the accents NFKD split off: drop without a break
-		case transliterations[r] != "":
-			emit(transliterations[r])
-		default:
-			dash = true
-		}
-		if b.Len() >= maxSlug {
-			break
-		}
-	}
-	s := b.String()
-	if len(s) > maxSlug {
-		s = s[:maxSlug]
-	}
-	return strings.TrimRight(s, "-")
-}
-
-// checkName trims a name and checks it: 1 to MaxNameRunes characters, valid UTF-8, no
-// control characters.
-func checkName(field, name string) (string, error) {
-	name = strings.TrimSpace(name)
-	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		return "", &assessment.FieldError{Field: field, Msg: "a name is required"}
-	case n > MaxNameRunes:
-		return "", &assessment.FieldError{Field: field, Msg: fmt.Sprintf("name is %d characters; the limit is %d", n, MaxNameRunes)}
-	case !utf8.ValidString(name):
-		return "", &assessment.FieldError{Field: field, Msg: "name is not valid UTF-8 text"}
-	}
-	for _, r := range name {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
-			return "", &assessment.FieldError{Field: field, Msg: "name contains control characters"}
-		}
-	}
-	return name, nil
-}
+// checkName trims a name and checks it; see assessment.CheckName.
+func checkName(field, name string) (string, error) { return assessment.CheckName(field, name) }
 
 // CreateOrganization creates an organization named name (trimmed) with id Slug(name).
-// It returns ErrExists when the id or the name (ignoring case) is taken.
+// It returns ErrExists when the id or the name (under assessment.NameKey) is taken.
 func (s *Store) CreateOrganization(name string) (Organization, error) {
 	name, err := checkName("name", name)
 	if err != nil {
@@ -124,7 +62,9 @@ func (s *Store) CreateOrganization(name string) (Organization, error) {
 }
 
 // checkFree returns ErrExists when id is taken or another organization (not except) has
-// name, ignoring case.
+// the same name under assessment.NameKey (ignoring case, full-width letters and how
+// accents are encoded). Names stored before that rule may already collide; they stay
+// readable, only a new create, rename or import is refused.
 func checkFree(orgs *bolt.Bucket, id, name, except string) error {
 	if id != "" && orgs.Bucket([]byte(id)) != nil {
 		return fmt.Errorf("id %q %w", id, ErrExists)
@@ -144,8 +84,8 @@ func checkFree(orgs *bolt.Bucket, id, name, except string) error {
 	})
 }
 
-// fold is the form in which organization names must differ: case is ignored.
-func fold(name string) string { return strings.ToLower(strings.ToUpper(name)) }
+// fold is the form in which organization names must differ; see assessment.NameKey.
+func fold(name string) string { return assessment.NameKey(name) }
 
 func putOrg(orgs *bolt.Bucket, org Organization) error {
 	b, err := orgs.CreateBucketIfNotExists([]byte(org.ID))
@@ -201,8 +141,9 @@ func sortOrgs(orgs []Organization) {
 }
 
 // Organization returns the organization whose id or name is ref: the id first, then the
-// exact name, then the name ignoring case (names are unique ignoring case, so this is
-// never ambiguous). It returns ErrNotFound when there is none.
+// exact name, then the name under assessment.NameKey (unique for new names; a file from
+// before that rule may hold two such names, and then the first by id wins). It returns
+// ErrNotFound when there is none.
 func (s *Store) Organization(ref string) (Organization, error) {
 	ref = strings.TrimSpace(ref)
 	var found Organization
@@ -252,7 +193,7 @@ func (s *Store) Organization(ref string) (Organization, error) {
 var errStop = fmt.Errorf("stop")
 
 // RenameOrganization gives organization id a new name; the id does not change. It
-// returns ErrExists when another organization has that name, ignoring case.
+// returns ErrExists when another organization has that name under assessment.NameKey.
 func (s *Store) RenameOrganization(id, name string) error {
 	name, err := checkName("name", name)
 	if err != nil {
