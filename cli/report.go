@@ -147,7 +147,7 @@ func (a *app) resolveOrg(st *store.Store, ref string) (store.Organization, error
 		if err != nil {
 			return store.Organization{}, err
 		}
-		if o, ok := matchOrg(own, ref); ok {
+		if o, ok := store.Match(own, ref); ok {
 			return o, nil
 		}
 		return store.Organization{}, fmt.Errorf("no organization %q%s", ref, hint(withoutPeerOnly(own)))
@@ -172,27 +172,6 @@ func (a *app) resolveOrg(st *store.Store, ref string) (store.Organization, error
 	return store.Organization{}, usagef("there are %d organizations: choose one with --org (%s)", len(orgs), idList(orgs))
 }
 
-// matchOrg finds ref among orgs as store.Organization does: by id, then by exact name,
-// then by name ignoring case.
-func matchOrg(orgs []store.Organization, ref string) (store.Organization, bool) {
-	ref = strings.TrimSpace(ref)
-	for _, o := range orgs {
-		if o.ID == ref {
-			return o, true
-		}
-	}
-	for _, o := range orgs {
-		if o.Name == ref {
-			return o, true
-		}
-	}
-	for _, o := range orgs {
-		if strings.EqualFold(o.Name, ref) {
-			return o, true
-		}
-	}
-	return store.Organization{}, false
-}
 
 // visibleOrgs are the organizations the caller may see, without peer-only ones. For a
 // director only their own records are read.

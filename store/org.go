@@ -87,6 +87,35 @@ func checkFree(orgs *bolt.Bucket, id, name, except string) error {
 // fold is the form in which organization names must differ; see assessment.NameKey.
 func fold(name string) string { return assessment.NameKey(name) }
 
+// Match finds the organization a reference names among orgs, by the one rule every
+// lookup uses: its id, else its exact name, else a name equal after Unicode
+// normalization and case folding (assessment.NameKey).
+func Match(orgs []Organization, ref string) (Organization, bool) {
+	ref = strings.TrimSpace(ref)
+	best, rank := Organization{}, 0
+	for _, o := range orgs {
+		if r := matchRank(o, ref); r > rank {
+			best, rank = o, r
+		}
+	}
+	return best, rank > 0
+}
+
+// matchRank is how well o matches ref: 3 by id, 2 by exact name, 1 by folded name, 0 not.
+func matchRank(o Organization, ref string) int {
+	switch {
+	case ref == "":
+		return 0
+	case o.ID == ref:
+		return 3
+	case o.Name == ref:
+		return 2
+	case fold(o.Name) == fold(ref):
+		return 1
+	}
+	return 0
+}
+
 func putOrg(orgs *bolt.Bucket, org Organization) error {
 	b, err := orgs.CreateBucketIfNotExists([]byte(org.ID))
 	if err != nil {
@@ -157,28 +186,17 @@ func (s *Store) Organization(ref string) (Organization, error) {
 			found, err = readOrg(orgs, []byte(ref))
 			return err
 		}
-		var folded *Organization
+		var all []Organization
 		err := orgs.ForEachBucket(func(k []byte) error {
 			o, err := readOrg(orgs, k)
-			if err != nil {
-				return err
-			}
-			if o.Name == ref {
-				found = o
-				return errStop
-			}
-			if folded == nil && fold(o.Name) == fold(ref) {
-				folded = &o
-			}
-			return nil
-		})
-		switch {
-		case err == errStop:
-			return nil
-		case err != nil:
+			all = append(all, o)
 			return err
-		case folded != nil:
-			found = *folded
+		})
+		if err != nil {
+			return err
+		}
+		if o, ok := Match(all, ref); ok {
+			found = o
 			return nil
 		}
 		return ErrNotFound
@@ -189,8 +207,6 @@ func (s *Store) Organization(ref string) (Organization, error) {
 	return found, nil
 }
 
-// errStop ends a ForEach early; it never leaves the store.
-var errStop = fmt.Errorf("stop")
 
 // RenameOrganization gives organization id a new name; the id does not change. It
 // returns ErrExists when another organization has that name under assessment.NameKey.
