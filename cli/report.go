@@ -172,7 +172,6 @@ func (a *app) resolveOrg(st *store.Store, ref string) (store.Organization, error
 	return store.Organization{}, usagef("there are %d organizations: choose one with --org (%s)", len(orgs), idList(orgs))
 }
 
-
 // visibleOrgs are the organizations the caller may see, without peer-only ones. For a
 // director only their own records are read.
 func (a *app) visibleOrgs(st *store.Store) ([]store.Organization, error) {

@@ -207,7 +207,6 @@ func (s *Store) Organization(ref string) (Organization, error) {
 	return found, nil
 }
 
-
 // RenameOrganization gives organization id a new name; the id does not change. It
 // returns ErrExists when another organization has that name under assessment.NameKey.
 func (s *Store) RenameOrganization(id, name string) error {
