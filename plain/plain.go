@@ -31,11 +31,13 @@ type Store interface {
 	Organizations() ([]store.Organization, error)
 	CreateOrganization(name string) (store.Organization, error)
 	Assessments(orgID string) ([]assessment.Assessment, error)
-	Draft(orgID string) (assessment.Assessment, error)
+	// The draft's writes are compare-and-set, as in the TUI: another session may be
+	// editing the same draft, and nobody's answer is overwritten unseen.
+	DraftRev(orgID string) (assessment.Assessment, int, error)
 	StartAssessment(orgID string, bank *questions.Bank) (assessment.Assessment, error)
-	SaveAnswer(orgID string, number int, functionID string, ans assessment.Answer) error
-	SaveProfile(orgID string, number int, p assessment.Profile) error
-	Complete(orgID string, number int) (assessment.Assessment, error)
+	SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error)
+	SaveProfileIf(orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error)
+	CompleteIf(orgID string, number, rev int) (assessment.Assessment, error)
 	Bank(ref questions.Ref) (*questions.Bank, error)
 }
 
@@ -73,6 +75,7 @@ type session struct {
 	in   *bufio.Reader
 	out  io.Writer
 	opts Options
+	rev  int // the draft revision this session last saw
 }
 
 func (s *session) say(format string, args ...any) {
@@ -153,10 +156,27 @@ func (s *session) run() error {
 			return err
 		}
 	}
-	if err := s.questions(org, &draft, bank, prev); err != nil {
-		return err
+	for {
+		if err := s.questions(org, &draft, bank, prev); err != nil {
+			return err
+		}
+		done, err := s.finish(org, draft, bank)
+		if done || err != nil {
+			return err
+		}
+		// Someone else changed the draft meanwhile: read it again, say what changed, and
+		// ask what is left.
+		before := draft.Answers
+		if draft, s.rev, err = s.st.DraftRev(org.ID); err != nil {
+			return err
+		}
+		for i := range bank.Functions {
+			fn := &bank.Functions[i]
+			if now, was := draft.Answers[fn.ID], before[fn.ID]; now.Performer != was.Performer {
+				s.say("Changed by someone else: %s is now %s.", fn.Name(), answerLabel(now))
+			}
+		}
 	}
-	return s.finish(org, draft, bank)
 }
 
 // pickOrg lists the organizations the user can see and returns the one chosen (or a
@@ -214,9 +234,10 @@ func (s *session) pickOrg() (store.Organization, error) {
 // openDraft resumes the organization's draft or, after asking, starts a new one. A nil
 // bank means the user chose to stop.
 func (s *session) openDraft(org store.Organization) (assessment.Assessment, *questions.Bank, error) {
-	draft, err := s.st.Draft(org.ID)
+	draft, rev, err := s.st.DraftRev(org.ID)
 	switch {
 	case err == nil:
+		s.rev = rev
 		bank, err := s.st.Bank(draft.Bank)
 		if err != nil {
 			return draft, nil, err
@@ -281,11 +302,18 @@ func (s *session) profile(org store.Organization, draft *assessment.Assessment) 
 				s.say("%s", errText(err))
 				continue
 			}
-			if err := s.st.SaveProfile(org.ID, draft.Number, p); err != nil {
+			stored, rev, err := s.st.SaveProfileIf(org.ID, draft.Number, p, draft.Profile, []assessment.ProfileField{f})
+			var ce *store.ConflictError
+			if errors.As(err, &ce) {
+				s.say("Not saved: %s. Type your value again to replace it, or press Enter to keep it.", errText(err))
+				draft.Profile, s.rev, cur, keep = ce.Profile, ce.Rev, ce.Profile.Value(f), true
+				continue
+			}
+			if err != nil {
 				s.say("Not saved: %s.", errText(err))
 				return err
 			}
-			draft.Profile = p
+			draft.Profile, s.rev = stored, rev
 			s.say("Saved: %s %s.", f.Label(), p.Value(f))
 			break
 		}
@@ -324,8 +352,8 @@ func (s *session) questions(org store.Organization, draft *assessment.Assessment
 		if err != nil {
 			return err
 		}
-		if err := s.st.SaveAnswer(org.ID, draft.Number, fn.ID, ans); err != nil {
-			s.say("Not saved: %s.", errText(err))
+		ans, err = s.save(org, draft, fn, ans)
+		if err != nil {
 			return err
 		}
 		draft.Answers[fn.ID] = ans
@@ -334,6 +362,40 @@ func (s *session) questions(org store.Organization, draft *assessment.Assessment
 			saved += ", with your note"
 		}
 		s.say("%s. %d of %d answered.", saved, answered(bank, draft.Answers), total)
+	}
+}
+
+// save saves ans for fn as a compare-and-set over the unanswered function this session
+// showed. When someone else answered it meanwhile, the user sees their answer and
+// chooses; it returns the answer stored in the end.
+func (s *session) save(org store.Organization, draft *assessment.Assessment, fn *questions.Function, ans assessment.Answer) (assessment.Answer, error) {
+	var base *assessment.Answer
+	for {
+		rev, err := s.st.SaveAnswerIf(org.ID, draft.Number, fn.ID, ans, base)
+		var ce *store.ConflictError
+		if !errors.As(err, &ce) {
+			if err != nil {
+				s.say("Not saved: %s.", errText(err))
+				return ans, err
+			}
+			s.rev = rev
+			return ans, nil
+		}
+		s.rev = ce.Rev
+		if ce.Current == nil {
+			base = nil // cleared meanwhile: save over the empty answer
+			continue
+		}
+		theirs := *ce.Current
+		s.say("Not saved: someone else answered %s meanwhile: %s.", fn.Name(), theirs.Performer.Label())
+		k, err := s.choose("1. Keep their answer\n2. Replace it with yours\nChoice: ", 2)
+		if err != nil {
+			return ans, err
+		}
+		if k == 1 {
+			return theirs, nil
+		}
+		base = &theirs
 	}
 }
 
@@ -367,25 +429,39 @@ func (s *session) answer(fn *questions.Function, last questions.Performer) (asse
 	}
 }
 
-// finish completes the assessment when the user agrees and prints its scorecard.
-func (s *session) finish(org store.Organization, draft assessment.Assessment, bank *questions.Bank) error {
+// finish completes the assessment when the user agrees and prints its scorecard. It
+// returns false, and no error, when someone else changed the draft since this session
+// last saw it: the caller reads it again.
+func (s *session) finish(org store.Organization, draft assessment.Assessment, bank *questions.Bank) (bool, error) {
 	s.say("")
 	s.say("All %d functions are answered.", len(bank.Functions))
 	k, err := s.choose("1. Complete the assessment and show the scorecard\n2. Stop here (the draft stays saved)\nChoice: ", 2)
 	if err != nil || k == 2 {
-		return err
+		return true, err
 	}
-	done, err := s.st.Complete(org.ID, draft.Number)
+	done, err := s.st.CompleteIf(org.ID, draft.Number, s.rev)
+	if errors.Is(err, store.ErrConflict) {
+		s.say("Not completed: someone else changed this draft since you last saw it.")
+		return false, nil
+	}
 	if err != nil {
 		s.say("Not completed: %s.", errText(err))
-		return err
+		return true, err
 	}
 	s.say("Assessment %d of %s is complete.", done.Number, org.Name)
 	if s.opts.Scorecard == nil {
-		return nil
+		return true, nil
 	}
 	s.say("")
-	return s.opts.Scorecard(s.out, org, done.Number)
+	return true, s.opts.Scorecard(s.out, org, done.Number)
+}
+
+// answerLabel names an answer for the user, "unanswered" for none.
+func answerLabel(a assessment.Answer) string {
+	if !a.Performer.Valid() {
+		return "unanswered"
+	}
+	return a.Performer.Label()
 }
 
 func answered(bank *questions.Bank, answers map[string]assessment.Answer) int {

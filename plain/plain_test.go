@@ -2,6 +2,7 @@ package plain
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -149,4 +150,98 @@ func TestDirectorWithoutOrganizations(t *testing.T) {
 	if err != nil || !strings.Contains(out.String(), "no organization to assess") {
 		t.Fatalf("Run = %v, %q", err, out.String())
 	}
+}
+
+// racingStore is a real store on which another editor answers the first function just
+// before this session's first save of it, as a second session on the same draft would.
+type racingStore struct {
+	*store.Store
+	theirs questions.Performer
+	done   bool
+}
+
+func (r *racingStore) SaveAnswerIf(orgID string, number int, fid string, ans assessment.Answer, base *assessment.Answer) (int, error) {
+	if !r.done {
+		r.done = true
+		if _, err := r.Store.SaveAnswerIf(orgID, number, fid, assessment.Answer{Performer: r.theirs}, nil); err != nil {
+			return 0, err
+		}
+	}
+	return r.Store.SaveAnswerIf(orgID, number, fid, ans, base)
+}
+
+func TestAnotherEditorIsNeverOverwrittenUnseen(t *testing.T) {
+	bank := questions.Default()
+	first := bank.Functions[0].ID
+	for _, tt := range []struct {
+		choice string
+		want   questions.Performer
+	}{
+		{"1", questions.Performers[5]}, // keep theirs
+		{"2", questions.Performers[0]}, // replace with mine
+	} {
+		st := &racingStore{Store: openStore(t), theirs: questions.Performers[5]}
+		in := "1\nSt Plain Hospital\n1\n180\nno\n0\n6\n1\n0.5\n4200\n" + "1\n" + tt.choice + "\nq\n"
+		var out bytes.Buffer
+		if err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "someone else answered") {
+			t.Fatalf("choice %s: the conflict was not shown:\n%s", tt.choice, out.String())
+		}
+		d, err := st.Draft("st-plain-hospital")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Answers[first].Performer; got != tt.want {
+			t.Errorf("choice %s: stored %s, want %s", tt.choice, got, tt.want)
+		}
+	}
+}
+
+func TestCompleteRefusedWhenTheDraftChanged(t *testing.T) {
+	st := openStore(t)
+	bank := questions.Default()
+	var out bytes.Buffer
+	// Answer everything but stop before completing.
+	if err := Run(st, strings.NewReader(script(len(bank.Functions))+"2\n"), &out, Options{CanCreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	// Resume in a session that has seen the draft, while another editor changes an answer
+	// after it was read: completing must be refused and the change shown.
+	cs := &changingStore{Store: st, fid: bank.Functions[3].ID}
+	out.Reset()
+	if err := Run(cs, strings.NewReader("1\n1\n2\n"), &out, Options{CanCreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if !strings.Contains(text, "Not completed: someone else changed this draft") ||
+		!strings.Contains(text, "Changed by someone else: "+bank.Functions[3].Name()) {
+		t.Fatalf("the change was not shown:\n%s", text)
+	}
+	if _, err := st.Draft("st-plain-hospital"); err != nil {
+		t.Fatalf("the draft should still be a draft: %v", err)
+	}
+}
+
+// changingStore changes one answer right after the first time the draft is read.
+type changingStore struct {
+	*store.Store
+	fid  string
+	done bool
+}
+
+func (c *changingStore) DraftRev(orgID string) (assessment.Assessment, int, error) {
+	a, rev, err := c.Store.DraftRev(orgID)
+	if err == nil && !c.done {
+		c.done = true
+		if _, err := c.Store.SaveAnswerIf(orgID, a.Number, c.fid, assessment.Answer{Performer: questions.Nobody}, nil); err != nil && !errors.Is(err, store.ErrConflict) {
+			return a, rev, err
+		}
+		cur := a.Answers[c.fid]
+		if _, err := c.Store.SaveAnswerIf(orgID, a.Number, c.fid, assessment.Answer{Performer: questions.Nobody}, &cur); err != nil {
+			return a, rev, err
+		}
+	}
+	return a, rev, err
 }
