@@ -195,7 +195,7 @@ Run it with no command for the interactive questionnaire.`,
 			}
 			defer a.closeStore(st)
 			if a.wantPlain(plainMode) {
-				return RunPlain(env, st, bank)
+				return RunPlain(env, st, st, bank)
 			}
 			return env.TUI(st, bank)
 		},

@@ -10,11 +10,13 @@ import (
 )
 
 // RunPlain runs the accessible plain mode (numbered prompts, no cursor movement or
-// colour) on st for the caller of env, reading env.Stdin and writing env.Stdout. The
-// scorecard at the end is the text report, the same as `cebalance report`.
-func RunPlain(env *Env, st *store.Store, bank *questions.Bank) error {
+// colour) for the caller of env, reading env.Stdin and writing env.Stdout. The answers go
+// through ps (the SSH server passes its per-session store, which re-checks access and
+// tells other sessions); the scorecard at the end is the text report of st, the same as
+// `cebalance report`.
+func RunPlain(env *Env, ps plain.Store, st *store.Store, bank *questions.Bank) error {
 	a := &app{env: env}
-	return plain.Run(st, env.Stdin, env.Stdout, plain.Options{
+	return plain.Run(ps, env.Stdin, env.Stdout, plain.Options{
 		Bank:      bank,
 		CanSee:    env.Scope.CanSee,
 		CanCreate: env.Scope.Admin,

@@ -47,9 +47,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"runtime/debug"
 	"strconv"
@@ -398,11 +400,17 @@ func (s *Server) sessionHandler() wish.Middleware {
 			next(sess)
 		})
 		return func(sess ssh.Session) {
-			if _, _, ok := sess.Pty(); ok && len(sess.Command()) == 0 {
+			pty, _, ok := sess.Pty()
+			switch {
+			case len(sess.Command()) > 0:
+				s.command(sess)
+			case ok && pty.Term != "dumb":
 				interactive(sess)
-				return
+			default:
+				// `ssh -T host`, or a terminal that cannot move the cursor: the accessible
+				// plain mode, one numbered prompt per line.
+				s.plain(sess)
 			}
-			s.command(sess)
 		}
 	}
 }
@@ -533,15 +541,46 @@ func (s *Server) farewell(sess ssh.Session) {
 	}
 }
 
+// plain runs the accessible plain mode for a session without a terminal (or with
+// TERM=dumb): numbered prompts, every answer saved through the session store (access
+// re-checked, other sessions on the draft told) and acknowledged in words.
+func (s *Server) plain(sess ssh.Session) {
+	acc := accessOf(sess)
+	_, hb := s.shared()
+	ss := &sessionStore{Store: s.cfg.Store, fp: acc.Fingerprint, name: acc.Name, hub: hb}
+	env := &cli.Env{
+		Stdin:  sess,
+		Stdout: crlf{sess},
+		Stderr: sess.Stderr(),
+		Getenv: func(string) string { return "" },
+		Scope:  cli.Scope{Admin: acc.Role == store.Admin, Name: acc.Name, Orgs: acc.Orgs},
+		Store:  s.cfg.Store,
+		Remote: true,
+	}
+	code := 0
+	if err := cli.RunPlain(env, ss, s.cfg.Store, s.cfg.Bank); err != nil {
+		fmt.Fprintf(sess.Stderr(), "cebalance: %v\n", err)
+		code = cli.ExitFailure
+	}
+	s.log.Info("plain session", "name", acc.Name, "status", code)
+	_ = sess.Exit(code)
+}
+
+// crlf writes "\r\n" for every "\n", for a PTY with TERM=dumb, whose output
+// post-processing wish does not do; on a session without a PTY it is harmless.
+type crlf struct{ w io.Writer }
+
+func (c crlf) Write(p []byte) (int, error) {
+	if _, err := c.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 // command runs a non-interactive command with the caller's permissions.
 func (s *Server) command(sess ssh.Session) {
 	acc := accessOf(sess)
 	args := sess.Command()
-	if len(args) == 0 {
-		fmt.Fprint(sess.Stderr(), "cebalance: no command given: connect with a terminal (ssh -t) for the questionnaire, or run report, history or export\n")
-		_ = sess.Exit(cli.ExitUsage)
-		return
-	}
 	env := &cli.Env{
 		Stdin:  sess,
 		Stdout: sess,
