@@ -121,11 +121,19 @@ func pdfPages(path string) (int, error) {
 		return 0, fmt.Errorf("%s is not a PDF", path)
 	}
 	pages := len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(data, -1))
-	m := regexp.MustCompile(`/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b`).FindSubmatch(data)
-	if m == nil {
+	// The root of the page tree: a dictionary (no nested one) with /Type /Pages. Other
+	// dictionaries have a /Count too (the outline of headings).
+	count := ""
+	for _, d := range regexp.MustCompile(`<<([^<>]*)>>`).FindAllSubmatch(data, -1) {
+		if regexp.MustCompile(`/Type\s*/Pages\b`).Match(d[1]) && !regexp.MustCompile(`/Parent\b`).Match(d[1]) {
+			if m := regexp.MustCompile(`/Count\s+(\d+)`).FindSubmatch(d[1]); m != nil {
+				count = string(m[1])
+			}
+		}
+	}
+	if count == "" {
 		return 0, fmt.Errorf("%s: no page tree", path)
 	}
-	count := string(m[1]) + string(m[2])
 	if count != fmt.Sprint(pages) {
 		return 0, fmt.Errorf("%s: %d page objects but /Count %s", path, pages, count)
 	}
