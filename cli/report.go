@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -270,4 +274,61 @@ func idList(orgs []store.Organization) string {
 		ids = append(ids, o.ID)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// PacketFile returns what the TUI's packet key calls when it runs locally: it writes
+// the committee packet (report --format html) of assessment number of an organization
+// to a new file in dir, <org-id>-assessment-<n>.html, and returns its absolute path. It
+// never replaces a file: when the name is taken it adds -2, -3, … (up to 99).
+func PacketFile(st *store.Store, dir string) func(orgID string, number int) (string, error) {
+	return func(orgID string, number int) (string, error) {
+		d, err := st.ReportData(orgID, number)
+		if err != nil {
+			return "", err
+		}
+		if d.Current == nil {
+			return "", fmt.Errorf("assessment %d of %s: %w", number, orgID, store.ErrNotFound)
+		}
+		tr, err := trendOf(st, orgID, d.Current.Assessment)
+		if err != nil {
+			return "", err
+		}
+		var buf bytes.Buffer
+		if err := report.Packet(&buf, d.Report(), d.Current.Bank, d.Current.Assessment, &tr); err != nil {
+			return "", err
+		}
+		return writeNew(dir, fmt.Sprintf("%s-assessment-%d", orgID, number), ".html", buf.Bytes())
+	}
+}
+
+// writeNew writes data to dir/base+ext, or base-2+ext, … when that exists, creating the
+// file exclusively so that no file is ever replaced. A half-written file is removed.
+func writeNew(dir, base, ext string, data []byte) (string, error) {
+	for i := 1; i < 100; i++ {
+		name := base + ext
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		path, err := filepath.Abs(filepath.Join(dir, name))
+		if err != nil {
+			return "", err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("write the packet: %w", err)
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+			return "", fmt.Errorf("write %s: %w", path, err)
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("write the packet: %s%s to %s-99%s all exist in %s: remove some", base, ext, base, ext, dir)
 }

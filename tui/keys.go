@@ -237,6 +237,7 @@ func newReviewKeys() reviewKeys {
 type scorecardKeys struct {
 	scroll  scrollKeys
 	History key.Binding
+	Packet  key.Binding
 	Back    key.Binding
 }
 
@@ -245,6 +246,7 @@ func newScorecardKeys() scorecardKeys {
 		scroll:  newScrollKeys(),
 		Back:    newGlobalKeys().Back,
 		History: bind([]string{"h"}, "h", "history"),
+		Packet:  bind([]string{"p"}, "p", "packet"),
 	}
 }
 
