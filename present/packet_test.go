@@ -60,7 +60,6 @@ func TestBandsAndTrend(t *testing.T) {
 	}
 }
 
-
 func TestAppendix(t *testing.T) {
 	b := questions.Default()
 	a := &assessment.Assessment{Answers: map[string]assessment.Answer{
