@@ -23,7 +23,8 @@ func main() {
 		Getenv: os.Getenv,
 		Scope:  cli.Scope{Admin: true, Name: "local"},
 		TUI: func(st *store.Store, bank *questions.Bank) error {
-			return tui.Run(st, tui.Options{Renderer: lipgloss.DefaultRenderer(), Bank: bank, CanCreate: true})
+			return tui.Run(st, tui.Options{Renderer: lipgloss.DefaultRenderer(), Bank: bank, CanCreate: true,
+				WritePacket: cli.PacketFile(st, ".")})
 		},
 		Serve: server.Run,
 	}

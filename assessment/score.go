@@ -301,13 +301,21 @@ func verdictOf(answered, criticalGaps int, absorbed, opsCE float64, balance *flo
 		return EngineeringAbsorbed
 	case opsCE >= 0.3:
 		return EngineersInOperations
-	case balance != nil && *balance >= 80:
+	case balance != nil && *balance >= BalancedFrom:
 		return Balanced
-	case balance != nil && *balance >= 60:
+	case balance != nil && *balance >= MostlyBalancedFrom:
 		return MostlyBalanced
 	}
 	return OutOfBalance
 }
+
+// The balance index from which the verdict (when no rule before it applies) is
+// Balanced, and Mostly balanced; below MostlyBalancedFrom it is Out of balance. Charts
+// draw their bands at these lines.
+const (
+	BalancedFrom       = 80.0
+	MostlyBalancedFrom = 60.0
+)
 
 // Verdict is the one-phrase finding of a scorecard.
 type Verdict string

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -22,7 +26,7 @@ func (a *app) reportCmd() *cobra.Command {
 		Short: "Print the scorecard of the latest completed assessment (or of --assessment N)",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := report.ParseFormat(format, report.Text, report.Markdown, report.JSON, report.CSV)
+			f, err := report.ParseFormat(format, report.Formats...)
 			if err != nil {
 				return usageError{err}
 			}
@@ -38,12 +42,20 @@ func (a *app) reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if f == report.HTML {
+				// The packet shows the trend up to this assessment.
+				tr, err := trendOf(st, rep.Organization.ID, cur)
+				if err != nil {
+					return err
+				}
+				return report.Packet(cmd.OutOrStdout(), rep, bank, cur, &tr)
+			}
 			return report.Scorecard(cmd.OutOrStdout(), f, rep, bank, cur)
 		},
 	}
 	cmd.Flags().StringVar(&org, "org", "", "organization id or exact name (may be omitted when there is only one)")
 	cmd.Flags().IntVar(&number, "assessment", 0, "assessment number (a draft only when named)")
-	cmd.Flags().StringVar(&format, "format", "text", "text, markdown, json or csv")
+	cmd.Flags().StringVar(&format, "format", "text", "text, markdown, json, csv or html (a committee packet: one self-contained page that prints)")
 	return cmd
 }
 
@@ -94,7 +106,7 @@ func (a *app) historyCmd() *cobra.Command {
 		Short: "Print the trend of an organization's completed assessments",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := report.ParseFormat(format, report.Text, report.JSON, report.CSV)
+			f, err := report.ParseFormat(format, report.HistoryFormats...)
 			if err != nil {
 				return usageError{err}
 			}
@@ -107,30 +119,44 @@ func (a *app) historyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all, err := st.Assessments(o.ID)
+			tr, err := trendOf(st, o.ID, nil)
 			if err != nil {
 				return err
 			}
-			items := make([]assessment.Scored, 0, len(all))
-			for i := range all {
-				if all[i].Status != assessment.Completed {
-					continue
-				}
-				b, err := st.Bank(all[i].Bank)
-				if err != nil {
-					return err
-				}
-				items = append(items, assessment.Scored{Bank: b, Assessment: &all[i]})
-			}
-			if len(items) == 0 && f == report.Text {
+			if len(tr.Points) == 0 && (f == report.Text || f == report.HTML) {
 				return fmt.Errorf("%s has no completed assessment yet: the history starts with the first one", o.Name)
 			}
-			return report.History(cmd.OutOrStdout(), f, assessment.Organization{ID: o.ID, Name: o.Name}, assessment.History(items))
+			return report.History(cmd.OutOrStdout(), f, assessment.Organization{ID: o.ID, Name: o.Name}, tr)
 		},
 	}
 	cmd.Flags().StringVar(&org, "org", "", "organization id or exact name (may be omitted when there is only one)")
-	cmd.Flags().StringVar(&format, "format", "text", "text, json or csv")
+	cmd.Flags().StringVar(&format, "format", "text", "text, json, csv or html")
 	return cmd
+}
+
+// trendOf is the history of the organization's completed assessments; with upTo, only
+// those completed no later than upTo (all of them when upTo is a draft).
+func trendOf(st *store.Store, orgID string, upTo *assessment.Assessment) (assessment.Trend, error) {
+	all, err := st.Assessments(orgID)
+	if err != nil {
+		return assessment.Trend{}, err
+	}
+	items := make([]assessment.Scored, 0, len(all))
+	for i := range all {
+		x := &all[i]
+		if x.Status != assessment.Completed || x.CompletedAt == nil {
+			continue
+		}
+		if upTo != nil && upTo.CompletedAt != nil && x.CompletedAt.After(*upTo.CompletedAt) {
+			continue
+		}
+		b, err := st.Bank(x.Bank)
+		if err != nil {
+			return assessment.Trend{}, err
+		}
+		items = append(items, assessment.Scored{Bank: b, Assessment: x})
+	}
+	return assessment.History(items), nil
 }
 
 // resolveOrg finds the organization the caller named, or the only one they can see.
@@ -226,4 +252,61 @@ func idList(orgs []store.Organization) string {
 		ids = append(ids, o.ID)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// PacketFile returns what the TUI's packet key calls when it runs locally: it writes
+// the committee packet (report --format html) of assessment number of an organization
+// to a new file in dir, <org-id>-assessment-<n>.html, and returns its absolute path. It
+// never replaces a file: when the name is taken it adds -2, -3, … (up to 99).
+func PacketFile(st *store.Store, dir string) func(orgID string, number int) (string, error) {
+	return func(orgID string, number int) (string, error) {
+		d, err := st.ReportData(orgID, number, nil)
+		if err != nil {
+			return "", err
+		}
+		if d.Current == nil {
+			return "", fmt.Errorf("assessment %d of %s: %w", number, orgID, store.ErrNotFound)
+		}
+		tr, err := trendOf(st, orgID, d.Current.Assessment)
+		if err != nil {
+			return "", err
+		}
+		var buf bytes.Buffer
+		if err := report.Packet(&buf, d.Report(), d.Current.Bank, d.Current.Assessment, &tr); err != nil {
+			return "", err
+		}
+		return writeNew(dir, fmt.Sprintf("%s-assessment-%d", orgID, number), ".html", buf.Bytes())
+	}
+}
+
+// writeNew writes data to dir/base+ext, or base-2+ext, … when that exists, creating the
+// file exclusively so that no file is ever replaced. A half-written file is removed.
+func writeNew(dir, base, ext string, data []byte) (string, error) {
+	for i := 1; i < 100; i++ {
+		name := base + ext
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		path, err := filepath.Abs(filepath.Join(dir, name))
+		if err != nil {
+			return "", err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("write the packet: %w", err)
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+			return "", fmt.Errorf("write %s: %w", path, err)
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("write the packet: %s%s to %s-99%s all exist in %s: remove some", base, ext, base, ext, dir)
 }

@@ -87,14 +87,20 @@ func Absorbed(r *assessment.Report) string {
 	return Pct(r.Absorbed)
 }
 
-// Domain is one row of the domains table.
-type Domain struct{ Name, Answered, Index, Coverage string }
+// Domain is one row of the domains table, with the share of each performer (Raw, for
+// a share bar; Empty when nothing in the domain is answered).
+type Domain struct {
+	Name, Answered, Index, Coverage string
+	Empty                           bool
+	Raw                             assessment.Shares
+}
 
 // Domains are the domain rows of r, in bank order.
 func Domains(r *assessment.Report) []Domain {
 	out := make([]Domain, 0, len(r.Domains))
 	for _, d := range r.Domains {
-		out = append(out, Domain{Name: Clean(d.Name), Answered: answered(d), Index: Index(d.Index), Coverage: PctOf(d.Coverage)})
+		out = append(out, Domain{Name: Clean(d.Name), Answered: answered(d), Index: Index(d.Index), Coverage: PctOf(d.Coverage),
+			Empty: d.Index == nil, Raw: d.Shares})
 	}
 	return out
 }

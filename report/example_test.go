@@ -16,7 +16,7 @@ func ExampleParseFormat() {
 	fmt.Println(err)
 	// Output:
 	// markdown <nil>
-	// unknown format "markdown": use text, json or csv
+	// unknown format "markdown": use text, json, csv or html
 }
 
 func ExampleHistory() {

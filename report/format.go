@@ -15,13 +15,14 @@ const (
 	Markdown Format = "markdown"
 	JSON     Format = "json"
 	CSV      Format = "csv"
+	HTML     Format = "html"
 )
 
 // Formats lists every format in the order they are offered.
-var Formats = []Format{Text, Markdown, JSON, CSV}
+var Formats = []Format{Text, Markdown, JSON, CSV, HTML}
 
 // HistoryFormats lists the formats History renders.
-var HistoryFormats = []Format{Text, JSON, CSV}
+var HistoryFormats = []Format{Text, JSON, CSV, HTML}
 
 // ErrUnknownFormat is returned (wrapped, with the formats that are accepted) when a
 // format name is not one of the allowed formats, or a renderer has no such format.

@@ -14,7 +14,7 @@ import (
 	"cebalance/present"
 )
 
-// History writes the trend of an organization in format f: Text, JSON or CSV (see
+// History writes the trend of an organization in format f: Text, JSON, CSV or HTML (see
 // HistoryFormats).
 //
 // Text is a table of the completed assessments, a chart of the balance index over time
@@ -42,6 +42,10 @@ func History(w io.Writer, f Format, org assessment.Organization, t assessment.Tr
 	case CSV:
 		if err := writeHistoryCSV(&buf, t); err != nil {
 			return fmt.Errorf("render history: %w", err)
+		}
+	case HTML:
+		if err := writeHistoryHTML(&buf, org, t); err != nil {
+			return err
 		}
 	default:
 		return unknownFormat(string(f), HistoryFormats)

@@ -148,9 +148,9 @@ func TestParseFormat(t *testing.T) {
 		{in: " JSON ", want: JSON},
 		{in: "csv", want: CSV},
 		{in: "md", want: Markdown},
-		{in: "x", err: `unknown format "x": use text, markdown, json or csv`},
-		{in: "", err: `unknown format "": use text, markdown, json or csv`},
-		{in: "markdown", allowed: HistoryFormats, err: `unknown format "markdown": use text, json or csv`},
+		{in: "x", err: `unknown format "x": use text, markdown, json, csv or html`},
+		{in: "", err: `unknown format "": use text, markdown, json, csv or html`},
+		{in: "markdown", allowed: HistoryFormats, err: `unknown format "markdown": use text, json, csv or html`},
 		{in: "csv", allowed: HistoryFormats, want: CSV},
 		{in: "yaml", allowed: []Format{Text}, err: `unknown format "yaml": use text`},
 	}
@@ -175,8 +175,8 @@ func TestUnknownFormat(t *testing.T) {
 		t.Errorf("Scorecard(yaml) = %v, want ErrUnknownFormat", err)
 	}
 	if err := History(&buf, Markdown, testOrg, assessment.Trend{}); !errors.Is(err, ErrUnknownFormat) ||
-		err.Error() != `unknown format "markdown": use text, json or csv` {
-		t.Errorf("History(markdown) = %v, want ErrUnknownFormat naming text, json or csv", err)
+		err.Error() != `unknown format "markdown": use text, json, csv or html` {
+		t.Errorf("History(markdown) = %v, want ErrUnknownFormat naming text, json, csv or html", err)
 	}
 	if err := Scorecard(&buf, CSV, r, nil, a); !errors.Is(err, ErrMissing) {
 		t.Errorf("Scorecard(csv) without a bank = %v, want ErrMissing", err)

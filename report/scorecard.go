@@ -20,8 +20,9 @@ var ErrMissing = errors.New("missing input")
 
 // Scorecard writes the scorecard of one assessment in format f.
 //
-// Text and Markdown render r for people; the notes of gap answers are shown when a is
-// given. JSON is r, indented, exactly as SPEC §5 shapes it. CSV has one row per
+// Text, Markdown and HTML render r for people; the notes of gap answers are shown when
+// a is given. HTML is the committee packet without the trend (see Packet), with an
+// appendix of every function when bank and a are given. JSON is r, indented, exactly as SPEC §5 shapes it. CSV has one row per
 // function of bank, in bank order, with the answer and its fit from a. bank and a may
 // be nil for every format but CSV.
 func Scorecard(w io.Writer, f Format, r *assessment.Report, bank *questions.Bank, a *assessment.Assessment) error {
@@ -34,6 +35,10 @@ func Scorecard(w io.Writer, f Format, r *assessment.Report, bank *questions.Bank
 		writeText(&buf, r, a)
 	case Markdown:
 		writeMarkdown(&buf, r, a)
+	case HTML:
+		if err := writeHTML(&buf, r, bank, a, nil); err != nil {
+			return err
+		}
 	case JSON:
 		data, err := json.MarshalIndent(r, "", "  ")
 		if err != nil {

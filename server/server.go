@@ -415,6 +415,19 @@ func (s *Server) sessionHandler() wish.Middleware {
 	}
 }
 
+// sshCommand is how the client reached this server: "ssh -p PORT HOST" with the address
+// it connected to (the port left out when it is 22), for commands shown in the TUI.
+func sshCommand(sess ssh.Session) string {
+	host, port, err := net.SplitHostPort(sess.LocalAddr().String())
+	if err != nil {
+		return "ssh " + sess.LocalAddr().String()
+	}
+	if port == "22" {
+		return "ssh " + host
+	}
+	return "ssh -p " + port + " " + host
+}
+
 // program builds the questionnaire for one interactive session.
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	acc := accessOf(sess)
@@ -435,6 +448,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		CanCreate: acc.Role == store.Admin,
 		Idle:      s.cfg.Idle,
 		OnDraft:   ss.onDraft,
+		Remote:    true, PacketCommand: sshCommand(sess),
 	})
 	opts := append(bubbletea.MakeOptions(sess), tea.WithInput(newPasteLimiter(sess)),
 		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate))

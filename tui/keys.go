@@ -241,6 +241,7 @@ func newReviewKeys() reviewKeys {
 type scorecardKeys struct {
 	scroll  scrollKeys
 	History key.Binding
+	Packet  key.Binding
 	Back    key.Binding
 }
 
@@ -249,6 +250,7 @@ func newScorecardKeys() scorecardKeys {
 		scroll:  newScrollKeys(),
 		Back:    newGlobalKeys().Back,
 		History: bind([]string{"h"}, "h", "history"),
+		Packet:  bind([]string{"p"}, "p", "packet"),
 	}
 }
 

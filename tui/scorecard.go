@@ -29,10 +29,45 @@ type scorecardModel struct {
 
 	width, height int
 	renderedW     int
+
+	packet packetOptions
+	notice string // what the packet key did, until the next key
+}
+
+// packetOptions are how the packet key gets the committee packet to the director.
+type packetOptions struct {
+	write   func(orgID string, number int) (string, error)
+	remote  bool
+	command string
+}
+
+// packetMsg reports the packet file written, or why not.
+type packetMsg struct {
+	path string
+	err  error
+}
+
+// packetNotice says where the packet is or how to get it; a returned command writes it.
+func (m *scorecardModel) packetNotice() (string, tea.Cmd) {
+	n := m.report.Assessment.Number
+	if m.packet.remote || m.packet.write == nil {
+		host := m.packet.command
+		if host == "" {
+			host = "cebalance"
+		}
+		return fmt.Sprintf("Committee packet (HTML): on your computer, run\n  %s report --org %s --assessment %d --format html > packet.html\nthen open packet.html in a browser; it prints on A4 and Letter.",
+			host, m.org.ID, n), nil
+	}
+	write, org := m.packet.write, m.org.ID
+	return "Writing the committee packet…", func() tea.Msg {
+		path, err := write(org, n)
+		return packetMsg{path, err}
+	}
 }
 
 func (m *scorecardModel) set(s *styles, org store.Organization, d *scored) {
 	m.styles, m.keys, m.org, m.report, m.a = s, newScorecardKeys(), org, d.report, d.a
+	m.notice = ""
 	m.page = newPage()
 	m.page.setSize(m.width, m.height-2)
 	m.renderedW = 0
@@ -44,8 +79,28 @@ func (m *scorecardModel) setSize(w, h int) {
 		return
 	}
 	m.width, m.height = w, h
-	m.page.setSize(w, h-2)
+	m.page.setSize(w, h-1-len(m.noticeLines()))
 	m.render()
+}
+
+// noticeLines are the lines above the page: the notice, wrapped, or the position.
+func (m *scorecardModel) noticeLines() []string {
+	if m.notice == "" {
+		return []string{""}
+	}
+	var out []string
+	for _, para := range strings.Split(m.notice, "\n") {
+		ind := para[:len(para)-len(strings.TrimLeft(para, " "))]
+		for _, l := range wrap(strings.TrimLeft(para, " "), max(m.width-2-len(ind), 20)) {
+			out = append(out, ind+l)
+		}
+	}
+	return out
+}
+
+func (m *scorecardModel) setNotice(s string) {
+	m.notice = s
+	m.page.setSize(m.width, m.height-1-len(m.noticeLines()))
 }
 
 // render lays the report out for the current width.
@@ -62,11 +117,26 @@ func (m *scorecardModel) render() {
 }
 
 func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
+	if p, ok := msg.(packetMsg); ok {
+		if p.err != nil {
+			m.setNotice("Could not write the committee packet: " + p.err.Error())
+		} else {
+			m.setNotice("Committee packet written to " + p.path + "\nOpen it in a browser; it prints on A4 and Letter.")
+		}
+		return nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || m.report == nil {
 		return nil
 	}
+	if m.notice != "" {
+		m.setNotice("")
+	}
 	switch {
+	case key.Matches(k, m.keys.Packet):
+		notice, cmd := m.packetNotice()
+		m.setNotice(notice)
+		return cmd
 	case m.page.scroll(k):
 	case key.Matches(k, m.keys.History):
 		return emit(openHistoryMsg{m.org, false})
@@ -79,8 +149,10 @@ func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
 func (m *scorecardModel) help() keyHelp {
 	sk := m.keys.scroll
 	return keyHelp{
-		short: []key.Binding{sk.Scroll, sk.PageDown, m.keys.History},
-		full:  [][]key.Binding{m.page.bindings(), {m.keys.History}},
+		// Page down is in the full help and on the position line ("space for more"),
+		// so that the short help keeps esc, ? and q at 80 columns.
+		short: []key.Binding{sk.Scroll, m.keys.History, m.keys.Packet},
+		full:  [][]key.Binding{m.page.bindings(), {m.keys.History, m.keys.Packet}},
 	}
 }
 
@@ -88,7 +160,15 @@ func (m *scorecardModel) view() string {
 	if m.report == nil {
 		return ""
 	}
-	return m.header + "\n" + m.styles.muted.Render(" "+m.page.position()) + "\n" + m.page.view()
+	top := m.styles.muted.Render(" " + m.page.position())
+	if m.notice != "" {
+		lines := m.noticeLines()
+		for i := range lines {
+			lines[i] = " " + lines[i]
+		}
+		top = m.styles.heading.Render(strings.Join(lines, "\n"))
+	}
+	return m.header + "\n" + top + "\n" + m.page.view()
 }
 
 // scorecardLines lays out the rows of the present package as lines of at most w

@@ -59,6 +59,16 @@ type Options struct {
 	// has open, and number 0 when none: the server uses it to tell the other sessions
 	// on the draft who is there and to forward its saves to them.
 	OnDraft func(orgID string, number int)
+	// WritePacket writes the committee packet (HTML) of assessment number of an
+	// organization to a new file and returns its path. Nil, or Remote, and the
+	// scorecard's packet key shows a command instead.
+	WritePacket func(orgID string, number int) (string, error)
+	// Remote is true in an SSH session: a file written on the server is no use to
+	// the director, so the packet key shows PacketCommand.
+	Remote bool
+	// PacketCommand is how to reach this server with ssh, e.g. "ssh -p 23234
+	// host"; the packet key shows it followed by the report command.
+	PacketCommand string
 }
 
 // ShutdownMsg tells a running TUI to quit, showing Reason (e.g. "the server is
@@ -178,6 +188,7 @@ func New(st Store, opts Options) tea.Model {
 		help:      s.helpModel(),
 		stack:     []screen{screenHome},
 		home:      newHome(s, opts.CanCreate),
+		card:      scorecardModel{packet: packetOptions{write: opts.WritePacket, remote: opts.Remote, command: opts.PacketCommand}},
 		lastKey:   opts.Now(),
 		quitDelay: quitDelay,
 	}
