@@ -1,13 +1,19 @@
 package tui
 
 import (
+	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
+	"cebalance/assessment"
+	"cebalance/questions"
+	"cebalance/store"
 )
 
 // The frame budgets of SPEC §8: a questionnaire frame ≤ 300 µs and a scorecard frame
@@ -84,4 +90,143 @@ func BenchmarkUpdateMoveKey(b *testing.B) {
 		m, cmd = m.Update(down)
 		_ = cmd
 	}
+}
+
+// collect runs cmd and the batches it returns, like Bubble Tea does but outside the
+// measured time, and returns the messages of this package it yields (the store's
+// result, requests between screens); timers are left out.
+func collect(b *testing.B, cmd tea.Cmd) []tea.Msg {
+	b.Helper()
+	if cmd == nil {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case nil:
+		return nil
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, collect(b, c)...)
+		}
+		return out
+	default:
+		if reflect.TypeOf(msg).PkgPath() == tuiPkg {
+			return []tea.Msg{msg}
+		}
+		return nil
+	}
+}
+
+// step is what Bubble Tea does for one message: Update, then View for the frame. The
+// commands it returns run with the clock stopped: they are the store's work (bbolt
+// write and fsync), not the TUI's.
+func step(b *testing.B, m tea.Model, msg tea.Msg) tea.Model {
+	var cmd tea.Cmd
+	m, cmd = m.Update(msg)
+	_ = m.View()
+	b.StopTimer()
+	msgs := collect(b, cmd)
+	b.StartTimer()
+	for _, msg := range msgs {
+		m = step(b, m, msg)
+	}
+	return m
+}
+
+// BenchmarkCPUPerAnswer is the server CPU of one answer through the root Update and
+// View at 120×40: the key that answers (a changed performer each time, so every answer
+// is a store write), the save acknowledgement, and the key back to the function. The
+// store's write is not counted. The anchor is a minimal Bubble Tea model that saves
+// through the same store: what a TUI with seven choices and no text would cost.
+func BenchmarkCPUPerAnswer(b *testing.B) {
+	b.Run("cebalance", func(b *testing.B) {
+		d := benchDriver(b)
+		d.press("enter") // resume the draft
+		d.mustBeOn(screenQuestionnaire)
+		m := d.m
+		keys := [2]tea.Msg{keyMsg("1"), keyMsg("2")}
+		left := keyMsg("left")
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			m = step(b, m, keys[i%2])
+			m = step(b, m, left)
+		}
+	})
+	b.Run("anchor", func(b *testing.B) {
+		clk := newClock()
+		st := openStore(b, b.TempDir(), clk)
+		org := mustCreate(b, st, "Anchor")
+		a, err := st.StartAssessment(org.ID, questions.Default())
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(termenv.TrueColor)
+		var m tea.Model = &anchor{st: st, org: org.ID, number: a.Number, bank: questions.Default(),
+			sel: r.NewStyle().Foreground(lipgloss.Color("#7AA2F7")).Bold(true), width: 120}
+		keys := [2]tea.Msg{keyMsg("1"), keyMsg("2")}
+		left := keyMsg("left")
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			m = step(b, m, keys[i%2])
+			m = step(b, m, left)
+		}
+	})
+}
+
+// anchor is the minimal Bubble Tea + bbolt questionnaire: one function per screen, its
+// question and seven choices, a number key saves and moves on, the save is acknowledged
+// by a message.
+type anchor struct {
+	st     *store.Store
+	org    string
+	number int
+	bank   *questions.Bank
+	idx    int
+	status string
+	sel    lipgloss.Style
+	width  int
+}
+
+type anchorSaved struct{ err error }
+
+func (a *anchor) Init() tea.Cmd { return nil }
+
+func (a *anchor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch s := msg.String(); {
+		case s == "left":
+			a.idx = max(0, a.idx-1)
+		case len(s) == 1 && s[0] >= '1' && s[0] <= '7':
+			f := a.bank.Functions[a.idx]
+			p := questions.Performers[s[0]-'1']
+			st, org, number := a.st, a.org, a.number
+			a.idx = min(a.idx+1, len(a.bank.Functions)-1)
+			a.status = "saving…"
+			return a, func() tea.Msg {
+				return anchorSaved{st.SaveAnswer(org, number, f.ID, assessment.Answer{Performer: p})}
+			}
+		}
+	case anchorSaved:
+		a.status = "saved"
+		if msg.err != nil {
+			a.status = msg.err.Error()
+		}
+	}
+	return a, nil
+}
+
+func (a *anchor) View() string {
+	f := &a.bank.Functions[a.idx]
+	var b strings.Builder
+	b.WriteString(a.sel.Render(f.Name()) + "\n")
+	b.WriteString(f.Question + "\n\n")
+	for i, p := range questions.Performers {
+		b.WriteString(fmt.Sprintf("%d  %s\n", i+1, p.Label()))
+	}
+	b.WriteString(a.status)
+	return b.String()
 }
