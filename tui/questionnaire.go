@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -20,12 +22,12 @@ import (
 // questionnaireModel asks one function per screen: who performs it? Confirming an
 // answer queues a store write and moves on at once, so a director can type ahead; the
 // answer counts as answered, and is marked saved, only when the write has returned.
-// Writes go out one at a time, in order. If one fails, the questionnaire goes back to
-// that function and the error view says it is not saved.
+// Writes go through the root's autosave, one at a time, in order. If one fails, the
+// questionnaire goes back to that function and the error view says it is not saved.
 type questionnaireModel struct {
 	styles *styles
 	keys   questKeys
-	st     Store
+	saves  *autosave
 	now    func() time.Time
 
 	orgID, orgName string
@@ -43,7 +45,9 @@ type questionnaireModel struct {
 	note    textinput.Model
 	editing bool // the note has the keyboard
 
-	queue []saveJob // queue[0] is in flight
+	// pend are the writes asked for and not yet returned, by function: how many, and
+	// the last one (what the function will hold).
+	pend map[string]pendingWrite
 
 	// conflict is set when a save was refused because someone else changed the answer
 	// first: the editor chooses between theirs and theirs overwritten with this one.
@@ -78,14 +82,10 @@ const (
 	helpOff
 )
 
-// saveJob is one answer write, or a clear. base is the answer the editor saw when
-// giving it (nil: unanswered): the store writes only while it still holds base.
-type saveJob struct {
-	fid   string
-	ans   assessment.Answer
-	clear bool
-	base  *assessment.Answer
-	based bool // base is given (an overwrite after a conflict), not yet to be found
+// pendingWrite is the writes of one function on their way to the store.
+type pendingWrite struct {
+	n    int
+	last saveJob
 }
 
 // answerConflict is a save refused because the stored answer is not the one the editor
@@ -96,18 +96,115 @@ type answerConflict struct {
 }
 
 // questCache holds the parts of the frame that change only with the function, the
-// window size or the help toggle, so that View only assembles lines.
+// window size or the help toggle, so that View only assembles lines. text is shared
+// with every session showing the same function at the same width and colors: it is
+// never changed, only replaced.
 type questCache struct {
-	title    string
+	title     string
+	titleW    int // the width title was rendered for
+	*funcText     // of the function shown
+	progress  string
+}
+
+// funcText is a function's text as the questionnaire shows it: rendered once per bank,
+// function, width and colors, and shared by every session (see funcTexts).
+type funcText struct {
 	domain   string
 	desc     []string
 	question []string
 	help     []string
-	progress string
 	labels   [questions.NumPerformers]string
 }
 
-func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time) questionnaireModel {
+// funcTextKey names a funcText. A bank is named by its content hash; one without a
+// hash (built in a test) by its address.
+type funcTextKey struct {
+	hash    string
+	bank    *questions.Bank
+	idx     int
+	width   int
+	profile termenv.Profile
+	dark    bool
+}
+
+// funcTexts is the shared cache of function texts. A bank of 40 functions at a few
+// widths and color profiles is a few hundred entries of a few KB; maxFuncTexts bounds
+// what many banks and window sizes can make it hold.
+var funcTexts = struct {
+	sync.Mutex
+	m map[funcTextKey]*funcText
+}{m: map[funcTextKey]*funcText{}}
+
+const maxFuncTexts = 2048
+
+// functionText returns the text of function idx of the questionnaire's bank at its
+// width, from the shared cache or rendered now.
+func (m *questionnaireModel) functionText() *funcText {
+	k := funcTextKey{hash: m.bank.Hash, idx: m.idx, width: m.width,
+		profile: m.styles.r.ColorProfile(), dark: m.styles.r.HasDarkBackground()}
+	if k.hash == "" {
+		k.bank = m.bank
+	}
+	funcTexts.Lock()
+	t := funcTexts.m[k]
+	funcTexts.Unlock()
+	if t != nil {
+		return t
+	}
+	t = m.renderText()
+	funcTexts.Lock()
+	if len(funcTexts.m) >= maxFuncTexts {
+		for old := range funcTexts.m { // evict one at random
+			delete(funcTexts.m, old)
+			break
+		}
+	}
+	funcTexts.m[k] = t
+	funcTexts.Unlock()
+	return t
+}
+
+// renderText renders the text of the function shown at the questionnaire's width.
+func (m *questionnaireModel) renderText() *funcText {
+	s := m.styles
+	tw := textWidth(m.width)
+	f := m.fn()
+	d := m.bank.DomainOf(m.idx)
+	var dom questions.Domain
+	if d >= 0 {
+		dom = m.bank.Domains[d]
+	}
+	t := &funcText{}
+	kind := "engineering work"
+	if f.Kind == questions.Operations {
+		kind = "operations work"
+	}
+	t.domain = truncate(s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name)))+
+		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions))), m.width-1)
+	for _, l := range wrap(dom.Description, tw) {
+		t.desc = append(t.desc, s.muted.Render(l))
+	}
+	weight := s.muted.Render(fmt.Sprintf("weight %d (%s)", f.Weight, weightWord(f.Weight)))
+	if f.Weight == 3 {
+		weight = s.muted.Render("weight 3 (") + s.warn.Render("critical") + s.muted.Render(": safety or regulatory)")
+	}
+	t.question = append(t.question, truncate(s.title.Render(assessment.SanitizeNote(f.Name()))+
+		s.muted.Render(" · "+kind+" · ")+weight, tw))
+	t.question = append(t.question, wrap(f.Question, tw)...)
+	text := f.Help
+	if text == "" {
+		text = "No further explanation for this function."
+	}
+	for _, l := range wrap(text, tw-2) {
+		t.help = append(t.help, s.muted.Render("│ ")+l)
+	}
+	for i, p := range questions.Performers {
+		t.labels[i] = fmt.Sprintf("%d  %s", i+1, p.Label())
+	}
+	return t
+}
+
+func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() time.Time) *questionnaireModel {
 	ti := textinput.New()
 	ti.Prompt = "> "
 	ti.Placeholder = "optional: who exactly, how, what to change…"
@@ -115,8 +212,8 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 	ti.KeyMap.Paste.SetEnabled(false) // would read the server's clipboard over SSH
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	s.styleInput(&ti)
-	m := questionnaireModel{
-		styles: s, keys: newQuestKeys(), st: st, now: now,
+	m := &questionnaireModel{
+		styles: s, keys: newQuestKeys(), saves: saves, now: now,
 		orgID: sess.org.ID, orgName: sess.org.Name, number: sess.draft.Number,
 		bank:    sess.bank,
 		answers: make(map[string]assessment.Answer, len(sess.bank.Functions)),
@@ -129,6 +226,7 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 		),
 	}
 	m.bar.EmptyColor = s.progressEmpty
+	m.c.funcText = &funcText{} // until the first size
 	for id, a := range sess.draft.Answers {
 		m.answers[id] = a
 	}
@@ -139,11 +237,22 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 	return m
 }
 
+func (m *questionnaireModel) id() screenID { return screenQuestionnaire }
+
 func (m *questionnaireModel) capturing() bool { return m.editing }
 
+// draft is the draft the questionnaire is answering.
+func (m *questionnaireModel) draft() draftKey { return draftKey{m.orgID, m.number} }
+
 // title returns the name of function fid.
-func (m *questionnaireModel) title(fid string) string {
-	if f, ok := m.bank.Function(fid); ok {
+func (m *questionnaireModel) title(fid string) string { return functionTitle(m.bank, fid) }
+
+// functionTitle returns the name of function fid of bank, as it may be shown.
+func functionTitle(bank *questions.Bank, fid string) string {
+	if bank == nil {
+		return fid
+	}
+	if f, ok := bank.Function(fid); ok {
 		return assessment.SanitizeNote(f.Name())
 	}
 	return fid
@@ -178,7 +287,20 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 func (m *questionnaireModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case answerSavedMsg:
+		if msg.draft != m.draft() {
+			return nil
+		}
 		return m.saved(msg)
+	case DraftChangedMsg:
+		if (draftKey{msg.OrgID, msg.Number}) == m.draft() && msg.Profile == nil {
+			m.remote(msg.Function, msg.By, msg.Answer)
+		}
+	case answersMsg:
+		m.setAnswers(msg.answers)
+	case editAnswerMsg:
+		return m.goTo(msg.index, true)
+	case shownMsg:
+		m.leaving = false
 	case tea.KeyMsg:
 		if m.conflict != nil {
 			return m.conflictKey(msg)
@@ -372,42 +494,30 @@ func (m *questionnaireModel) answer() tea.Cmd {
 	return tea.Batch(cmd, m.advance())
 }
 
-func (m *questionnaireModel) queued(fid string) bool {
-	for _, j := range m.queue {
-		if j.fid == fid {
-			return true
-		}
-	}
-	return false
-}
+func (m *questionnaireModel) queued(fid string) bool { return m.pend[fid].n > 0 }
 
-// enqueue queues a write. The editor saw, for its base, the answer of the last write
-// of the same function still queued, else the saved answer; an overwrite after a
-// conflict comes with its base.
+// enqueue queues a write with the root's autosave. The editor saw, for its base, the
+// saved answer as the function showed it; the autosave takes instead the last write of
+// the same function still queued, if any. An overwrite after a conflict comes with its
+// base.
 func (m *questionnaireModel) enqueue(j saveJob) tea.Cmd {
+	j.owner, j.draft = screenQuestionnaire, m.draft()
 	if !j.based {
-		j.base, j.based = m.seen(j.fid), true
+		j.base = m.seen(j.fid)
 	}
-	m.queue = append(m.queue, j)
+	if m.pend == nil {
+		m.pend = map[string]pendingWrite{}
+	}
+	p := m.pend[j.fid]
+	p.n++
+	p.last = j
+	m.pend[j.fid] = p
 	m.setStatus("saving…", false)
-	if len(m.queue) > 1 {
-		return nil
-	}
-	return m.dispatch()
+	return m.saves.add(j)
 }
 
-// seen is the answer to fid this editor expects the store to hold once its queued
-// writes are done; nil when unanswered.
+// seen is the saved answer to fid as this editor saw it; nil when unanswered.
 func (m *questionnaireModel) seen(fid string) *assessment.Answer {
-	for i := len(m.queue) - 1; i >= 0; i-- {
-		if j := m.queue[i]; j.fid == fid {
-			if j.clear {
-				return nil
-			}
-			a := j.ans
-			return &a
-		}
-	}
 	if fid == m.fn().ID {
 		return m.shown
 	}
@@ -417,38 +527,27 @@ func (m *questionnaireModel) seen(fid string) *assessment.Answer {
 	return nil
 }
 
-func (m *questionnaireModel) dispatch() tea.Cmd {
-	j := m.queue[0]
-	if j.clear {
-		return clearAnswer(m.st, m.orgID, m.number, j.fid, j.base)
+// returned counts n writes of fid as returned.
+func (m *questionnaireModel) returned(fid string, n int) {
+	p := m.pend[fid]
+	p.n -= n
+	if p.n <= 0 {
+		delete(m.pend, fid)
+		return
 	}
-	return saveAnswer(m.st, m.orgID, m.number, j.fid, j.ans, j.base)
+	m.pend[fid] = p
 }
 
-// saved takes the result of the write in flight.
+// saved takes the result of a write this questionnaire asked for.
 func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
-	if len(m.queue) == 0 || m.queue[0].fid != msg.fid {
-		return nil // not ours (cannot happen: writes go one at a time)
-	}
-	j := m.queue[0]
-	m.queue = m.queue[1:]
-	var cmds []tea.Cmd
-	if len(m.queue) > 0 {
-		cmds = append(cmds, m.dispatch())
-	}
+	j := msg.job
+	m.returned(j.fid, 1+msg.dropped)
 	var ce *store.ConflictError
 	if errors.As(msg.err, &ce) {
 		// Someone else changed it first. What this editor wants is the last of its
-		// writes of that function; the later ones would only conflict again.
-		mine, rest := j, m.queue[:0]
-		for i, q := range m.queue {
-			if q.fid == j.fid && i > 0 { // queue[0] is in flight (dispatched above)
-				mine = q
-				continue
-			}
-			rest = append(rest, q)
-		}
-		m.queue = rest
+		// writes of that function (the autosave dropped the later ones: they would
+		// only conflict again).
+		mine := msg.mine
 		if ce.Current == nil {
 			delete(m.answers, j.fid)
 		} else {
@@ -457,13 +556,13 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		m.goTo(m.bank.FunctionIndex(j.fid), false)
 		m.conflict = &answerConflict{mine: mine, theirs: ce.Current}
 		m.setStatus("", false)
-		return tea.Batch(cmds...)
+		return nil
 	}
 	if msg.err != nil {
 		// Back to the function whose answer is not saved, so it can be given again.
 		m.goTo(m.bank.FunctionIndex(j.fid), false)
 		m.setStatus("NOT saved: "+m.title(j.fid)+" — answer it again.", true)
-		return tea.Batch(cmds...)
+		return nil
 	}
 	if j.fid == m.fn().ID {
 		// This editor's own write: what the function shows now.
@@ -480,8 +579,9 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		m.answers[j.fid] = j.ans
 		m.setStatus("saved ✓ "+m.title(j.fid)+" — "+j.ans.Performer.Label(), false)
 	}
-	m.refresh()
-	return tea.Batch(cmds...)
+	// Only the progress line changes with a saved answer; the function's text stays.
+	m.refreshProgress()
+	return nil
 }
 
 // advance moves on after an answer: back to the review when it came from there, else
@@ -518,48 +618,31 @@ func (m *questionnaireModel) setSize(w, h int) {
 	}
 }
 
-// refresh rebuilds the cached parts of the frame.
+// refresh rebuilds the cached parts of the frame: the title when the width changed,
+// the function's text (shared) and the progress line.
 func (m *questionnaireModel) refresh() {
 	if m.width == 0 || m.bank == nil {
 		return
 	}
-	s := m.styles
-	tw := textWidth(m.width)
-	f := m.fn()
+	if m.c.titleW != m.width {
+		m.c.titleW = m.width
+		m.c.title = m.styles.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Questions")
+	}
+	m.c.funcText = m.functionText()
+	m.refreshProgress()
+}
+
+// refreshProgress renders the progress line: answered in all, and in this domain. It
+// is all a saved answer changes.
+func (m *questionnaireModel) refreshProgress() {
+	if m.width == 0 || m.bank == nil {
+		return
+	}
 	d := m.bank.DomainOf(m.idx)
 	var dom questions.Domain
 	if d >= 0 {
 		dom = m.bank.Domains[d]
 	}
-	c := &m.c
-	c.title = s.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Questions")
-	kind := "engineering work"
-	if f.Kind == questions.Operations {
-		kind = "operations work"
-	}
-	c.domain = truncate(s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name)))+
-		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions))), m.width-1)
-	c.desc = c.desc[:0]
-	for _, l := range wrap(dom.Description, tw) {
-		c.desc = append(c.desc, s.muted.Render(l))
-	}
-	c.question = c.question[:0]
-	weight := s.muted.Render(fmt.Sprintf("weight %d (%s)", f.Weight, weightWord(f.Weight)))
-	if f.Weight == 3 {
-		weight = s.muted.Render("weight 3 (") + s.warn.Render("critical") + s.muted.Render(": safety or regulatory)")
-	}
-	c.question = append(c.question, truncate(s.title.Render(assessment.SanitizeNote(f.Name()))+
-		s.muted.Render(" · "+kind+" · ")+weight, tw))
-	c.question = append(c.question, wrap(f.Question, tw)...)
-	c.help = c.help[:0]
-	text := f.Help
-	if text == "" {
-		text = "No further explanation for this function."
-	}
-	for _, l := range wrap(text, tw-2) {
-		c.help = append(c.help, s.muted.Render("│ ")+l)
-	}
-	// Progress: answered in all, and in this domain.
 	answered, domTotal, domAnswered := 0, 0, 0
 	for i := range m.bank.Functions {
 		a, ok := m.answers[m.bank.Functions[i].ID]
@@ -575,12 +658,10 @@ func (m *questionnaireModel) refresh() {
 		}
 	}
 	total := len(m.bank.Functions)
+	tw := textWidth(m.width)
 	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
 	m.bar.Width = max(10, min(40, tw-width(label)))
-	c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
-	for i, p := range questions.Performers {
-		c.labels[i] = fmt.Sprintf("%d  %s", i+1, p.Label())
-	}
+	m.c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
 }
 
 // requiredLines is the height of what is always shown: title, progress, domain,
@@ -634,10 +715,8 @@ func (m *questionnaireModel) view() string {
 	cur, answered := m.answers[f.ID]
 	last, hasLast := m.last[f.ID]
 	var pending *saveJob
-	for i := range m.queue {
-		if m.queue[i].fid == f.ID {
-			pending = &m.queue[i]
-		}
+	if p, ok := m.pend[f.ID]; ok {
+		pending = &p.last
 	}
 
 	room := m.height - m.requiredLines()

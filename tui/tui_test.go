@@ -403,7 +403,7 @@ func TestResumeAfterQuit(t *testing.T) {
 	d2.press("enter")
 	d2.mustBeOn(screenQuestionnaire)
 	d2.mustSee("function 15 of 37", "14/37 answered")
-	q := d2.root().quest
+	q := d2.quest()
 	if len(q.answers) != 14 {
 		t.Fatalf("%d answers after resume, want 14", len(q.answers))
 	}
