@@ -70,6 +70,8 @@ type questionnaireModel struct {
 	bar           progress.Model
 	width, height int
 	c             questCache
+	body          string // see view
+	bodyOK        bool
 }
 
 // helpMode says whether the explanation of a function is shown: by default when it fits
@@ -285,6 +287,9 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 }
 
 func (m *questionnaireModel) update(msg tea.Msg) tea.Cmd {
+	if ack, ok := msg.(answerSavedMsg); !ok || ack.err != nil || ack.fid == m.fn().ID {
+		m.bodyOK = false // see view
+	}
 	switch msg := msg.(type) {
 	case answerSavedMsg:
 		if msg.draft != m.draft() {
@@ -621,6 +626,7 @@ func (m *questionnaireModel) setSize(w, h int) {
 // refresh rebuilds the cached parts of the frame: the title when the width changed,
 // the function's text (shared) and the progress line.
 func (m *questionnaireModel) refresh() {
+	m.bodyOK = false
 	if m.width == 0 || m.bank == nil {
 		return
 	}
@@ -705,10 +711,25 @@ func (m *questionnaireModel) help() keyHelp {
 	}
 }
 
+// view is the title, the progress line, the body and the status line. The body is
+// rendered again only after something it shows changed: a save acknowledged for
+// another function than the one shown changes only the progress and status lines.
 func (m *questionnaireModel) view() string {
 	if m.bank == nil {
 		return ""
 	}
+	if !m.bodyOK {
+		m.body, m.bodyOK = m.renderBody(), true
+	}
+	status := ""
+	if m.conflict == nil {
+		status = m.statusLine()
+	}
+	return m.c.title + "\n" + m.c.progress + "\n" + m.body + status
+}
+
+// renderBody renders the lines between the progress line and the status line.
+func (m *questionnaireModel) renderBody() string {
 	s := m.styles
 	c := &m.c
 	f := m.fn()
@@ -744,8 +765,6 @@ func (m *questionnaireModel) view() string {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
-	line(c.title)
-	line(c.progress)
 	if blank[0] {
 		line("")
 	}
@@ -828,17 +847,21 @@ func (m *questionnaireModel) view() string {
 	default:
 		line(" " + s.muted.Render("Note: none (n to add one)"))
 	}
+	return b.String()
+}
+
+// statusLine is the last line: what happened to the last answer.
+func (m *questionnaireModel) statusLine() string {
+	s := m.styles
 	switch {
 	case m.status == "":
-		b.WriteString(" ")
+		return " "
 	case m.statusBad:
-		b.WriteString(" " + s.bad.Render(truncate(m.status, m.width-2)))
+		return " " + s.bad.Render(truncate(m.status, m.width-2))
 	case strings.HasPrefix(m.status, "saved ✓"), strings.HasPrefix(m.status, "Cleared ✓"):
-		b.WriteString(" " + s.ok.Render(truncate(m.status, m.width-2)))
-	default:
-		b.WriteString(" " + s.muted.Render(truncate(m.status, m.width-2)))
+		return " " + s.ok.Render(truncate(m.status, m.width-2))
 	}
-	return b.String()
+	return " " + s.muted.Render(truncate(m.status, m.width-2))
 }
 
 // inputRoom is the room left in the note while it has the keyboard.
