@@ -72,6 +72,7 @@ type questionnaireModel struct {
 	c             questCache
 	body          string // see view
 	bodyOK        bool
+	mk            *performerMarks
 }
 
 // helpMode says whether the explanation of a function is shown: by default when it fits
@@ -115,7 +116,8 @@ type funcText struct {
 	desc     []string
 	question []string
 	help     []string
-	labels   [questions.NumPerformers]string
+	// the performers' rows, under the cursor and not
+	rowOn, rowOff [questions.NumPerformers]string
 }
 
 // funcTextKey names a funcText. A bank is named by its content hash; one without a
@@ -201,9 +203,30 @@ func (m *questionnaireModel) renderText() *funcText {
 		t.help = append(t.help, s.muted.Render("│ ")+l)
 	}
 	for i, p := range questions.Performers {
-		t.labels[i] = fmt.Sprintf("%d  %s", i+1, p.Label())
+		row := pad(fmt.Sprintf("%d  %s", i+1, p.Label()), 32)
+		t.rowOn[i] = s.selected.Render(" › " + row)
+		t.rowOff[i] = "   " + s.performer[i].Render(row[:2]) + row[2:]
 	}
 	return t
+}
+
+// performerMarks are the marks after a performer, rendered once per questionnaire.
+type performerMarks struct {
+	yours, yoursShort, saving, last, lastShort string
+}
+
+func (m *questionnaireModel) marks() *performerMarks {
+	if m.mk == nil {
+		s := m.styles
+		m.mk = &performerMarks{
+			yours:      s.ok.Render("✓ your answer"),
+			yoursShort: s.ok.Render("✓ yours"),
+			saving:     s.muted.Render("saving…"),
+			last:       s.muted.Render(fmt.Sprintf("◂ last time (#%d)", m.lastNumber)),
+			lastShort:  s.muted.Render(fmt.Sprintf("◂ last (#%d)", m.lastNumber)),
+		}
+	}
+	return m.mk
 }
 
 func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() time.Time) *questionnaireModel {
@@ -789,28 +812,26 @@ func (m *questionnaireModel) renderBody() string {
 	if blank[2] {
 		line("")
 	}
+	mk := m.marks()
 	for i, p := range questions.Performers {
-		text := c.labels[i]
 		// The marks after the performer, and shorter ones for narrow windows: the row is
 		// 35 columns before them.
 		var marks, short []string
 		if answered && cur.Performer == p {
-			marks = append(marks, s.ok.Render("✓ your answer"))
-			short = append(short, s.ok.Render("✓ yours"))
+			marks = append(marks, mk.yours)
+			short = append(short, mk.yoursShort)
 		}
 		if pending != nil && !pending.clear && pending.ans.Performer == p {
-			marks = append(marks, s.muted.Render("saving…"))
-			short = append(short, s.muted.Render("saving…"))
+			marks = append(marks, mk.saving)
+			short = append(short, mk.saving)
 		}
 		if hasLast && last.Performer == p {
-			marks = append(marks, s.muted.Render(fmt.Sprintf("◂ last time (#%d)", m.lastNumber)))
-			short = append(short, s.muted.Render(fmt.Sprintf("◂ last (#%d)", m.lastNumber)))
+			marks = append(marks, mk.last)
+			short = append(short, mk.lastShort)
 		}
-		row := pad(text, 32)
+		row := c.rowOff[i]
 		if i == m.cursor {
-			row = s.selected.Render(" › " + row)
-		} else {
-			row = "   " + s.performer[i].Render(row[:2]) + row[2:]
+			row = c.rowOn[i]
 		}
 		if len(marks) > 0 {
 			tail := " " + strings.Join(marks, " ")
