@@ -7,8 +7,6 @@ import (
 	"cebalance/questions"
 )
 
-
-
 // v1Performers are the seven answers a version 1 assessment can hold.
 var v1Performers = []Performer{CE, BMET, Manager, IT, Vendor, Nobody, Unsure}
 
