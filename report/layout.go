@@ -285,7 +285,7 @@ func performerName(p questions.Performer) string {
 
 // barLetters marks each performer in a share bar, in performer order, so the bar reads
 // without color.
-var barLetters = [questions.NumPerformers]byte{'C', 'B', 'M', 'I', 'V', '-', '?'}
+var barLetters = [questions.NumPerformers]byte{'C', 'S', 'B', 'M', 'I', 'O', 'V', '-', '?'}
 
 // legend explains barLetters.
 func legend() string {
