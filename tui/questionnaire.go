@@ -81,8 +81,12 @@ type questCache struct {
 	question []string
 	help     []string
 	progress string
-	labels   [questions.NumPerformers]string
+	labels   [questions.NumOptions]string
+	options  []questions.Performer // the answers the function accepts, in order
 }
+
+// optionKey returns the number key of the i-th answer option: 1–9, then 0 for the tenth.
+func optionKey(i int) int { return (i + 1) % 10 }
 
 func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time) questionnaireModel {
 	ti := textinput.New()
@@ -138,9 +142,9 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 	f := m.fn()
 	m.cursor = 0
 	note := ""
-	if a, ok := m.answers[f.ID]; ok && a.Performer.Valid() {
+	if a, ok := m.answers[f.ID]; ok && f.Allows(a.Performer) {
 		m.cursor, note = a.Performer.Index(), a.Note
-	} else if a, ok := m.last[f.ID]; ok && a.Performer.Valid() {
+	} else if a, ok := m.last[f.ID]; ok && f.Allows(a.Performer) {
 		m.cursor, note = a.Performer.Index(), a.Note
 	}
 	m.note.SetValue(note)
@@ -168,11 +172,16 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 	n := len(m.bank.Functions)
 	switch {
 	case key.Matches(k, m.keys.Up):
-		m.cursor = (m.cursor + questions.NumPerformers - 1) % questions.NumPerformers
+		n := len(m.fn().AnswerOptions())
+		m.cursor = (m.cursor + n - 1) % n
 	case key.Matches(k, m.keys.Down):
-		m.cursor = (m.cursor + 1) % questions.NumPerformers
+		m.cursor = (m.cursor + 1) % len(m.fn().AnswerOptions())
 	case key.Matches(k, m.keys.Number):
-		m.cursor = int(k.Runes[0] - '1')
+		i := (int(k.Runes[0]-'0') + 9) % 10 // 1–9, then 0 for the tenth
+		if i >= len(m.fn().AnswerOptions()) {
+			return nil // "0" where "not applicable" is not offered
+		}
+		m.cursor = i
 		return m.answer()
 	case key.Matches(k, m.keys.Answer):
 		return m.answer()
@@ -271,7 +280,7 @@ func (m *questionnaireModel) snapshot() map[string]assessment.Answer {
 // answer answers the current function with the performer under the cursor and the note.
 func (m *questionnaireModel) answer() tea.Cmd {
 	f := m.fn()
-	p := questions.Performers[m.cursor]
+	p := m.fn().AnswerOptions()[m.cursor]
 	note := assessment.SanitizeNote(m.note.Value())
 	if cur, ok := m.answers[f.ID]; ok && cur.Performer == p && cur.Note == note && !m.queued(f.ID) {
 		m.setStatus("Unchanged: "+m.title(f.ID)+" — "+p.Label()+".", false)
@@ -432,8 +441,9 @@ func (m *questionnaireModel) refresh() {
 	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
 	m.bar.Width = max(10, min(40, tw-width(label)))
 	c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
-	for i, p := range questions.Performers {
-		c.labels[i] = fmt.Sprintf("%d  %s", i+1, p.Label())
+	c.options = m.fn().AnswerOptions()
+	for i, p := range c.options {
+		c.labels[i] = fmt.Sprintf("%d  %s", optionKey(i), p.Label())
 	}
 }
 
@@ -444,7 +454,7 @@ func (m *questionnaireModel) requiredLines() int {
 	if m.editing {
 		noteLines = 2
 	}
-	return 3 + len(m.c.question) + questions.NumPerformers + noteLines + 1
+	return 3 + len(m.c.question) + len(m.c.options) + noteLines + 1
 }
 
 // helpShown reports whether the explanation is shown: always when asked for, never
@@ -542,7 +552,7 @@ func (m *questionnaireModel) view() string {
 	if blank[2] {
 		line("")
 	}
-	for i, p := range questions.Performers {
+	for i, p := range c.options {
 		text := c.labels[i]
 		// The marks after the performer, and shorter ones for narrow windows: the row is
 		// 35 columns before them.
@@ -580,7 +590,7 @@ func (m *questionnaireModel) view() string {
 	switch {
 	case m.editing:
 		line(" Note " + m.note.View())
-		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", questions.Performers[m.cursor].Label()), m.width-2)))
+		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", m.fn().AnswerOptions()[m.cursor].Label()), m.width-2)))
 	case m.note.Value() != "":
 		// " Note: " and "  (n to edit)" take 20 columns.
 		line(" Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)"))
