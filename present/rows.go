@@ -383,7 +383,10 @@ func Bar(s assessment.Shares, width int) [questions.NumPerformers]int {
 	if sum <= 0 || width <= 0 {
 		return [questions.NumPerformers]int{}
 	}
-	order := []int{0, 1, 2, 3, 4, 5, 6}
+	order := make([]int, questions.NumPerformers)
+	for i := range order {
+		order[i] = i
+	}
 	sort.SliceStable(order, func(a, b int) bool { return frac[order[a]] > frac[order[b]] })
 	for k := 0; total < width; k = (k + 1) % len(order) {
 		if s[order[k]] > 0 {
