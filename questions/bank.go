@@ -153,11 +153,6 @@ var V1Fit = map[Kind]FitRow{
 	Operations:  {0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 0.75, 0, 0},
 }
 
-// DefaultFit is the fit table of the version 1 table; kept for callers that print it.
-//
-// Deprecated: use Bank.FitTable, which reads a bank's own fit_defaults.
-var DefaultFit = V1Fit
-
 // Bank is a validated question bank.
 type Bank struct {
 	ID        string     `json:"id" yaml:"id"`

@@ -12,7 +12,7 @@ import (
 )
 
 // The expectations below are copied from SPEC §3.1–3.3, not from the code, so that a
-// drift in either default.yaml or DefaultFit fails here.
+// drift in either default-v1.yaml or V1Fit fails here.
 
 // specFunctions is SPEC §3.2: the default bank's functions, in order.
 var specFunctions = []struct {
@@ -155,12 +155,12 @@ func TestDefaultBankMatchesSpec(t *testing.T) {
 
 func TestDefaultFitTable(t *testing.T) {
 	for kind, want := range specFit {
-		if got := DefaultFit[kind]; got != want {
-			t.Errorf("DefaultFit[%s] = %v, want %v", kind, got, want)
+		if got := V1Fit[kind]; got != want {
+			t.Errorf("V1Fit[%s] = %v, want %v", kind, got, want)
 		}
 	}
-	if len(DefaultFit) != len(specFit) {
-		t.Errorf("DefaultFit has %d kinds, want %d", len(DefaultFit), len(specFit))
+	if len(V1Fit) != len(specFit) {
+		t.Errorf("V1Fit has %d kinds, want %d", len(V1Fit), len(specFit))
 	}
 }
 

@@ -39,7 +39,6 @@ var (
 	}
 )
 
-
 // styles holds every style of one session, built from the session's renderer. There
 // are no package-level styles: each SSH session has its own color profile.
 type styles struct {
