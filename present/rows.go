@@ -349,6 +349,7 @@ type Point struct {
 	Gaps, Critical                   string
 	CE, BMET                         string
 	Verdict                          string
+	Bank                             string // BankMark: "bank v2" on the first point of a new bank
 }
 
 // Points are the rows of a history table, in trend order.
@@ -359,7 +360,7 @@ func Points(t assessment.Trend) []Point {
 			Number: strconv.Itoa(p.Number), Completed: Date(p.CompletedAt),
 			Balance: Index(p.BalanceIndex), Engineering: Index(p.EngineeringIndex), Operations: Index(p.OperationsIndex),
 			Gaps: strconv.Itoa(p.Gaps), Critical: strconv.Itoa(p.CriticalGaps),
-			CE: FTE(p.Staffing.CEFTE), BMET: FTE(p.Staffing.BMETFTE), Verdict: p.Verdict.Title(),
+			CE: FTE(p.Staffing.CEFTE), BMET: FTE(p.Staffing.BMETFTE), Verdict: p.Verdict.Title(), Bank: BankMark(p),
 		})
 	}
 	return out

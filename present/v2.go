@@ -170,12 +170,16 @@ func BankMark(p assessment.Point) string {
 	return fmt.Sprintf("bank v%d", p.Bank.Version)
 }
 
-// BankChangeNote explains the bank marks of a history, or "" when no point has one.
-func BankChangeNote(t assessment.Trend) string {
-	for _, p := range t.Points {
+// BankMarks explain the bank changes in a history chart, one sentence per change:
+// "¦ question bank default v2 from assessment 3: the questions changed, so compare
+// the figures on either side with care."
+func BankMarks(pts []assessment.Point) []string {
+	var out []string
+	for _, p := range pts {
 		if p.BankChanged {
-			return "| marks a change of question bank: figures on either side were answered with different questions."
+			out = append(out, fmt.Sprintf("¦ question bank %s from assessment %d: the questions changed, so compare the figures on either side with care.",
+				Clean(p.Bank.String()), p.Number))
 		}
 	}
-	return ""
+	return out
 }
