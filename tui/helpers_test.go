@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -363,4 +364,11 @@ func seedPeers(t testing.TB, st *store.Store, clk *clock, n int) {
 		}
 		seedCompleted(t, st, clk, org.ID, time.Date(2024, 6, 1+i, 9, 0, 0, 0, time.UTC), p, over)
 	}
+}
+
+// fns fills in the size of the default bank in a screen text: {n} is the number of
+// functions, {n-1} and {n-5} that many fewer.
+func fns(s string) string {
+	n := len(questions.Default().Functions)
+	return strings.NewReplacer("{n}", strconv.Itoa(n), "{n-1}", strconv.Itoa(n-1), "{n-5}", strconv.Itoa(n-5)).Replace(s)
 }

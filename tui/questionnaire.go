@@ -30,8 +30,13 @@ type questionnaireModel struct {
 	number         int
 	bank           *questions.Bank
 	answers        map[string]assessment.Answer // saved answers only
-	last           map[string]assessment.Answer // the previous completed assessment's
-	lastNumber     int
+	// last is what the previous completed assessment suggests for each function
+	// (assessment.Prefill: by function id, only answers this bank accepts); carried
+	// marks the functions new in this bank. A suggestion is never stored by itself:
+	// the cursor starts on it, and the director confirms or changes it.
+	last       map[string]assessment.Answer
+	carried    map[string]assessment.Carried
+	lastNumber int
 
 	idx        int // the function shown
 	cursor     int // the performer under the cursor
@@ -114,13 +119,29 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 		m.answers[id] = a
 	}
 	if sess.prev != nil {
-		m.last, m.lastNumber = sess.prev.Answers, sess.prev.Number
+		m.last, m.carried = assessment.Prefill(sess.bank, sess.prevBank, sess.prev)
+		m.lastNumber = sess.prev.Number
 	}
 	m.goTo(assessment.ResumeIndex(sess.bank, m.answers), false)
 	return m
 }
 
 func (m *questionnaireModel) capturing() bool { return m.editing }
+
+// lastNoteDropped reports whether the note shown is last time's, for a function not
+// yet answered in this draft, with the cursor on another answer than last time's:
+// confirming would not carry it (assessment.LastNote).
+func (m *questionnaireModel) lastNoteDropped() bool {
+	f := m.fn()
+	last, ok := m.last[f.ID]
+	if !ok || m.note.Value() == "" || m.note.Value() != last.Note {
+		return false
+	}
+	if _, answered := m.answers[f.ID]; answered {
+		return false
+	}
+	return assessment.LastNote(last, f.AnswerOptions()[m.cursor]) != ""
+}
 
 // title returns the name of function fid.
 func (m *questionnaireModel) title(fid string) string {
@@ -238,7 +259,7 @@ func (m *questionnaireModel) noteKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.keys.SaveNote):
 		m.editing = false
 		m.note.Blur()
-		return m.answer()
+		return m.answerKeep(true)
 	case key.Matches(k, m.keys.CancelNote):
 		m.editing = false
 		m.note.Blur()
@@ -278,10 +299,23 @@ func (m *questionnaireModel) snapshot() map[string]assessment.Answer {
 }
 
 // answer answers the current function with the performer under the cursor and the note.
-func (m *questionnaireModel) answer() tea.Cmd {
+func (m *questionnaireModel) answer() tea.Cmd { return m.answerKeep(false) }
+
+// answerKeep answers the current function. When the function has no answer in this
+// draft yet and last time's is the suggestion, last time's note goes with the answer
+// only while the answer is unchanged; a note confirmed in the note editor (keep) is
+// taken as it stands. A note written about another performer would otherwise
+// contradict the new answer.
+func (m *questionnaireModel) answerKeep(keep bool) tea.Cmd {
 	f := m.fn()
 	p := m.fn().AnswerOptions()[m.cursor]
 	note := assessment.SanitizeNote(m.note.Value())
+	if last, ok := m.last[f.ID]; ok {
+		// A note confirmed in the editor is the director's, as typed (even empty).
+		if _, answered := m.answers[f.ID]; !answered && !m.queued(f.ID) && !keep {
+			note = assessment.NoteFor(last, p, note, false)
+		}
+	}
 	if cur, ok := m.answers[f.ID]; ok && cur.Performer == p && cur.Note == note && !m.queued(f.ID) {
 		m.setStatus("Unchanged: "+m.title(f.ID)+" — "+p.Label()+".", false)
 		return m.advance()
@@ -400,8 +434,12 @@ func (m *questionnaireModel) refresh() {
 	if f.Kind == questions.Operations {
 		kind = "operations work"
 	}
+	newMark := ""
+	if m.carried[f.ID].New {
+		newMark = s.ok.Render(" · " + assessment.NewIn(m.bank))
+	}
 	c.domain = truncate(s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name)))+
-		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions))), m.width-1)
+		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions)))+newMark, m.width-1)
 	c.desc = c.desc[:0]
 	for _, l := range wrap(dom.Description, tw) {
 		c.desc = append(c.desc, s.muted.Render(l))
@@ -573,7 +611,12 @@ func (m *questionnaireModel) view() string {
 		if i == m.cursor {
 			row = s.selected.Render(" › " + row)
 		} else {
-			row = "   " + s.performer[i].Render(row[:2]) + row[2:]
+			// "Not applicable" (the tenth option) is no performer: it has no color.
+			lead := row[:2]
+			if i < questions.NumPerformers {
+				lead = s.performer[i].Render(lead)
+			}
+			row = "   " + lead + row[2:]
 		}
 		if len(marks) > 0 {
 			tail := " " + strings.Join(marks, " ")
@@ -591,6 +634,10 @@ func (m *questionnaireModel) view() string {
 	case m.editing:
 		line(" Note " + m.note.View())
 		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", m.fn().AnswerOptions()[m.cursor].Label()), m.width-2)))
+	case m.lastNoteDropped():
+		// Last time's note stays visible, but goes with a changed answer only if the
+		// director keeps it (n, then enter).
+		line(" " + s.muted.Render(truncate(fmt.Sprintf("Last time's note (not kept with a changed answer; n keeps it): %s", m.note.Value()), m.width-2)))
 	case m.note.Value() != "":
 		// " Note: " and "  (n to edit)" take 20 columns.
 		line(" Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)"))
