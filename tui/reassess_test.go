@@ -1,11 +1,16 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"cebalance/assessment"
+	"cebalance/present"
 	"cebalance/questions"
+	"cebalance/store"
 )
 
 // TestReassessmentAcrossBanks: a re-assessment of an organization last assessed with
@@ -90,4 +95,42 @@ func TestReassessmentAcrossBanks(t *testing.T) {
 		d.press("enter")
 	}
 	d.mustBeOn(screenReview)
+}
+
+// TestScorecardNinePerformersFits: with all nine performers in both kinds of work and
+// every finding, the scorecard page stays within 80 cells, and its legend names only
+// performers that occur.
+func TestScorecardNinePerformersFits(t *testing.T) {
+	bank := questions.Default()
+	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	a := &assessment.Assessment{Number: 1, Status: assessment.Completed, StartedAt: at, CompletedAt: &at,
+		Bank: bank.Ref(), Profile: assessment.Profile{Beds: 60, ManagerFTE: 1},
+		Answers: map[string]assessment.Answer{}}
+	n := map[questions.Kind]int{}
+	for _, f := range bank.Functions {
+		a.Answers[f.ID] = assessment.Answer{Performer: questions.Performers[n[f.Kind]%questions.NumPerformers], AnsweredAt: at}
+		n[f.Kind]++
+	}
+	r := assessment.NewReport(assessment.Organization{ID: "x", Name: "Small Hospital"}, assessment.Scored{Bank: bank, Assessment: a}, nil, nil)
+	if len(r.Findings) < 3 {
+		t.Fatalf("fixture: findings %+v; want at least three", r.Findings)
+	}
+	s := newStyles(asciiRenderer())
+	for _, w := range []int{80, 60} {
+		var card scorecardModel
+		card.width, card.height = w, 24
+		card.page = newPage()
+		card.set(s, store.Organization{ID: "x", Name: "Small Hospital"}, &scored{r, a})
+		content := ansi.Strip(card.page.content)
+		for i, l := range strings.Split(content, "\n") {
+			if cw := ansi.StringWidth(l); cw > w {
+				t.Errorf("width %d: line %d is %d cells: %q", w, i+1, cw, l)
+			}
+		}
+		for _, f := range present.Findings(r) {
+			if !strings.Contains(strings.Join(strings.Fields(content), " "), strings.Join(strings.Fields(f.Text)[:5], " ")) {
+				t.Errorf("width %d: finding %s not on the scorecard", w, f.ID)
+			}
+		}
+	}
 }

@@ -179,8 +179,12 @@ func (c *card) kinds(r *assessment.Report) {
 	c.section("WHO DOES THE WORK (share of weighted functions)")
 	names := [2]string{"Engineering / management work", "Day-to-day operations work"}
 	for i, k := range present.Kinds(r) {
-		c.add(" " + s.bold.Render(names[i]) + s.muted.Render(fmt.Sprintf(" — index %s · coverage %s · %s answered",
-			k.Index, k.Coverage, strings.Replace(k.Answered, "/", " of ", 1))))
+		figures := fmt.Sprintf("index %s · coverage %s · %s answered", k.Index, k.Coverage, strings.Replace(k.Answered, "/", " of ", 1))
+		if width(names[i])+3+width(figures) <= w+3 { // the line may use the margin
+			c.add(" " + s.bold.Render(names[i]) + s.muted.Render(" — "+figures))
+		} else { // narrow: the figures go under the name
+			c.add(" "+s.bold.Render(names[i]), "   "+s.muted.Render(truncate(figures, w-2)))
+		}
 		if k.Empty {
 			c.add("   " + s.muted.Render("nothing answered yet"))
 			continue
@@ -239,8 +243,9 @@ func (c *card) gaps(r *assessment.Report, a *assessment.Assessment) {
 		if g.Critical {
 			st = s.bad
 		}
-		c.add("   " + st.Render(pad(strings.ToUpper(g.Severity), 9)) + " " + s.bold.Render(truncate(g.Title, w-14)) +
-			s.muted.Render(" — "+g.Performer))
+		who := " — " + g.Performer
+		c.add("   " + st.Render(pad(strings.ToUpper(g.Severity), 9)) + " " + s.bold.Render(truncate(g.Title, max(10, w-12-width(who)))) +
+			s.muted.Render(who))
 		c.para(g.Recommendation, nil, strings.Repeat(" ", 12))
 		if g.Note != "" {
 			c.para("Your note: "+g.Note, s.muted.Render, strings.Repeat(" ", 12))
