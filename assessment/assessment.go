@@ -268,11 +268,12 @@ func (a *Assessment) Validate(bank *questions.Bank) error {
 	}
 	for _, id := range sortedKeys(a.Answers) {
 		ans := a.Answers[id]
-		if _, ok := bank.Function(id); !ok {
+		f, ok := bank.Function(id)
+		if !ok {
 			return fieldErr("answers."+id, "unknown function %q in bank %s v%d", id, bank.ID, bank.Version)
 		}
-		if !ans.Performer.Valid() {
-			return fieldErr("answers."+id+".performer", "unknown performer %q (use ce, bmet, manager, it, vendor, nobody or unsure)", ans.Performer)
+		if err := CheckAnswer(f, ans.Performer); err != nil {
+			return fieldErr("answers."+id+".performer", "%s", err.(*FieldError).Msg)
 		}
 		if utf8.RuneCountInString(ans.Note) > MaxNoteRunes {
 			return fieldErr("answers."+id+".note", "note is %d characters; the limit is %d", utf8.RuneCountInString(ans.Note), MaxNoteRunes)
@@ -527,4 +528,16 @@ func (b SizeBand) Describe() string {
 		return "very-large (≥ 500 beds)"
 	}
 	return string(b)
+}
+
+// CheckAnswer returns a *FieldError unless p is an accepted answer to function f: one of
+// the performers, or "na" where the bank allows it.
+func CheckAnswer(f *questions.Function, p Performer) error {
+	switch {
+	case p == questions.NA && !f.NAAllowed:
+		return &FieldError{Field: "performer", Msg: fmt.Sprintf("%q is not accepted for function %q: its bank entry does not allow \"not applicable\"", p, f.ID)}
+	case !f.Allows(p):
+		return &FieldError{Field: "performer", Msg: fmt.Sprintf("unknown performer %q (use ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure, or na where allowed)", p)}
+	}
+	return nil
 }

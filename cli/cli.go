@@ -22,7 +22,7 @@ import (
 
 // Version is the version of cebalance, set at build time with
 // -ldflags "-X cebalance/cli.Version=…".
-var Version = "0.1.0-dev"
+var Version = "0.2.0"
 
 // Exit statuses.
 const (

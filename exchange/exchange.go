@@ -80,9 +80,8 @@ func Encode(w io.Writer, doc *Document) error {
 	out := *doc
 	out.Format = Format
 	out.Banks = nil
-	def := questions.Default().Hash
 	for _, b := range doc.Banks {
-		if b.Hash != def {
+		if questions.BuiltinFor(b.Ref()) == nil {
 			out.Banks = append(out.Banks, b)
 		}
 	}
@@ -165,7 +164,7 @@ func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 				}
 			}
 		}
-		if d := questions.Default(); d.ID == ref.ID && d.Version == ref.Version && (ref.Hash == "" || ref.Hash == d.Hash) {
+		if d := questions.BuiltinFor(ref); d != nil {
 			return d
 		}
 		if resolve != nil {

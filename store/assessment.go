@@ -409,7 +409,7 @@ func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans asse
 func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error) {
 	if !ans.Performer.Valid() {
 		return 0, fmt.Errorf("save answer: %w", &assessment.FieldError{Field: "performer",
-			Msg: fmt.Sprintf("unknown performer %q (use ce, bmet, manager, it, vendor, nobody or unsure)", ans.Performer)})
+			Msg: fmt.Sprintf("unknown performer %q (use ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure, or na where allowed)", ans.Performer)})
 	}
 	ans.Note = assessment.SanitizeNote(ans.Note)
 	if ans.AnsweredAt.IsZero() {
@@ -425,7 +425,7 @@ func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans as
 		if err != nil {
 			return err
 		}
-		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
+		if err := s.checkFunction(tx, h.Bank, functionID, ans.Performer); err != nil {
 			return err
 		}
 		if err := checkBase(b, h, orgID, functionID, base); err != nil {
@@ -458,8 +458,9 @@ func checkBase(b *bolt.Bucket, h head, orgID, functionID string, base *assessmen
 	return nil
 }
 
-// checkFunction returns ErrInvalid unless functionID is in the bank ref names.
-func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string) error {
+// checkFunction returns ErrInvalid unless functionID is in the bank ref names and
+// accepts performer p (not checked when p is empty).
+func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string, p assessment.Performer) error {
 	bank, err := s.bankTx(tx, ref)
 	if err != nil {
 		return err
@@ -468,7 +469,11 @@ func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string)
 		return &assessment.FieldError{Field: "function",
 			Msg: fmt.Sprintf("unknown function %q in bank %s", functionID, bank.Ref())}
 	}
-	return nil
+	if p == "" { // clearing an answer
+		return nil
+	}
+	f, _ := bank.Function(functionID)
+	return assessment.CheckAnswer(f, p)
 }
 
 // ClearAnswer removes the answer to function functionID from draft number of orgID, so
@@ -489,7 +494,7 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 		if err != nil {
 			return err
 		}
-		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
+		if err := s.checkFunction(tx, h.Bank, functionID, ""); err != nil {
 			return err
 		}
 		if err := checkBase(b, h, orgID, functionID, base); err != nil {

@@ -133,6 +133,30 @@ func comparisonLines(s *styles, c assessment.Comparison, w int) []string {
 			"   "+s.muted.Render("no engineering function answered in either assessment"))
 	}
 
+	if bc := present.BankChange(&c); bc != "" {
+		add("")
+		for _, l := range wrap(bc, w-2) {
+			add(" " + s.warn.Render(l))
+		}
+		for _, l := range []struct {
+			intro string
+			fs    []present.BankFunction
+		}{{present.AddedIntro(&c), present.Added(&c)}, {present.RemovedIntro(&c), present.Removed(&c)}} {
+			if len(l.fs) == 0 {
+				continue
+			}
+			add(" " + s.bold.Render(truncate(l.intro, w-2)))
+			for _, f := range l.fs {
+				for i, line := range wrap(f.Title+" ("+f.Severity+")", w-4) {
+					if i > 0 {
+						line = "  " + line
+					}
+					add("   " + line)
+				}
+			}
+		}
+	}
+
 	changed := present.ChangedRows(&c)
 	add("", " "+s.bold.Render(fmt.Sprintf("Functions whose performer changed (%d)", len(changed))))
 	if len(changed) == 0 {

@@ -34,8 +34,13 @@ type questionnaireModel struct {
 	number         int
 	bank           *questions.Bank
 	answers        map[string]assessment.Answer // saved answers only
-	last           map[string]assessment.Answer // the previous completed assessment's
-	lastNumber     int
+	// last is what the previous completed assessment suggests for each function
+	// (assessment.Prefill: by function id, only answers this bank accepts); carried
+	// marks the functions new in this bank. A suggestion is never stored by itself:
+	// the cursor starts on it, and the director confirms or changes it.
+	last       map[string]assessment.Answer
+	carried    map[string]assessment.Carried
+	lastNumber int
 
 	idx        int // the function shown
 	cursor     int // the performer under the cursor
@@ -104,21 +109,27 @@ type answerConflict struct {
 // never changed, only replaced.
 type questCache struct {
 	title     string
-	titleW    int // the width title was rendered for
-	*funcText     // of the function shown
+	titleW    int    // the width title was rendered for
+	*funcText        // of the function shown
+	domLine   string // the domain line, with this session's "new" mark
 	progress  string
 }
 
 // funcText is a function's text as the questionnaire shows it: rendered once per bank,
 // function, width and colors, and shared by every session (see funcTexts).
 type funcText struct {
-	domain   string
+	domain   string // the domain line, cut to the width
+	domRaw   string // the domain line, not cut
 	desc     []string
 	question []string
 	help     []string
-	// the performers' rows, under the cursor and not
-	rowOn, rowOff [questions.NumPerformers]string
+	// the answer options, and their rows under the cursor and not
+	options       []questions.Performer
+	rowOn, rowOff [questions.NumOptions]string
 }
+
+// optionKey returns the number key of the i-th answer option: 1–9, then 0 for the tenth.
+func optionKey(i int) int { return (i + 1) % 10 }
 
 // funcTextKey names a funcText. A bank is named by its content hash; one without a
 // hash (built in a test) by its address.
@@ -183,8 +194,9 @@ func (m *questionnaireModel) renderText() *funcText {
 	if f.Kind == questions.Operations {
 		kind = "operations work"
 	}
-	t.domain = truncate(s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name)))+
-		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions))), m.width-1)
+	t.domRaw = s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name))) +
+		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions)))
+	t.domain = truncate(t.domRaw, m.width-1)
 	for _, l := range wrap(dom.Description, tw) {
 		t.desc = append(t.desc, s.muted.Render(l))
 	}
@@ -202,10 +214,16 @@ func (m *questionnaireModel) renderText() *funcText {
 	for _, l := range wrap(text, tw-2) {
 		t.help = append(t.help, s.muted.Render("│ ")+l)
 	}
-	for i, p := range questions.Performers {
-		row := pad(fmt.Sprintf("%d  %s", i+1, p.Label()), 32)
+	t.options = f.AnswerOptions()
+	for i, p := range t.options {
+		row := pad(fmt.Sprintf("%d  %s", optionKey(i), p.Label()), 32)
 		t.rowOn[i] = s.selected.Render(" › " + row)
-		t.rowOff[i] = "   " + s.performer[i].Render(row[:2]) + row[2:]
+		// "Not applicable" (the tenth option) is no performer: it has no color.
+		lead := row[:2]
+		if i < questions.NumPerformers {
+			lead = s.performer[i].Render(lead)
+		}
+		t.rowOff[i] = "   " + lead + row[2:]
 	}
 	return t
 }
@@ -256,7 +274,8 @@ func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() ti
 		m.answers[id] = a
 	}
 	if sess.prev != nil {
-		m.last, m.lastNumber = sess.prev.Answers, sess.prev.Number
+		m.last, m.carried = assessment.Prefill(sess.bank, sess.prevBank, sess.prev)
+		m.lastNumber = sess.prev.Number
 	}
 	m.goTo(assessment.ResumeIndex(sess.bank, m.answers), false)
 	return m
@@ -265,6 +284,21 @@ func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() ti
 func (m *questionnaireModel) id() screenID { return screenQuestionnaire }
 
 func (m *questionnaireModel) capturing() bool { return m.editing }
+
+// lastNoteDropped reports whether the note shown is last time's, for a function not
+// yet answered in this draft, with the cursor on another answer than last time's:
+// confirming would not carry it (assessment.LastNote).
+func (m *questionnaireModel) lastNoteDropped() bool {
+	f := m.fn()
+	last, ok := m.last[f.ID]
+	if !ok || m.note.Value() == "" || m.note.Value() != last.Note {
+		return false
+	}
+	if _, answered := m.answers[f.ID]; answered {
+		return false
+	}
+	return assessment.LastNote(last, f.AnswerOptions()[m.cursor]) != ""
+}
 
 // draft is the draft the questionnaire is answering.
 func (m *questionnaireModel) draft() draftKey { return draftKey{m.orgID, m.number} }
@@ -299,9 +333,9 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 	if a, ok := m.answers[f.ID]; ok {
 		m.shown = &a
 	}
-	if a, ok := m.answers[f.ID]; ok && a.Performer.Valid() {
+	if a, ok := m.answers[f.ID]; ok && f.Allows(a.Performer) {
 		m.cursor, note = a.Performer.Index(), a.Note
-	} else if a, ok := m.last[f.ID]; ok && a.Performer.Valid() {
+	} else if a, ok := m.last[f.ID]; ok && f.Allows(a.Performer) {
 		m.cursor, note = a.Performer.Index(), a.Note
 	}
 	m.note.SetValue(note)
@@ -348,11 +382,16 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 	n := len(m.bank.Functions)
 	switch {
 	case key.Matches(k, m.keys.Up):
-		m.cursor = (m.cursor + questions.NumPerformers - 1) % questions.NumPerformers
+		n := len(m.fn().AnswerOptions())
+		m.cursor = (m.cursor + n - 1) % n
 	case key.Matches(k, m.keys.Down):
-		m.cursor = (m.cursor + 1) % questions.NumPerformers
+		m.cursor = (m.cursor + 1) % len(m.fn().AnswerOptions())
 	case key.Matches(k, m.keys.Number):
-		m.cursor = int(k.Runes[0] - '1')
+		i := (int(k.Runes[0]-'0') + 9) % 10 // 1–9, then 0 for the tenth
+		if i >= len(m.fn().AnswerOptions()) {
+			return nil // "0" where "not applicable" is not offered
+		}
+		m.cursor = i
 		return m.answer()
 	case key.Matches(k, m.keys.Answer):
 		return m.answer()
@@ -467,7 +506,7 @@ func (m *questionnaireModel) noteKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.keys.SaveNote):
 		m.editing = false
 		m.note.Blur()
-		return m.answer()
+		return m.answerKeep(true)
 	case key.Matches(k, m.keys.CancelNote):
 		m.editing = false
 		m.note.Blur()
@@ -507,10 +546,23 @@ func (m *questionnaireModel) snapshot() map[string]assessment.Answer {
 }
 
 // answer answers the current function with the performer under the cursor and the note.
-func (m *questionnaireModel) answer() tea.Cmd {
+func (m *questionnaireModel) answer() tea.Cmd { return m.answerKeep(false) }
+
+// answerKeep answers the current function. When the function has no answer in this
+// draft yet and last time's is the suggestion, last time's note goes with the answer
+// only while the answer is unchanged; a note confirmed in the note editor (keep) is
+// taken as it stands. A note written about another performer would otherwise
+// contradict the new answer.
+func (m *questionnaireModel) answerKeep(keep bool) tea.Cmd {
 	f := m.fn()
-	p := questions.Performers[m.cursor]
+	p := m.fn().AnswerOptions()[m.cursor]
 	note := assessment.SanitizeNote(m.note.Value())
+	if last, ok := m.last[f.ID]; ok {
+		// A note confirmed in the editor is the director's, as typed (even empty).
+		if _, answered := m.answers[f.ID]; !answered && !m.queued(f.ID) && !keep {
+			note = assessment.NoteFor(last, p, note, false)
+		}
+	}
 	if cur, ok := m.answers[f.ID]; ok && cur.Performer == p && cur.Note == note && !m.queued(f.ID) {
 		m.setStatus("Unchanged: "+m.title(f.ID)+" — "+p.Label()+".", false)
 		return m.advance()
@@ -658,6 +710,10 @@ func (m *questionnaireModel) refresh() {
 		m.c.title = m.styles.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Questions")
 	}
 	m.c.funcText = m.functionText()
+	m.c.domLine = m.c.domain
+	if m.carried[m.fn().ID].New {
+		m.c.domLine = truncate(m.c.domRaw+m.styles.ok.Render(" · "+assessment.NewIn(m.bank)), m.width-1)
+	}
 	m.refreshProgress()
 }
 
@@ -700,7 +756,7 @@ func (m *questionnaireModel) requiredLines() int {
 	if m.editing {
 		noteLines = 2
 	}
-	return 3 + len(m.c.question) + questions.NumPerformers + noteLines + 1
+	return 3 + len(m.c.question) + len(m.c.options) + noteLines + 1
 }
 
 // helpShown reports whether the explanation is shown: always when asked for, never
@@ -791,7 +847,7 @@ func (m *questionnaireModel) renderBody() string {
 	if blank[0] {
 		line("")
 	}
-	line(" " + c.domain)
+	line(" " + c.domLine)
 	for _, l := range c.desc[:descN] {
 		line(" " + l)
 	}
@@ -813,7 +869,7 @@ func (m *questionnaireModel) renderBody() string {
 		line("")
 	}
 	mk := m.marks()
-	for i, p := range questions.Performers {
+	for i, p := range c.options {
 		// The marks after the performer, and shorter ones for narrow windows: the row is
 		// 35 columns before them.
 		var marks, short []string
@@ -861,7 +917,11 @@ func (m *questionnaireModel) renderBody() string {
 	switch {
 	case m.editing:
 		line(" Note " + m.note.View())
-		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", questions.Performers[m.cursor].Label()), m.width-2)))
+		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", m.fn().AnswerOptions()[m.cursor].Label()), m.width-2)))
+	case m.lastNoteDropped():
+		// Last time's note stays visible, but goes with a changed answer only if the
+		// director keeps it (n, then enter).
+		line(" " + s.muted.Render(truncate(fmt.Sprintf("Last time's note (not kept with a changed answer; n keeps it): %s", m.note.Value()), m.width-2)))
 	case m.note.Value() != "":
 		// " Note: " and "  (n to edit)" take 20 columns.
 		line(" Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)"))
