@@ -811,13 +811,6 @@ func (m *questionnaireModel) view() string {
 func (m *questionnaireModel) renderBody() string {
 	s := m.styles
 	c := &m.c
-	f := m.fn()
-	cur, answered := m.answers[f.ID]
-	last, hasLast := m.last[f.ID]
-	var pending *saveJob
-	if p, ok := m.pend[f.ID]; ok {
-		pending = &p.last
-	}
 
 	room := m.height - m.requiredLines()
 	helpN := 0
@@ -868,36 +861,7 @@ func (m *questionnaireModel) renderBody() string {
 	if blank[2] {
 		line("")
 	}
-	mk := m.marks()
-	for i, p := range c.options {
-		// The marks after the performer, and shorter ones for narrow windows: the row is
-		// 35 columns before them.
-		var marks, short []string
-		if answered && cur.Performer == p {
-			marks = append(marks, mk.yours)
-			short = append(short, mk.yoursShort)
-		}
-		if pending != nil && !pending.clear && pending.ans.Performer == p {
-			marks = append(marks, mk.saving)
-			short = append(short, mk.saving)
-		}
-		if hasLast && last.Performer == p {
-			marks = append(marks, mk.last)
-			short = append(short, mk.lastShort)
-		}
-		row := c.rowOff[i]
-		if i == m.cursor {
-			row = c.rowOn[i]
-		}
-		if len(marks) > 0 {
-			tail := " " + strings.Join(marks, " ")
-			if width(row)+width(tail) > m.width {
-				tail = " " + strings.Join(short, " ")
-			}
-			row = truncate(row+tail, m.width)
-		}
-		line(row)
-	}
+	m.optionRows(&b)
 	if blank[3] {
 		line("")
 	}
@@ -929,6 +893,50 @@ func (m *questionnaireModel) renderBody() string {
 		line(" " + s.muted.Render("Note: none (n to add one)"))
 	}
 	return b.String()
+}
+
+// optionRows writes the answer options, one row each, with their marks: the saved
+// answer, one on its way to the store, last time's.
+func (m *questionnaireModel) optionRows(b *strings.Builder) {
+	c := &m.c
+	f := m.fn()
+	cur, answered := m.answers[f.ID]
+	last, hasLast := m.last[f.ID]
+	var pending *saveJob
+	if p, ok := m.pend[f.ID]; ok {
+		pending = &p.last
+	}
+	mk := m.marks()
+	for i, p := range c.options {
+		// The marks after the performer, and shorter ones for narrow windows: the row is
+		// 35 columns before them.
+		var marks, short []string
+		if answered && cur.Performer == p {
+			marks = append(marks, mk.yours)
+			short = append(short, mk.yoursShort)
+		}
+		if pending != nil && !pending.clear && pending.ans.Performer == p {
+			marks = append(marks, mk.saving)
+			short = append(short, mk.saving)
+		}
+		if hasLast && last.Performer == p {
+			marks = append(marks, mk.last)
+			short = append(short, mk.lastShort)
+		}
+		row := c.rowOff[i]
+		if i == m.cursor {
+			row = c.rowOn[i]
+		}
+		if len(marks) > 0 {
+			tail := " " + strings.Join(marks, " ")
+			if width(row)+width(tail) > m.width {
+				tail = " " + strings.Join(short, " ")
+			}
+			row = truncate(row+tail, m.width)
+		}
+		b.WriteString(row)
+		b.WriteByte('\n')
+	}
 }
 
 // statusLine is the last line: what happened to the last answer.
