@@ -17,7 +17,7 @@ type Staffing struct {
 	CEShareOfStaff *float64 `json:"ce_share_of_staff"`
 }
 
-// StaffingOf computes the staffing ratios of SPEC §4 from a profile.
+// StaffingOf computes the staffing ratios of the scorecard from a profile.
 func StaffingOf(p Profile) Staffing {
 	s := Staffing{
 		SizeBand: BandFor(p.Beds), Beds: p.Beds, Teaching: p.Teaching,
@@ -53,7 +53,7 @@ type Reference struct {
 	Source string
 }
 
-// References are the reference staffing figures of SPEC §4, with their sources.
+// References are the reference staffing figures of the scorecard, with their sources.
 var References = []Reference{
 	{
 		Key: "fte_per_100_beds", Figure: "HTM FTE per 100 staffed beds", Value: 2.5, Text: "2.5",

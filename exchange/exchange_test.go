@@ -27,7 +27,7 @@ func validDoc() *Document {
 		a.Answers[f.ID] = assessment.Answer{Performer: assessment.BMET, AnsweredAt: start}
 	}
 	return &Document{Format: Format, ExportedAt: start, Organizations: []Organization{
-		{ID: "st-x", Name: "St X", CreatedAt: start, Assessments: []assessment.Assessment{a}},
+		{Organization: assessment.Organization{ID: "st-x", Name: "St X", CreatedAt: start}, Assessments: []assessment.Assessment{a}},
 	}}
 }
 
@@ -163,5 +163,27 @@ func TestDraftMustBeLatest(t *testing.T) {
 	d.Organizations[0].Assessments = []assessment.Assessment{draft, done}
 	if _, err := Decode([]byte(encode(t, d)), nil, testNow); err == nil || !strings.Contains(err.Error(), "draft 1 is not the organization's latest") {
 		t.Fatalf("draft before a completed assessment: %v", err)
+	}
+}
+
+// TestDecodeDraftWithoutProfile: the store keeps a draft whose profile is not filled in
+// yet (beds 0), so its export must import again; Decode used to refuse it with
+// "profile.beds" because it checked drafts by the completed-assessment profile rule.
+func TestDecodeDraftWithoutProfile(t *testing.T) {
+	d := validDoc()
+	a := d.Organizations[0].Assessments[0].Clone()
+	a.Number, a.Status, a.CompletedAt, a.Profile = 2, assessment.Draft, nil, assessment.Profile{}
+	d.Organizations[0].Assessments = append(d.Organizations[0].Assessments, a)
+	got, err := Decode([]byte(encode(t, d)), nil, testNow)
+	if err != nil {
+		t.Fatalf("a draft without a profile yet: %v", err)
+	}
+	if p := got.Organizations[0].Assessments[1].Profile; p != (assessment.Profile{}) {
+		t.Errorf("profile %+v", p)
+	}
+	a.Profile.Beds = -1
+	d.Organizations[0].Assessments[1] = a
+	if _, err := Decode([]byte(encode(t, d)), nil, testNow); err == nil || !strings.Contains(err.Error(), "organizations[0].assessments[1].profile.beds") {
+		t.Errorf("negative beds in a draft: %v", err)
 	}
 }

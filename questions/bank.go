@@ -106,7 +106,7 @@ func (k Kind) Valid() bool { return k == Engineering || k == Operations }
 // String implements fmt.Stringer.
 func (k Kind) String() string { return string(k) }
 
-// DefaultFit is the fit of each performer for each kind of work (SPEC §3.3), indexed by
+// DefaultFit is the fit of each performer for each kind of work, indexed by
 // performer order. A function may override single cells.
 var DefaultFit = map[Kind][NumPerformers]float64{
 	Engineering: engineeringFit,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
@@ -507,32 +506,6 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 	return rev, nil
 }
 
-// checkDraftProfile checks what a draft's profile may hold: it may be partly filled in
-// (beds 0 means not yet given), but every value must be in range.
-func checkDraftProfile(p assessment.Profile) error {
-	if p.Beds < 0 || p.Beds > assessment.MaxBeds {
-		return &assessment.FieldError{Field: string(assessment.FieldBeds),
-			Msg: fmt.Sprintf("staffed beds must be from 0 (not yet known) to %d, not %d", assessment.MaxBeds, p.Beds)}
-	}
-	for _, c := range []struct {
-		f assessment.ProfileField
-		v float64
-	}{
-		{assessment.FieldCEFTE, p.CEFTE}, {assessment.FieldBMETFTE, p.BMETFTE},
-		{assessment.FieldManagerFTE, p.ManagerFTE}, {assessment.FieldITFTE, p.ITFTE},
-	} {
-		if math.IsNaN(c.v) || math.IsInf(c.v, 0) || c.v < 0 || c.v > assessment.MaxFTE {
-			return &assessment.FieldError{Field: string(c.f),
-				Msg: fmt.Sprintf("%s must be a finite number of 0 or more, not %v", strings.ToLower(c.f.Label()), c.v)}
-		}
-	}
-	if p.Devices < 0 || p.Devices > assessment.MaxDevices {
-		return &assessment.FieldError{Field: string(assessment.FieldDevices),
-			Msg: fmt.Sprintf("devices must be 0 or more (0 = not known), not %d", p.Devices)}
-	}
-	return nil
-}
-
 // SaveProfile stores the profile of draft number of orgID. A partly filled profile is
 // fine (it is validated completely by Complete), but every value must be in range. The
 // last writer wins; see SaveProfileIf.
@@ -552,7 +525,7 @@ func (s *Store) SaveProfileIf(orgID string, number int, p, base assessment.Profi
 }
 
 func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base *assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error) {
-	if err := checkDraftProfile(p); err != nil {
+	if err := p.ValidateDraft(); err != nil {
 		return assessment.Profile{}, 0, fmt.Errorf("save profile: %w", err)
 	}
 	var out assessment.Profile
