@@ -670,32 +670,41 @@ func (s *Store) LatestCompleted() ([]assessment.PeerInput, error) {
 		}
 		return orgs.ForEachBucket(func(id []byte) error {
 			orgID := string(id)
-			org := orgs.Bucket(id)
-			n, b := lastCompleted(org)
-			if b == nil {
-				return nil
+			a, bank, err := s.latestTx(tx, orgs.Bucket(id), orgID)
+			if a != nil {
+				out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: a})
 			}
-			h, err := readHead(b, orgID, n)
-			if err != nil {
-				return err
-			}
-			bank, err := s.bankTx(tx, h.Bank)
-			if err != nil {
-				return err
-			}
-			answers, ok := h.peerAnswers(bank)
-			if !ok {
-				if answers, err = readAnswers(b, orgID, n); err != nil {
-					return err
-				}
-			}
-			a := h.assessment(answers)
-			out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: &a})
-			return nil
+			return err
 		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read latest assessments: %w", err)
 	}
 	return out, nil
+}
+
+// latestTx reads the latest completed assessment of organization orgID (bucket org) with
+// its bank, as far as peer figures need it: the answers are read only when the head does
+// not carry the performers. It returns nil when the organization has none.
+func (s *Store) latestTx(tx *bolt.Tx, org *bolt.Bucket, orgID string) (*assessment.Assessment, *questions.Bank, error) {
+	n, b := lastCompleted(org)
+	if b == nil {
+		return nil, nil, nil
+	}
+	h, err := readHead(b, orgID, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	bank, err := s.bankTx(tx, h.Bank)
+	if err != nil {
+		return nil, nil, err
+	}
+	answers, ok := h.peerAnswers(bank)
+	if !ok {
+		if answers, err = readAnswers(b, orgID, n); err != nil {
+			return nil, nil, err
+		}
+	}
+	a := h.assessment(answers)
+	return &a, bank, nil
 }
