@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -173,35 +172,13 @@ func draftOf(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) 
 func (s *Store) Assessments(orgID string) ([]assessment.Assessment, error) {
 	var out []assessment.Assessment
 	err := s.view(func(tx *bolt.Tx) error {
-		org, err := orgBucket(tx, orgID)
-		if err != nil {
-			return err
-		}
-		err = org.ForEachBucket(func(k []byte) error {
-			n, ok := keyNumber(k)
-			if !ok {
-				return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, orgID)
-			}
-			a, err := readAssessment(org.Bucket(k), orgID, n)
-			out = append(out, a)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if d := draftBucket(tx, orgID); d != nil {
-			a, err := readAssessment(d, orgID, 0)
-			out = append(out, a)
-			return err
-		}
-		return nil
+		var err error
+		out, err = assessmentsTx(tx, orgID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list assessments: %w", err)
 	}
-	// The draft is numbered past every completed assessment, so it is already last;
-	// sorting keeps the promise even for a file that breaks that rule.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, nil
 }
 
