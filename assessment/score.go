@@ -73,7 +73,7 @@ type Gap struct {
 // Critical reports whether the gap is in a critical function (weight 3).
 func (g Gap) Critical() bool { return g.Weight == 3 }
 
-// Scorecard is the balance scorecard of one assessment (SPEC §4). Its JSON form is the
+// Scorecard is the balance scorecard of one assessment. Its JSON form is the
 // body of `report --format json`.
 type Scorecard struct {
 	Answered         int       `json:"answered"`
@@ -232,7 +232,7 @@ func tallies(bank *questions.Bank, perf []int8, domains []tally) (all, eng, ops 
 	return all, eng, ops
 }
 
-// Score computes the scorecard of assessment a, answered with bank (SPEC §4). A draft
+// Score computes the scorecard of assessment a, answered with bank. A draft
 // is scored over what is answered and marked provisional.
 func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 	var buf [64]int8
@@ -318,7 +318,7 @@ func (s *summary) verdict() Verdict {
 	return verdictOf(s.all.answered, s.all.critical, s.absorbed(), s.ops.shares().Of(CE), s.all.index(nil))
 }
 
-// verdictOf applies the verdict rules of SPEC §4 in order.
+// verdictOf applies the verdict rules (docs/design.md, Scoring) in order.
 func verdictOf(answered, criticalGaps int, absorbed, opsCE float64, balance *float64) Verdict {
 	switch {
 	case answered == 0:

@@ -17,7 +17,7 @@ type Staffing struct {
 	CEShareOfStaff *float64 `json:"ce_share_of_staff"`
 }
 
-// StaffingOf computes the staffing ratios of SPEC §4 from a profile.
+// StaffingOf computes the staffing ratios of the scorecard from a profile.
 func StaffingOf(p Profile) Staffing {
 	s := Staffing{
 		SizeBand: BandFor(p.Beds), Beds: p.Beds, Teaching: p.Teaching,

@@ -89,7 +89,7 @@ func refOf(a *Assessment) Ref {
 	return Ref{Number: a.Number, Status: a.Status, CompletedAt: a.CompletedAt}
 }
 
-// Comparison is the change from one assessment to another (SPEC §4.2).
+// Comparison is the change from one assessment to another.
 type Comparison struct {
 	From             Ref         `json:"from"`
 	To               Ref         `json:"to"`
@@ -260,7 +260,7 @@ type Trend struct {
 	Changes []Comparison `json:"changes"`
 }
 
-// History builds the trend of SPEC §4.2 from an organization's assessments; drafts are
+// History builds the trend (docs/design.md, Scoring) from an organization's assessments; drafts are
 // left out.
 func History(items []Scored) Trend {
 	done := make([]Scored, 0, len(items))

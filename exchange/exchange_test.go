@@ -27,7 +27,7 @@ func validDoc() *Document {
 		a.Answers[f.ID] = assessment.Answer{Performer: assessment.BMET, AnsweredAt: start}
 	}
 	return &Document{Format: Format, ExportedAt: start, Organizations: []Organization{
-		{ID: "st-x", Name: "St X", CreatedAt: start, Assessments: []assessment.Assessment{a}},
+		{Organization: assessment.Organization{ID: "st-x", Name: "St X", CreatedAt: start}, Assessments: []assessment.Assessment{a}},
 	}}
 }
 

@@ -11,10 +11,10 @@ import (
 	"testing"
 )
 
-// The expectations below are copied from SPEC §3.1–3.3, not from the code, so that a
+// The expectations below are copied from the product specification, not from the code, so that a
 // drift in either default-v1.yaml or V1Fit fails here.
 
-// specFunctions is SPEC §3.2: the default bank's functions, in order.
+// specFunctions are the default bank's functions as specified, in order.
 var specFunctions = []struct {
 	domain string
 	id     string
@@ -60,7 +60,7 @@ var specFunctions = []struct {
 	{"performance", "staffing_model", Engineering, 1},
 }
 
-// specDomains is the domain order of SPEC §3.2.
+// specDomains is the domain order as specified.
 var specDomains = []string{"planning", "maintenance", "safety", "compliance", "cyber", "projects", "people", "performance"}
 
 // specFit is the version 1 fit table in performer order (ce, specialist, bmet, manager,
@@ -71,7 +71,7 @@ var specFit = map[Kind]FitRow{
 	Operations:  {0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 0.75, 0, 0},
 }
 
-// specOverrides are the only fit overrides in the default bank (SPEC §3.3).
+// specOverrides are the only fit overrides in the default bank (as specified).
 var specOverrides = map[string]map[Performer]float64{
 	"device_patching":       {IT: 1},
 	"network_inventory":     {IT: 1},

@@ -190,7 +190,7 @@ func TestUnknownFormat(t *testing.T) {
 	}
 }
 
-// specKeys are the top-level keys of `report --format json` (SPEC §5).
+// specKeys are the top-level keys of `report --format json` (its documented contract).
 var specKeys = []string{
 	"organization", "assessment", "answered", "total", "balance_index", "engineering_index",
 	"operations_index", "absorbed", "verdict", "engineering", "operations", "domains", "gaps",

@@ -1,6 +1,6 @@
 package server
 
-// The load harness of SPEC §8 and docs/performance.md: N directors complete an
+// The load harness of docs/performance.md: N directors complete an
 // assessment each, at the same time, over real SSH sessions with a PTY.
 //
 //	CEBALANCE_LOAD=200 go test -run '^TestLoad$' -v -count 1 -timeout 20m ./server/
@@ -68,7 +68,7 @@ const (
 	loadIdleLine = "LOAD-IDLE"
 	loadGoLine   = "go"
 
-	// The targets of SPEC §8.
+	// The performance targets of docs/performance.md.
 	loadTargetP99      = 50 * time.Millisecond
 	loadTargetPerSessB = 2 << 20
 )
@@ -137,12 +137,12 @@ func startLoadServer(tb testing.TB, n int, logs io.Writer) *loadServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ls.srv, err = New(Config{
+	ls.srv, err = New(withCommands(Config{
 		Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: 30 * time.Minute,
 		Logger: log.NewWithOptions(logs, log.Options{Level: log.WarnLevel}),
 		// Every session comes from 127.0.0.1: the per-IP limit would refuse most of them.
 		RatePerSecond: 1e6, RateBurst: 1e6,
-	})
+	}))
 	if err != nil {
 		tb.Fatal(err)
 	}

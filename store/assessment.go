@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -174,35 +172,13 @@ func draftOf(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) 
 func (s *Store) Assessments(orgID string) ([]assessment.Assessment, error) {
 	var out []assessment.Assessment
 	err := s.view(func(tx *bolt.Tx) error {
-		org, err := orgBucket(tx, orgID)
-		if err != nil {
-			return err
-		}
-		err = org.ForEachBucket(func(k []byte) error {
-			n, ok := keyNumber(k)
-			if !ok {
-				return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, orgID)
-			}
-			a, err := readAssessment(org.Bucket(k), orgID, n)
-			out = append(out, a)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if d := draftBucket(tx, orgID); d != nil {
-			a, err := readAssessment(d, orgID, 0)
-			out = append(out, a)
-			return err
-		}
-		return nil
+		var err error
+		out, err = assessmentsTx(tx, orgID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list assessments: %w", err)
 	}
-	// The draft is numbered past every completed assessment, so it is already last;
-	// sorting keeps the promise even for a file that breaks that rule.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, nil
 }
 
@@ -512,32 +488,6 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 	return rev, nil
 }
 
-// checkDraftProfile checks what a draft's profile may hold: it may be partly filled in
-// (beds 0 means not yet given), but every value must be in range.
-func checkDraftProfile(p assessment.Profile) error {
-	if p.Beds < 0 || p.Beds > assessment.MaxBeds {
-		return &assessment.FieldError{Field: string(assessment.FieldBeds),
-			Msg: fmt.Sprintf("staffed beds must be from 0 (not yet known) to %d, not %d", assessment.MaxBeds, p.Beds)}
-	}
-	for _, c := range []struct {
-		f assessment.ProfileField
-		v float64
-	}{
-		{assessment.FieldCEFTE, p.CEFTE}, {assessment.FieldBMETFTE, p.BMETFTE},
-		{assessment.FieldManagerFTE, p.ManagerFTE}, {assessment.FieldITFTE, p.ITFTE},
-	} {
-		if math.IsNaN(c.v) || math.IsInf(c.v, 0) || c.v < 0 || c.v > assessment.MaxFTE {
-			return &assessment.FieldError{Field: string(c.f),
-				Msg: fmt.Sprintf("%s must be a finite number of 0 or more, not %v", strings.ToLower(c.f.Label()), c.v)}
-		}
-	}
-	if p.Devices < 0 || p.Devices > assessment.MaxDevices {
-		return &assessment.FieldError{Field: string(assessment.FieldDevices),
-			Msg: fmt.Sprintf("devices must be 0 or more (0 = not known), not %d", p.Devices)}
-	}
-	return nil
-}
-
 // SaveProfile stores the profile of draft number of orgID. A partly filled profile is
 // fine (it is validated completely by Complete), but every value must be in range. The
 // last writer wins; see SaveProfileIf.
@@ -557,7 +507,7 @@ func (s *Store) SaveProfileIf(orgID string, number int, p, base assessment.Profi
 }
 
 func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base *assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error) {
-	if err := checkDraftProfile(p); err != nil {
+	if err := p.ValidateDraft(); err != nil {
 		return assessment.Profile{}, 0, fmt.Errorf("save profile: %w", err)
 	}
 	var out assessment.Profile
@@ -702,32 +652,41 @@ func (s *Store) LatestCompleted() ([]assessment.PeerInput, error) {
 		}
 		return orgs.ForEachBucket(func(id []byte) error {
 			orgID := string(id)
-			org := orgs.Bucket(id)
-			n, b := lastCompleted(org)
-			if b == nil {
-				return nil
+			a, bank, err := s.latestTx(tx, orgs.Bucket(id), orgID)
+			if a != nil {
+				out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: a})
 			}
-			h, err := readHead(b, orgID, n)
-			if err != nil {
-				return err
-			}
-			bank, err := s.bankTx(tx, h.Bank)
-			if err != nil {
-				return err
-			}
-			answers, ok := h.peerAnswers(bank)
-			if !ok {
-				if answers, err = readAnswers(b, orgID, n); err != nil {
-					return err
-				}
-			}
-			a := h.assessment(answers)
-			out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: &a})
-			return nil
+			return err
 		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read latest assessments: %w", err)
 	}
 	return out, nil
+}
+
+// latestTx reads the latest completed assessment of organization orgID (bucket org) with
+// its bank, as far as peer figures need it: the answers are read only when the head does
+// not carry the performers. It returns nil when the organization has none.
+func (s *Store) latestTx(tx *bolt.Tx, org *bolt.Bucket, orgID string) (*assessment.Assessment, *questions.Bank, error) {
+	n, b := lastCompleted(org)
+	if b == nil {
+		return nil, nil, nil
+	}
+	h, err := readHead(b, orgID, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	bank, err := s.bankTx(tx, h.Bank)
+	if err != nil {
+		return nil, nil, err
+	}
+	answers, ok := h.peerAnswers(bank)
+	if !ok {
+		if answers, err = readAnswers(b, orgID, n); err != nil {
+			return nil, nil, err
+		}
+	}
+	a := h.assessment(answers)
+	return &a, bank, nil
 }

@@ -163,31 +163,15 @@ func (s *Store) collectTx(tx *bolt.Tx) ([]assessment.PeerValues, error) {
 	var out []assessment.PeerValues
 	if orgs := tx.Bucket(bucketOrgs); orgs != nil {
 		err := orgs.ForEachBucket(func(id []byte) error {
-			org := orgs.Bucket(id)
-			n, b := lastCompleted(org)
-			if b == nil {
-				return nil
+			a, bank, err := s.latestTx(tx, orgs.Bucket(id), string(id))
+			if a == nil || err != nil {
+				return err
 			}
 			o, err := readOrg(orgs, id)
 			if err != nil {
 				return err
 			}
-			h, err := readHead(b, o.ID, n)
-			if err != nil {
-				return err
-			}
-			bank, err := s.bankTx(tx, h.Bank)
-			if err != nil {
-				return err
-			}
-			answers, ok := h.peerAnswers(bank)
-			if !ok {
-				if answers, err = readAnswers(b, o.ID, n); err != nil {
-					return err
-				}
-			}
-			a := h.assessment(answers)
-			v := assessment.ValuesOf(o.ID, bank, &a)
+			v := assessment.ValuesOf(o.ID, bank, a)
 			v.Demo = o.Demo
 			out = append(out, v)
 			return nil

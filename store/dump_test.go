@@ -145,7 +145,7 @@ func TestReplaceAllValidates(t *testing.T) {
 			store.ErrInvalid, "organizations[0].assessments[0].answers.coffee"},
 		{"unknown bank", []store.OrgData{org("ok", "Ok", otherBank)}, store.ErrInvalid, "organizations[0].assessments[0].bank"},
 		{"incomplete completed", []store.OrgData{org("ok", "Ok", completed)}, store.ErrInvalid, "organizations[0].assessments[0].answers"},
-		{"two drafts", []store.OrgData{org("ok", "Ok", draft(1, nil), draft(2, nil))}, store.ErrInvalid, "organizations[0].assessments"},
+		{"two drafts", []store.OrgData{org("ok", "Ok", draft(1, nil), draft(2, nil))}, store.ErrInvalid, "organizations[0].assessments[1].status"},
 		{"duplicate number", []store.OrgData{org("ok", "Ok", draft(1, nil), draft(1, nil))}, store.ErrInvalid, "organizations[0].assessments[1].number"},
 		{"valid then invalid", []store.OrgData{org("fine", "Fine"), org("ok", "Ok", draft(0, nil))}, store.ErrInvalid, "organizations[1].assessments[0].number"},
 	} {

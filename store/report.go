@@ -26,6 +26,9 @@ type ReportData struct {
 	// Peers is the published peer benchmark of Current as the viewer may see it (see
 	// Peers); empty when Current is nil.
 	Peers assessment.PeerBenchmark
+	// Completed are the organization's completed assessments with their banks, by
+	// number: the history a report's trend is drawn from.
+	Completed []assessment.Scored
 }
 
 // Report assembles the scorecard of d.Current; nil when there is no current assessment.
@@ -33,7 +36,7 @@ func (d *ReportData) Report() *assessment.Report {
 	if d.Current == nil {
 		return nil
 	}
-	return assessment.NewReport(assessment.Organization{ID: d.Org.ID, Name: d.Org.Name, Demo: d.Org.Demo}, *d.Current, d.Previous, d.Peers)
+	return assessment.NewReport(d.Org.Public(), *d.Current, d.Previous, d.Peers)
 }
 
 // ReportData reads, in one transaction, assessment number of organization orgID (0:
@@ -65,6 +68,9 @@ func (s *Store) ReportData(orgID string, number int, exclude []string) (ReportDa
 			return err
 		}
 		if d.Previous, err = s.scoredTx(tx, prev); err != nil {
+			return err
+		}
+		if d.Completed, err = s.completedTx(tx, all); err != nil {
 			return err
 		}
 		if d.Current != nil {
@@ -155,4 +161,38 @@ func (s *Store) scoredTx(tx *bolt.Tx, a *assessment.Assessment) (*assessment.Sco
 		return nil, err
 	}
 	return &assessment.Scored{Bank: bank, Assessment: a}, nil
+}
+
+// Completed returns the completed assessments of organization orgID with their banks,
+// by number, read in one transaction: what a history is drawn from.
+func (s *Store) Completed(orgID string) ([]assessment.Scored, error) {
+	var out []assessment.Scored
+	err := s.view(func(tx *bolt.Tx) error {
+		all, err := assessmentsTx(tx, orgID)
+		if err != nil {
+			return err
+		}
+		out, err = s.completedTx(tx, all)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the history of %q: %w", orgID, err)
+	}
+	return out, nil
+}
+
+// completedTx pairs the completed assessments among all with their banks.
+func (s *Store) completedTx(tx *bolt.Tx, all []assessment.Assessment) ([]assessment.Scored, error) {
+	out := make([]assessment.Scored, 0, len(all))
+	for i := range all {
+		if all[i].Status != assessment.Completed || all[i].CompletedAt == nil {
+			continue
+		}
+		sc, err := s.scoredTx(tx, &all[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *sc)
+	}
+	return out, nil
 }

@@ -12,7 +12,7 @@ import (
 	"cebalance/store"
 )
 
-// compareModel shows the comparison of two assessments (SPEC §4.2): the change of the
+// compareModel shows the comparison of two assessments: the change of the
 // indexes and of who does the engineering work, the functions whose performer changed,
 // and the staffing ratios then and now.
 type compareModel struct {

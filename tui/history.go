@@ -13,7 +13,7 @@ import (
 	"cebalance/store"
 )
 
-// historyModel shows an organization's trend (SPEC §4.2): a chart of the balance,
+// historyModel shows an organization's trend: a chart of the balance,
 // engineering and operations indexes over its completed assessments, a table of them,
 // and the comparison of any two (mark two with space, then c).
 type historyModel struct {

@@ -13,7 +13,7 @@ import (
 	"cebalance/store"
 )
 
-// scorecardModel shows the balance scorecard of one assessment (SPEC §4): the balance
+// scorecardModel shows the balance scorecard of one assessment: the balance
 // index and verdict first, then who does the work, the domains, the gaps, staffing
 // beside the reference figures, the peers and the change since the previous assessment.
 // The page is rendered when the report arrives or the width changes, never in View.
