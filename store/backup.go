@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -268,6 +269,17 @@ func (s *Store) checkRecords(tx *bolt.Tx, add func(string)) {
 		}
 		return h.Number
 	}
+	// checkCompact checks completed assessment n of organization id, stored compact as v.
+	checkCompact := func(tx *bolt.Tx, id string, org *bolt.Bucket, n int, v []byte) {
+		// Decoding checks the value (and finds the bank of positional answers); the
+		// bank must be there for a value without positions too, to score it.
+		a, err := s.completedTx(tx, org, id, n, v, false)
+		if err != nil {
+			add(err.Error())
+		} else if _, err := s.bankTx(tx, a.Bank); err != nil {
+			add(fmt.Sprintf("assessment %d of %q: %v", n, id, err))
+		}
+	}
 	last := map[string]int{} // organization id → its latest completed number
 	orgs := tx.Bucket(bucketOrgs)
 	if orgs != nil {
@@ -276,16 +288,24 @@ func (s *Store) checkRecords(tx *bolt.Tx, add func(string)) {
 			report(err)
 			org := orgs.Bucket(id)
 			last[string(id)] = 0
-			return org.ForEachBucket(func(k []byte) error {
-				n, ok := keyNumber(k)
-				if !ok {
-					add(fmt.Sprintf("organization %q: bad assessment key %x", id, k))
-					return nil
+			c := org.Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if bytes.Equal(k, keyOrg) {
+					continue
 				}
-				checkAssessment(string(id), org.Bucket(k), n)
+				n, ok := keyNumber(k)
+				switch {
+				case !ok:
+					add(fmt.Sprintf("organization %q: bad assessment key %x", id, k))
+					continue
+				case v == nil: // the layout before schema 3
+					checkAssessment(string(id), org.Bucket(k), n)
+				default:
+					checkCompact(tx, string(id), org, n, v)
+				}
 				last[string(id)] = n
-				return nil
-			})
+			}
+			return nil
 		}))
 	}
 	if drafts := tx.Bucket(bucketDrafts); drafts != nil {

@@ -164,29 +164,22 @@ func (s *Store) collectTx(tx *bolt.Tx) ([]assessment.PeerValues, error) {
 	if orgs := tx.Bucket(bucketOrgs); orgs != nil {
 		err := orgs.ForEachBucket(func(id []byte) error {
 			org := orgs.Bucket(id)
-			n, b := lastCompleted(org)
-			if b == nil {
+			n, val := lastCompleted(org)
+			if n == 0 {
 				return nil
 			}
 			o, err := readOrg(orgs, id)
 			if err != nil {
 				return err
 			}
-			h, err := readHead(b, o.ID, n)
+			a, err := s.completedTx(tx, org, o.ID, n, val, true)
 			if err != nil {
 				return err
 			}
-			bank, err := s.bankTx(tx, h.Bank)
+			bank, err := s.bankTx(tx, a.Bank)
 			if err != nil {
 				return err
 			}
-			answers, ok := h.peerAnswers(bank)
-			if !ok {
-				if answers, err = readAnswers(b, o.ID, n); err != nil {
-					return err
-				}
-			}
-			a := h.assessment(answers)
 			v := assessment.ValuesOf(o.ID, bank, &a)
 			v.Demo = o.Demo
 			out = append(out, v)
@@ -471,11 +464,12 @@ func (s *Store) Contributions(ids []string, newID func() string) ([]Contribution
 			if o.Demo || o.PeerOnly {
 				continue
 			}
-			n, b := lastCompleted(orgs.Bucket([]byte(id)))
-			if b == nil {
+			org := orgs.Bucket([]byte(id))
+			n, v := lastCompleted(org)
+			if n == 0 {
 				continue
 			}
-			a, err := readAssessment(b, id, n)
+			a, err := s.completedTx(tx, org, id, n, v, false)
 			if err != nil {
 				return err
 			}
@@ -644,7 +638,7 @@ func (s *Store) RemoveDemo() (orgCount, assessments int, err error) {
 			return err
 		}
 		for _, id := range ids {
-			err := orgs.Bucket(id).ForEachBucket(func([]byte) error {
+			err := forEachCompleted(orgs.Bucket(id), string(id), func(int, []byte) error {
 				assessments++
 				return nil
 			})

@@ -53,7 +53,7 @@ func (s *Store) ReportData(orgID string, number int, exclude []string) (ReportDa
 		if d.Org, err = readOrg(orgs, []byte(orgID)); err != nil {
 			return err
 		}
-		all, err := assessmentsTx(tx, orgID)
+		all, err := s.assessmentsTx(tx, orgID)
 		if err != nil {
 			return err
 		}
@@ -116,18 +116,14 @@ func pickReport(all []assessment.Assessment, number int) (cur, prev *assessment.
 }
 
 // assessmentsTx reads every assessment of orgID with its answers, by number.
-func assessmentsTx(tx *bolt.Tx, orgID string) ([]assessment.Assessment, error) {
+func (s *Store) assessmentsTx(tx *bolt.Tx, orgID string) ([]assessment.Assessment, error) {
 	org, err := orgBucket(tx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	var out []assessment.Assessment
-	err = org.ForEachBucket(func(k []byte) error {
-		n, ok := keyNumber(k)
-		if !ok {
-			return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, orgID)
-		}
-		a, err := readAssessment(org.Bucket(k), orgID, n)
+	err = forEachCompleted(org, orgID, func(n int, v []byte) error {
+		a, err := s.completedTx(tx, org, orgID, n, v, false)
 		out = append(out, a)
 		return err
 	})
@@ -141,6 +137,8 @@ func assessmentsTx(tx *bolt.Tx, orgID string) ([]assessment.Assessment, error) {
 		}
 		out = append(out, a)
 	}
+	// The draft is numbered past every completed assessment, so it is already last;
+	// sorting keeps the promise even for a file that breaks that rule.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, nil
 }
