@@ -635,7 +635,7 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 	if r.err == nil && extras > uint64(len(r.data)) { // each takes at least a byte
 		r.fail("%d extra answers in %d bytes", extras, len(r.data))
 	}
-	if extras > 0 && a.Answers == nil {
+	if r.err == nil && extras > 0 && a.Answers == nil {
 		a.Answers = make(map[string]assessment.Answer, extras)
 	}
 	for i := uint64(0); i < extras && r.err == nil; i++ {

@@ -91,3 +91,7 @@ func writeLegacy(org *bolt.Bucket, key []byte, a *assessment.Assessment, bank *q
 	}
 	return nil
 }
+
+// SetMigrateCommitted sets the hook called after every committed transaction of an
+// upgrade (tests only).
+func SetMigrateCommitted(f func(version uint64, next []byte)) { migrateCommitted = f }
