@@ -447,6 +447,13 @@ func appendTime(out []byte, t time.Time, base int64) ([]byte, error) {
 type compactReader struct {
 	data []byte
 	err  error
+	// str is the whole value as one string, so that the strings decoded from it share
+	// one allocation; total is its length.
+	str   string
+	total int
+	// zone is the last fixed zone made, reused for the next time with its offset.
+	zone *time.Location
+	off  int
 }
 
 func (r *compactReader) fail(format string, args ...any) {
@@ -519,7 +526,14 @@ func (r *compactReader) bytes(what string) []byte {
 	return b
 }
 
-func (r *compactReader) string(what string) string { return string(r.bytes(what)) }
+func (r *compactReader) string(what string) string {
+	b := r.bytes(what)
+	if r.err != nil {
+		return ""
+	}
+	at := r.total - len(r.data) - len(b)
+	return r.str[at : at+len(b)]
+}
 
 // maxSeconds bounds a stored time: Unix seconds of years 0 to 9999, the years JSON
 // can write, with room for a base.
@@ -540,7 +554,10 @@ func (r *compactReader) time(what string, base int64) time.Time {
 	if off == 0 {
 		return t.UTC()
 	}
-	return t.In(time.FixedZone("", int(off)))
+	if r.zone == nil || r.off != int(off) {
+		r.zone, r.off = time.FixedZone("", int(off)), int(off)
+	}
+	return t.In(r.zone)
 }
 
 func (r *compactReader) float(what string) float64 {
@@ -563,7 +580,7 @@ func (r *compactReader) float(what string) float64 {
 // ErrCorrupt.
 func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, error), performersOnly bool) (assessment.Assessment, error) {
 	var a assessment.Assessment
-	r := &compactReader{data: data}
+	r := &compactReader{data: data, str: string(data), total: len(data)}
 	if v := r.byte("format"); r.err == nil && v != compactFormat {
 		return a, fmt.Errorf("%w: compact format %d, not %d", ErrCorrupt, v, compactFormat)
 	}
@@ -624,9 +641,9 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 			}
 			ans := assessment.Answer{Performer: questions.Performers[tag-1]}
 			t := r.time("answer time", base)
-			note := r.bytes("note")
+			note := r.string("note")
 			if !performersOnly {
-				ans.AnsweredAt, ans.Note = t, string(note)
+				ans.AnsweredAt, ans.Note = t, note
 			}
 			a.Answers[bank.Functions[i].ID] = ans
 		}
@@ -642,9 +659,9 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 		id := r.string("function id")
 		ans := assessment.Answer{Performer: assessment.Performer(r.string("performer"))}
 		t := r.time("answer time", base)
-		note := r.bytes("note")
+		note := r.string("note")
 		if !performersOnly {
-			ans.AnsweredAt, ans.Note = t, string(note)
+			ans.AnsweredAt, ans.Note = t, note
 		}
 		if _, dup := a.Answers[id]; dup && r.err == nil {
 			r.fail("function %q answered twice", id)
