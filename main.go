@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"cebalance/cli"
+	"cebalance/plain"
 	"cebalance/questions"
 	"cebalance/server"
 	"cebalance/store"
@@ -26,7 +27,28 @@ func main() {
 			return tui.Run(st, tui.Options{Renderer: lipgloss.DefaultRenderer(), Bank: bank, CanCreate: true,
 				WritePacket: cli.PacketFile(st, ".")})
 		},
-		Serve: server.Run,
+		Serve: serve,
 	}
 	os.Exit(cli.Execute(env, os.Args[1:]))
+}
+
+// serve is `cebalance serve`: the server runs the command line's commands for SSH
+// callers, with their permissions, through remoteCommand and remotePlain.
+func serve(cfg cli.ServeConfig) error {
+	return server.Run(server.RunConfig{
+		DBPath: cfg.DBPath, Listen: cfg.Listen, HostKey: cfg.HostKey, Idle: cfg.Idle,
+		Bank: cfg.Bank, Stderr: cfg.Stderr,
+		Command: remoteCommand,
+		Plain:   remotePlain,
+	})
+}
+
+// remoteCommand runs a non-interactive SSH command.
+func remoteCommand(c server.Call, args []string) int {
+	return cli.Execute(cli.RemoteEnv(c.Stdin, c.Stdout, c.Stderr, c.Access, c.Store), args)
+}
+
+// remotePlain runs the plain questionnaire of an SSH session without a terminal.
+func remotePlain(c server.Call, ps plain.Store) error {
+	return cli.RunPlain(cli.RemoteEnv(c.Stdin, c.Stdout, c.Stderr, c.Access, c.Store), ps, c.Store, c.Bank)
 }

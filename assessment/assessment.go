@@ -241,8 +241,9 @@ func (a *Assessment) CheckTimes(now time.Time) error {
 }
 
 // Validate checks an assessment against the bank it was answered with: a known status,
-// a valid profile, answers only for the bank's functions with known performers and
-// notes within MaxNoteRunes, and every function answered when completed.
+// a valid profile (a draft's may be partly filled in: Profile.ValidateDraft), answers
+// only for the bank's functions with known performers and notes within MaxNoteRunes,
+// and every function answered when completed.
 func (a *Assessment) Validate(bank *questions.Bank) error {
 	if err := CheckNumber(a.Number); err != nil {
 		return err
@@ -259,7 +260,11 @@ func (a *Assessment) Validate(bank *questions.Bank) error {
 	if a.Status == Draft && a.CompletedAt != nil {
 		return fieldErr("completed_at", "a draft has no completion time")
 	}
-	if err := a.Profile.Validate(); err != nil {
+	check := a.Profile.Validate
+	if a.Status == Draft {
+		check = a.Profile.ValidateDraft // a draft's profile may still be partly filled in
+	}
+	if err := check(); err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) {
 			return &FieldError{Field: "profile." + fe.Field, Msg: fe.Msg}
@@ -268,11 +273,12 @@ func (a *Assessment) Validate(bank *questions.Bank) error {
 	}
 	for _, id := range sortedKeys(a.Answers) {
 		ans := a.Answers[id]
-		if _, ok := bank.Function(id); !ok {
+		f, ok := bank.Function(id)
+		if !ok {
 			return fieldErr("answers."+id, "unknown function %q in bank %s v%d", id, bank.ID, bank.Version)
 		}
-		if !ans.Performer.Valid() {
-			return fieldErr("answers."+id+".performer", "unknown performer %q (use ce, bmet, manager, it, vendor, nobody or unsure)", ans.Performer)
+		if err := CheckAnswer(f, ans.Performer); err != nil {
+			return fieldErr("answers."+id+".performer", "%s", err.(*FieldError).Msg)
 		}
 		if utf8.RuneCountInString(ans.Note) > MaxNoteRunes {
 			return fieldErr("answers."+id+".note", "note is %d characters; the limit is %d", utf8.RuneCountInString(ans.Note), MaxNoteRunes)
@@ -300,7 +306,7 @@ func sortedKeys(m map[string]Answer) []string {
 	return keys
 }
 
-// Profile is the organization's snapshot taken with each assessment (SPEC §3.4).
+// Profile is the organization's snapshot taken with each assessment.
 type Profile struct {
 	Beds       int     `json:"beds"`
 	Teaching   bool    `json:"teaching"`
@@ -463,11 +469,28 @@ func parseWhole(s string) (int, error) {
 	return strconv.Atoi(s)
 }
 
-// Validate checks every profile rule of SPEC §3.4.
+// Validate checks every profile rule (docs/design.md, Domain): the profile of a
+// completed assessment, with the staffed beds given.
 func (p Profile) Validate() error {
 	if p.Beds < MinBeds || p.Beds > MaxBeds {
 		return fieldErr("beds", "staffed beds must be from %d to %d, not %d", MinBeds, MaxBeds, p.Beds)
 	}
+	return p.validateCounts()
+}
+
+// ValidateDraft checks the profile of a draft, which may be partly filled in: beds 0
+// means not yet given (Validate requires them when the assessment is completed), and
+// every value given must be in the range Validate allows.
+func (p Profile) ValidateDraft() error {
+	if p.Beds < 0 || p.Beds > MaxBeds {
+		return fieldErr("beds", "staffed beds must be from 0 (not yet known) to %d, not %d", MaxBeds, p.Beds)
+	}
+	return p.validateCounts()
+}
+
+// validateCounts checks the staff and device counts, the same for a draft and a
+// completed assessment.
+func (p Profile) validateCounts() error {
 	for _, c := range []struct {
 		f ProfileField
 		v float64
@@ -527,4 +550,16 @@ func (b SizeBand) Describe() string {
 		return "very-large (≥ 500 beds)"
 	}
 	return string(b)
+}
+
+// CheckAnswer returns a *FieldError unless p is an accepted answer to function f: one of
+// the performers, or "na" where the bank allows it.
+func CheckAnswer(f *questions.Function, p Performer) error {
+	switch {
+	case p == questions.NA && !f.NAAllowed:
+		return &FieldError{Field: "performer", Msg: fmt.Sprintf("%q is not accepted for function %q: its bank entry does not allow \"not applicable\"", p, f.ID)}
+	case !f.Allows(p):
+		return &FieldError{Field: "performer", Msg: fmt.Sprintf("unknown performer %q (use ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure, or na where allowed)", p)}
+	}
+	return nil
 }

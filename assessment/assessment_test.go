@@ -148,6 +148,9 @@ func TestAssessmentValidate(t *testing.T) {
 		{"completed without time", func(a *Assessment) { a.CompletedAt = nil }, "completed_at"},
 		{"draft with completion time", func(a *Assessment) { a.Status = Draft }, "completed_at"},
 		{"bad profile", func(a *Assessment) { a.Profile.Beds = 0 }, "profile.beds"},
+		{"draft without profile yet", func(a *Assessment) { a.Status, a.CompletedAt, a.Profile = Draft, nil, Profile{} }, ""},
+		{"draft with negative beds", func(a *Assessment) { a.Status, a.CompletedAt, a.Profile.Beds = Draft, nil, -1 }, "profile.beds"},
+		{"draft with too many devices", func(a *Assessment) { a.Status, a.CompletedAt, a.Profile.Devices = Draft, nil, MaxDevices+1 }, "profile.devices"},
 		{"unknown function", func(a *Assessment) { a.Answers["zz"] = Answer{Performer: CE} }, "answers.zz"},
 		{"unknown performer", func(a *Assessment) { a.Answers["o1"] = Answer{Performer: "bmets"} }, "answers.o1.performer"},
 		{"long note", func(a *Assessment) { a.Answers["o1"] = Answer{Performer: BMET, Note: strings.Repeat("x", 501)} }, "answers.o1.note"},
@@ -222,13 +225,33 @@ func TestResumeIndex(t *testing.T) {
 		{"first three", map[string]Answer{id(0): at(0), id(1): at(1), id(2): at(2)}, 3},
 		{"latest is earlier", map[string]Answer{id(0): at(5), id(1): at(1), id(2): at(2), id(3): at(3)}, 4},
 		{"gap before latest", map[string]Answer{id(0): at(0), id(5): at(9)}, 6},
-		{"wraps round", map[string]Answer{id(1): at(0), id(36): at(9)}, 0},
-		{"all answered", all, 36},
+		{"wraps round", map[string]Answer{id(1): at(0), id(len(all) - 1): at(99)}, 0},
+		{"all answered", all, len(all) - 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ResumeIndex(bank, tc.answers); got != tc.want {
 				t.Fatalf("ResumeIndex = %d, want %d", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestValidateDraftOneBound: a draft's profile follows Validate's rules except that
+// beds 0 means "not yet given".
+func TestValidateDraftOneBound(t *testing.T) {
+	for _, p := range []Profile{
+		{}, {Beds: MinBeds}, {Beds: MaxBeds}, {Beds: -1}, {Beds: MaxBeds + 1},
+		{Beds: 10, CEFTE: -1}, {CEFTE: math.NaN()}, {ITFTE: MaxFTE + 1}, {Devices: -1}, {Devices: MaxDevices},
+	} {
+		full, draft := p.Validate(), p.ValidateDraft()
+		if p.Beds == 0 {
+			if want := (Profile{Beds: MinBeds, CEFTE: p.CEFTE, BMETFTE: p.BMETFTE, ManagerFTE: p.ManagerFTE, ITFTE: p.ITFTE, Devices: p.Devices}).Validate(); (draft == nil) != (want == nil) {
+				t.Errorf("%+v: ValidateDraft = %v, but with beds given Validate = %v", p, draft, want)
+			}
+			continue
+		}
+		if (full == nil) != (draft == nil) {
+			t.Errorf("%+v: Validate = %v but ValidateDraft = %v", p, full, draft)
+		}
 	}
 }

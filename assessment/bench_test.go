@@ -44,7 +44,7 @@ func BenchmarkLookupBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkScore scores one 37-function assessment (SPEC §8: ≤ 20 µs).
+// BenchmarkScore scores one 37-function assessment (target ≤ 20 µs, docs/performance.md).
 func BenchmarkScore(b *testing.B) {
 	bank := questions.Default()
 	a := benchAssessment(1, 3)
@@ -57,7 +57,7 @@ func BenchmarkScore(b *testing.B) {
 }
 
 // BenchmarkHistory500 builds the trend of an organization with 500 assessments
-// (SPEC §8: ≤ 5 ms).
+// (target ≤ 5 ms, docs/performance.md).
 func BenchmarkHistory500(b *testing.B) {
 	bank := questions.Default()
 	items := make([]Scored, 500)
@@ -73,7 +73,7 @@ func BenchmarkHistory500(b *testing.B) {
 }
 
 // BenchmarkPeers5000 computes the peer benchmark over 5,000 organizations, all in the
-// same size band (the worst case; SPEC §8: ≤ 50 ms).
+// same size band (the worst case; target ≤ 50 ms, docs/performance.md).
 func BenchmarkPeers5000(b *testing.B) {
 	bank := questions.Default()
 	peers := make([]PeerInput, 5000)

@@ -17,7 +17,7 @@ func sameProfile(a, b Profile) bool {
 		fb(a.ManagerFTE) == fb(b.ManagerFTE) && fb(a.ITFTE) == fb(b.ITFTE)
 }
 
-// profileRules is SPEC §3.4 written out again, independently of Validate.
+// profileRules are the profile rules of docs/design.md written out again, independently of Validate.
 func profileRules(p Profile) bool {
 	fte := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 && v <= MaxFTE }
 	return p.Beds >= MinBeds && p.Beds <= MaxBeds && p.Devices >= 0 && p.Devices <= MaxDevices &&
@@ -52,7 +52,7 @@ func fieldRule(p Profile, f ProfileField) bool {
 // built from the other arguments, which may itself be invalid. Set must not panic, must
 // leave the profile untouched when it refuses, must store only values the field's rules
 // allow when it accepts (so a valid profile stays valid), and must read back its own
-// Value. Validate must agree with the rules of SPEC §3.4 for any profile.
+// Value. Validate must agree with those rules for any profile.
 //
 // Run with: go test -run '^$' -fuzz '^FuzzProfile$' -fuzztime 3m ./assessment/
 func FuzzProfile(f *testing.F) {

@@ -6,14 +6,6 @@ import (
 	"cebalance/questions"
 )
 
-// Organization identifies an organization in a report.
-type Organization struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	// Demo marks demo data; reports of it say so.
-	Demo bool `json:"demo,omitempty"`
-}
-
 // Info describes the assessment a report is about.
 type Info struct {
 	Number      int           `json:"number"`
@@ -24,7 +16,7 @@ type Info struct {
 }
 
 // Report is everything `report` shows about one assessment; its JSON form is the output
-// of `report --format json` (SPEC §5).
+// of `report --format json` (its documented contract).
 type Report struct {
 	Organization Organization `json:"organization"`
 	Assessment   Info         `json:"assessment"`

@@ -7,30 +7,32 @@ import (
 )
 
 // Shares holds a fraction in [0,1] per performer, indexed in performer order. It is
-// encoded in JSON as an object that always lists all seven performers.
+// encoded in JSON as an object that always lists every performer but NA.
 type Shares [questions.NumPerformers]float64
 
 // Of returns the share of performer p.
 func (s Shares) Of(p Performer) float64 {
-	if i := p.Index(); i >= 0 {
-		return s[i]
+	if p.Scored() {
+		return s[p.Index()]
 	}
 	return 0
 }
 
 type sharesJSON struct {
-	CE      float64 `json:"ce"`
-	BMET    float64 `json:"bmet"`
-	Manager float64 `json:"manager"`
-	IT      float64 `json:"it"`
-	Vendor  float64 `json:"vendor"`
-	Nobody  float64 `json:"nobody"`
-	Unsure  float64 `json:"unsure"`
+	CE         float64 `json:"ce"`
+	Specialist float64 `json:"specialist"`
+	BMET       float64 `json:"bmet"`
+	Manager    float64 `json:"manager"`
+	IT         float64 `json:"it"`
+	OtherDept  float64 `json:"other_dept"`
+	Vendor     float64 `json:"vendor"`
+	Nobody     float64 `json:"nobody"`
+	Unsure     float64 `json:"unsure"`
 }
 
-// MarshalJSON implements json.Marshaler, in performer order.
+// MarshalJSON implements json.Marshaler, in performer order; every performer but NA.
 func (s Shares) MarshalJSON() ([]byte, error) {
-	return json.Marshal(sharesJSON{s[0], s[1], s[2], s[3], s[4], s[5], s[6]})
+	return json.Marshal(sharesJSON{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]})
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -39,7 +41,7 @@ func (s *Shares) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	*s = Shares{j.CE, j.BMET, j.Manager, j.IT, j.Vendor, j.Nobody, j.Unsure}
+	*s = Shares{j.CE, j.Specialist, j.BMET, j.Manager, j.IT, j.OtherDept, j.Vendor, j.Nobody, j.Unsure}
 	return nil
 }
 
@@ -51,8 +53,11 @@ type Section struct {
 	Index    *float64 `json:"index"`
 	Coverage *float64 `json:"coverage"`
 	Answered int      `json:"answered"`
-	Total    int      `json:"total"`
-	Shares   Shares   `json:"shares"`
+	// NotApplicable counts the answers "not applicable here": answered, but left out
+	// of every figure.
+	NotApplicable int    `json:"not_applicable"`
+	Total         int    `json:"total"`
+	Shares        Shares `json:"shares"`
 }
 
 // Gap is an answered function that nobody does, or whose performer nobody knows.
@@ -68,7 +73,7 @@ type Gap struct {
 // Critical reports whether the gap is in a critical function (weight 3).
 func (g Gap) Critical() bool { return g.Weight == 3 }
 
-// Scorecard is the balance scorecard of one assessment (SPEC §4). Its JSON form is the
+// Scorecard is the balance scorecard of one assessment. Its JSON form is the
 // body of `report --format json`.
 type Scorecard struct {
 	Answered         int       `json:"answered"`
@@ -84,6 +89,7 @@ type Scorecard struct {
 	Domains          []Section `json:"domains"`
 	Gaps             []Gap     `json:"gaps"`
 	CriticalGaps     int       `json:"critical_gaps"`
+	Findings         []Finding `json:"findings"`
 	Staffing         Staffing  `json:"staffing"`
 	// Provisional is true for a draft: the figures cover only what is answered so far.
 	Provisional bool `json:"provisional"`
@@ -92,6 +98,7 @@ type Scorecard struct {
 // tally accumulates the weights of a group of answered functions.
 type tally struct {
 	answered, total int
+	na              int // answered "not applicable": counted as answered, nothing else
 	weight          int
 	fitWeight       float64 // Σ w·fit
 	byPerformer     [questions.NumPerformers]int
@@ -132,7 +139,7 @@ func (t *tally) index(f *floats) *float64 {
 }
 
 func (t *tally) section(f *floats, id, name string) Section {
-	s := Section{ID: id, Name: name, Answered: t.answered, Total: t.total, Shares: t.shares()}
+	s := Section{ID: id, Name: name, Answered: t.answered, NotApplicable: t.na, Total: t.total, Shares: t.shares()}
 	if t.weight > 0 {
 		s.Index = t.index(f)
 		s.Coverage = f.num(1 - s.Shares[Nobody.Index()] - s.Shares[Unsure.Index()])
@@ -160,14 +167,23 @@ func (f *floats) num(v float64) *float64 {
 	return &(*f)[len(*f)-1]
 }
 
+// notApplicable marks a function answered "not applicable" in resolve's result.
+const notApplicable = -2
+
 // resolve looks up the answer of every bank function once: the performer index of each
-// function in bank order, or -1 when it is unanswered. buf is reused when big enough.
+// function in bank order, notApplicable for an NA the function allows, or -1 when it is
+// unanswered. buf is reused when big enough.
 func resolve(bank *questions.Bank, answers map[string]Answer, buf []int8) []int8 {
 	perf := buf[:0]
 	for i := range bank.Functions {
 		pi := -1
 		if ans, ok := answers[bank.Functions[i].ID]; ok {
-			pi = ans.Performer.Index()
+			switch p := ans.Performer; {
+			case p.Scored():
+				pi = p.Index()
+			case p == questions.NA && bank.Functions[i].NAAllowed:
+				pi = notApplicable
+			}
 		}
 		perf = append(perf, int8(pi))
 	}
@@ -193,6 +209,16 @@ func tallies(bank *questions.Bank, perf []int8, domains []tally) (all, eng, ops 
 			}
 		}
 		pi := int(perf[i])
+		if pi == notApplicable {
+			// Answered, and nothing more: no weight, share, index or gap.
+			for _, t := range []*tally{&all, kind, dom} {
+				if t != nil {
+					t.answered++
+					t.na++
+				}
+			}
+			continue
+		}
 		if pi < 0 {
 			continue
 		}
@@ -206,7 +232,7 @@ func tallies(bank *questions.Bank, perf []int8, domains []tally) (all, eng, ops 
 	return all, eng, ops
 }
 
-// Score computes the scorecard of assessment a, answered with bank (SPEC §4). A draft
+// Score computes the scorecard of assessment a, answered with bank. A draft
 // is scored over what is answered and marked provisional.
 func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 	var buf [64]int8
@@ -222,11 +248,12 @@ func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 		EngineeringIndex: eng.index(f),
 		OperationsIndex:  ops.index(f),
 		Engineering:      eng.section(f, "", ""),
-		Operations:       ops.section(f, "", ""),
-		Domains:          make([]Section, len(bank.Domains)),
-		Staffing:         StaffingOf(a.Profile),
-		Provisional:      a.Status != Completed,
-		Gaps:             make([]Gap, 0, all.gaps),
+		// Answered and NotApplicable above and in the sections count NA answers.
+		Operations:  ops.section(f, "", ""),
+		Domains:     make([]Section, len(bank.Domains)),
+		Staffing:    StaffingOf(a.Profile),
+		Provisional: a.Status != Completed,
+		Gaps:        make([]Gap, 0, all.gaps),
 	}
 	for i, d := range bank.Domains {
 		sc.Domains[i] = domains[i].section(f, d.ID, d.Name)
@@ -241,7 +268,7 @@ func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 			if f.Weight != w {
 				continue
 			}
-			if perf[i] < 0 {
+			if perf[i] < 0 { // unanswered or not applicable
 				continue
 			}
 			p := questions.Performers[perf[i]]
@@ -264,6 +291,7 @@ func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 
 	sc.Verdict = verdictOf(all.answered, sc.CriticalGaps, sc.Absorbed, sc.Operations.Shares.Of(CE), sc.BalanceIndex)
 	sc.VerdictMeaning = sc.Verdict.Meaning()
+	sc.Findings = findings(a.Profile, perf, sc.Engineering.Shares)
 	return sc
 }
 
@@ -290,7 +318,7 @@ func (s *summary) verdict() Verdict {
 	return verdictOf(s.all.answered, s.all.critical, s.absorbed(), s.ops.shares().Of(CE), s.all.index(nil))
 }
 
-// verdictOf applies the verdict rules of SPEC §4 in order.
+// verdictOf applies the verdict rules (docs/design.md, Scoring) in order.
 func verdictOf(answered, criticalGaps int, absorbed, opsCE float64, balance *float64) Verdict {
 	switch {
 	case answered == 0:
@@ -362,11 +390,11 @@ func (v Verdict) Meaning() string {
 	case CriticalGaps:
 		return "At least one critical function — patient safety or a regulatory requirement — is done by nobody, or nobody knows who does it. Close these gaps first; they outweigh every other finding."
 	case EngineeringAbsorbed:
-		return "Half or more of the engineering and management work is done by BMETs or IT. The work gets done, but by people hired for other jobs: it competes with repairs and maintenance and is often done without engineering method."
+		return "Half or more of the engineering and management work is done by BMETs or IT. Ask whether the people doing it have the time, the training and the authority it needs: it competes with repairs and maintenance, and without them it tends to be reactive. Work assigned to a senior specialist with engineering duties, or owned by another department, is not counted here."
 	case EngineersInOperations:
 		return "Clinical engineers carry 30 % or more of the day-to-day operations work. Engineering capacity is being spent on technician tasks, so planning, safety and program work are likely to wait."
 	case Balanced:
-		return "Engineering and operations work are each done by people who fit them. Keep the assignments documented and re-assess after staffing changes."
+		return "Engineering and operations work are each owned by roles that fit them. This measures who owns the work, not whether they have the capacity for it or do it well: check the findings, keep the assignments documented and re-assess after staffing changes."
 	case MostlyBalanced:
 		return "Most functions are done by people who fit them, with some work placed on the wrong role or not covered. The domain figures and gaps show where to act."
 	case OutOfBalance:

@@ -17,7 +17,7 @@ type Staffing struct {
 	CEShareOfStaff *float64 `json:"ce_share_of_staff"`
 }
 
-// StaffingOf computes the staffing ratios of SPEC §4 from a profile.
+// StaffingOf computes the staffing ratios of the scorecard from a profile.
 func StaffingOf(p Profile) Staffing {
 	s := Staffing{
 		SizeBand: BandFor(p.Beds), Beds: p.Beds, Teaching: p.Teaching,
@@ -44,32 +44,53 @@ func ratio(a, b float64) *float64 {
 }
 
 // Reference is a published staffing figure shown beside the organization's own. It is a
-// reference, not a standard.
+// reference, not a standard: each one carries the year of its data, what it counts and
+// why it cannot settle a staffing decision on its own.
 type Reference struct {
 	Key    string  // the staffing ratio it compares with, e.g. "fte_per_100_beds"
 	Figure string  // what it measures
 	Value  float64 // the figure, in the ratio's unit
 	Text   string  // the figure as people read it
 	Source string
+	Year   string // when the data was collected and published
+	Scope  string // what the figure counts
+	Caveat string // why it is not a target
+	// Companion is a second figure from the same or a comparable source that should be
+	// read with this one (empty when there is none).
+	Companion string
 }
 
-// References are the reference staffing figures of SPEC §4, with their sources.
+// References are the reference staffing figures, with their sources, years, scope and
+// caveats.
 var References = []Reference{
 	{
 		Key: "fte_per_100_beds", Figure: "HTM FTE per 100 staffed beds", Value: 2.5, Text: "2.5",
-		Source: "Wang, Eliason et al., 253 acute-care hospitals (J Clin Eng)",
+		Source:    "Wang, Eliason et al., 253 US acute-care hospitals (J Clin Eng, 2008)",
+		Year:      "data of about 2005, published 2008",
+		Scope:     "all clinical engineering staff; departments differed in whether they covered imaging, laboratory, beds and non-medical devices",
+		Caveat:    "an average of departments with different scope, not a target: a figure above it is not by itself a reason to cut staff",
+		Companion: "1 FTE per 4,000 adjusted discharges (same study)",
 	},
 	{
-		Key: "devices_per_bmet", Figure: "devices per BMET", Value: 1000, Text: "1,000",
-		Source: `long-standing rule of thumb (24x7, "Clinical Engineering Staffing Models")`,
+		Key: "devices_per_bmet", Figure: "devices per BMET", Value: 1000, Text: "about 1,000 (rules of thumb range from 1,000 to 1,500)",
+		Source: `rules of thumb: 1 BMET per 1,000 devices (24x7, "Clinical Engineering Staffing Models"); 1 FTE per 1,500 low-end devices (24x7, "Staffing for Excellence")`,
+		Year:   "long-standing, undated rules of thumb",
+		Scope:  "technicians per counted device; what counts as a device differs between inventories",
+		Caveat: "a range, not a standard: device mix (imaging, life support, simple devices) moves the figure more than the count does",
 	},
 	{
-		Key: "bmet_per_ce", Figure: "BMETs per CE", Value: 7, Text: "7 (North America), 3 (Western/Southern Europe)",
-		Source: "international survey of CE departments (Clinical Engineering Handbook)",
+		Key: "bmet_per_ce", Figure: "BMETs per CE", Value: 7, Text: "7 (North America, late 1990s); about 5.4 (AAMI 2021)",
+		Source: "international survey of CE departments (Clinical Engineering Handbook); AAMI 2021 survey of 71 organizations (70 % BMETs, 13 % CEs)",
+		Year:   "late-1990s survey; 2021 survey",
+		Scope:  "the 1990s figure counts technicians per engineer in departments that employed engineers; the 2021 figure is the ratio of the BMET and CE shares of all HTM staff",
+		Caveat: "two surveys of different samples and definitions, twenty years apart: read them as a range, not a target",
 	},
 	{
 		Key: "ce_share_of_staff", Figure: "share of HTM staff who are CEs", Value: 0.13, Text: "13 % (BMETs 70 %)",
 		Source: "AAMI 2021 survey of 71 organizations",
+		Year:   "2021",
+		Scope:  "share of all HTM staff in the responding organizations, mostly larger systems",
+		Caveat: "a small, self-selected sample: small and critical access hospitals are under-represented",
 	},
 }
 

@@ -35,18 +35,20 @@ func delta(f *floats, from, to *float64) Delta {
 type ShareDeltas [questions.NumPerformers]Delta
 
 type shareDeltasJSON struct {
-	CE      Delta `json:"ce"`
-	BMET    Delta `json:"bmet"`
-	Manager Delta `json:"manager"`
-	IT      Delta `json:"it"`
-	Vendor  Delta `json:"vendor"`
-	Nobody  Delta `json:"nobody"`
-	Unsure  Delta `json:"unsure"`
+	CE         Delta `json:"ce"`
+	Specialist Delta `json:"specialist"`
+	BMET       Delta `json:"bmet"`
+	Manager    Delta `json:"manager"`
+	IT         Delta `json:"it"`
+	OtherDept  Delta `json:"other_dept"`
+	Vendor     Delta `json:"vendor"`
+	Nobody     Delta `json:"nobody"`
+	Unsure     Delta `json:"unsure"`
 }
 
 // MarshalJSON implements json.Marshaler, in performer order.
 func (s ShareDeltas) MarshalJSON() ([]byte, error) {
-	return json.Marshal(shareDeltasJSON{s[0], s[1], s[2], s[3], s[4], s[5], s[6]})
+	return json.Marshal(shareDeltasJSON{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]})
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -55,8 +57,15 @@ func (s *ShareDeltas) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	*s = ShareDeltas{j.CE, j.BMET, j.Manager, j.IT, j.Vendor, j.Nobody, j.Unsure}
+	*s = ShareDeltas{j.CE, j.Specialist, j.BMET, j.Manager, j.IT, j.OtherDept, j.Vendor, j.Nobody, j.Unsure}
 	return nil
+}
+
+// BankFunction names a function that only one side of a comparison's banks has.
+type BankFunction struct {
+	Function string `json:"function"`
+	Title    string `json:"title"`
+	Weight   int    `json:"weight"`
 }
 
 // Change is a function whose performer changed between two assessments. From or To is
@@ -80,7 +89,7 @@ func refOf(a *Assessment) Ref {
 	return Ref{Number: a.Number, Status: a.Status, CompletedAt: a.CompletedAt}
 }
 
-// Comparison is the change from one assessment to another (SPEC §4.2).
+// Comparison is the change from one assessment to another.
 type Comparison struct {
 	From             Ref         `json:"from"`
 	To               Ref         `json:"to"`
@@ -89,8 +98,16 @@ type Comparison struct {
 	OperationsIndex  Delta       `json:"operations_index"`
 	EngineeringShare ShareDeltas `json:"engineering_shares"`
 	Changed          []Change    `json:"changed"`
-	StaffingThen     Staffing    `json:"staffing_then"`
-	StaffingNow      Staffing    `json:"staffing_now"`
+	// FromBank and ToBank are the banks the two assessments were answered with. When
+	// they differ (BankChanged), Changed covers only the functions both banks have;
+	// Added and Removed list the rest.
+	FromBank     questions.Ref  `json:"from_bank"`
+	ToBank       questions.Ref  `json:"to_bank"`
+	BankChanged  bool           `json:"bank_changed"`
+	Added        []BankFunction `json:"added"`
+	Removed      []BankFunction `json:"removed"`
+	StaffingThen Staffing       `json:"staffing_then"`
+	StaffingNow  Staffing       `json:"staffing_now"`
 }
 
 // Compare returns the change from assessment from to assessment to.
@@ -114,6 +131,11 @@ func compare(from, to Scored, f, t summary, then, now Staffing, fl *floats, aren
 		StaffingThen:     then,
 		StaffingNow:      now,
 		Changed:          []Change{},
+		FromBank:         from.Bank.Ref(),
+		ToBank:           to.Bank.Ref(),
+		BankChanged:      bankChanged(from.Bank, to.Bank),
+		Added:            onlyIn(to.Bank, from.Bank),
+		Removed:          onlyIn(from.Bank, to.Bank),
 	}
 	fs, ts := f.eng.shares(), t.eng.shares()
 	for i := range c.EngineeringShare {
@@ -123,8 +145,29 @@ func compare(from, to Scored, f, t summary, then, now Staffing, fl *floats, aren
 	return c
 }
 
+// bankChanged reports whether two assessments were answered with different banks.
+func bankChanged(a, b *questions.Bank) bool {
+	return a != b && (a.Hash == "" || a.Hash != b.Hash)
+}
+
+// onlyIn lists, in a's order, the functions of bank a that bank b does not have.
+func onlyIn(a, b *questions.Bank) []BankFunction {
+	out := []BankFunction{}
+	if a == b {
+		return out
+	}
+	for i := range a.Functions {
+		f := &a.Functions[i]
+		if b.FunctionIndex(f.ID) < 0 {
+			out = append(out, BankFunction{f.ID, f.Name(), f.Weight})
+		}
+	}
+	return out
+}
+
 // changes lists the functions whose performer differs, by weight (descending) and then
-// the newer bank's order; functions only in the older bank come last within a weight.
+// the newer bank's order. Across two banks only the functions both have are compared:
+// the others are listed as added or removed, not as changes.
 func changes(from, to Scored, fromPerf, toPerf []int8, arena *[]Change) []Change {
 	if from.Bank == to.Bank {
 		return sameBankChanges(to.Bank, fromPerf, toPerf, arena)
@@ -143,21 +186,12 @@ func changes(from, to Scored, fromPerf, toPerf []int8, arena *[]Change) []Change
 			if f.Weight != w {
 				continue
 			}
-			var was Performer
-			if from.Bank.FunctionIndex(f.ID) >= 0 {
-				was = performer(from, f.ID)
+			if from.Bank.FunctionIndex(f.ID) < 0 {
+				continue // added: listed in Comparison.Added
 			}
+			was := performer(from, f.ID)
 			if now := performer(to, f.ID); now != was {
 				out = append(out, Change{f.ID, f.Name(), f.Weight, was, now})
-			}
-		}
-		for i := range from.Bank.Functions {
-			f := &from.Bank.Functions[i]
-			if f.Weight != w || to.Bank.FunctionIndex(f.ID) >= 0 {
-				continue
-			}
-			if was := performer(from, f.ID); was != "" {
-				out = append(out, Change{f.ID, f.Name(), f.Weight, was, ""})
 			}
 		}
 	}
@@ -182,7 +216,10 @@ func sameBankChanges(bank *questions.Bank, from, to []int8, arena *[]Change) []C
 		out = make([]Change, 0, n)
 	}
 	name := func(pi int8) Performer {
-		if pi < 0 {
+		switch {
+		case pi == notApplicable:
+			return questions.NA
+		case pi < 0:
 			return ""
 		}
 		return questions.Performers[pi]
@@ -209,6 +246,11 @@ type Point struct {
 	CriticalGaps     int      `json:"critical_gaps"`
 	Gaps             int      `json:"gaps"`
 	Staffing         Staffing `json:"staffing"`
+	// Bank is the bank the assessment was answered with; BankChanged marks the first
+	// point answered with a different bank than the point before it, so a chart can show
+	// where the questions changed.
+	Bank        questions.Ref `json:"bank"`
+	BankChanged bool          `json:"bank_changed"`
 }
 
 // Trend is an organization's history: its completed assessments ordered by completion
@@ -218,7 +260,7 @@ type Trend struct {
 	Changes []Comparison `json:"changes"`
 }
 
-// History builds the trend of SPEC §4.2 from an organization's assessments; drafts are
+// History builds the trend (docs/design.md, Scoring) from an organization's assessments; drafts are
 // left out.
 func History(items []Scored) Trend {
 	done := make([]Scored, 0, len(items))
@@ -268,6 +310,8 @@ func History(items []Scored) Trend {
 			CriticalGaps:     cur.all.critical,
 			Gaps:             cur.all.gaps,
 			Staffing:         StaffingOf(s.Assessment.Profile),
+			Bank:             s.Bank.Ref(),
+			BankChanged:      i > 0 && bankChanged(done[i-1].Bank, s.Bank),
 		}
 		if i > 0 {
 			t.Changes = append(t.Changes, compare(done[i-1], s, sums[i-1], cur,

@@ -43,8 +43,7 @@ const remoteQuoting = `over SSH the command line is split again at spaces: quote
 const maxKeyFile = 64 << 10
 
 func (a *app) accessAddCmd() *cobra.Command {
-	var keyText, keyFile, name, role string
-	var orgs []string
+	var f accessFlags
 	cmd := &cobra.Command{
 		Use:   "add (--key-file FILE|- | --key 'ssh-ed25519 AAAA…') --name NAME --role admin|director [--org ORG …]",
 		Short: "Allow an SSH public key to connect, or update the record of a known key",
@@ -66,86 +65,108 @@ and says what changed (old → new); the date it was first added is kept.`,
 			}
 			return exactArgs(0, "only flags")(cmd, args)
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if (keyText == "") == (keyFile == "") {
-				return usagef("give the public key with exactly one of --key-file FILE, --key-file - (standard input) or --key '…'")
-			}
-			if a.env.Remote && keyFile != "" && keyFile != "-" {
-				return usagef("over SSH the server cannot read your files: use --key-file - < %s", keyFile)
-			}
-			switch {
-			case keyFile == "-":
-				data, err := readKeyStdin(a.env.Stdin, a.env.Remote)
-				if err != nil {
-					return err
-				}
-				keyText = string(data)
-			case keyFile != "":
-				data, err := readLimited(keyFile, maxKeyFile)
-				if err != nil {
-					return err
-				}
-				keyText = string(data)
-			}
-			key, fp, err := ParseKey(keyText)
-			if err != nil {
-				return usageError{err}
-			}
-			r := store.Role(role)
-			if !r.Valid() {
-				return usagef("--role must be admin or director, not %q", role)
-			}
-			if r == store.Director && len(orgs) == 0 {
-				return usagef("a director needs at least one --org ORG (the organizations they may see)")
-			}
-			if r == store.Admin && len(orgs) > 0 {
-				return usagef("an admin sees every organization: leave out --org")
-			}
-			st, err := a.open(false)
-			if err != nil {
-				return err
-			}
-			defer a.closeStore(st)
-			ids := make([]string, 0, len(orgs))
-			for _, o := range orgs {
-				org, err := st.Organization(o)
-				if errors.Is(err, store.ErrNotFound) {
-					return fmt.Errorf("no organization %q%s", o, a.orgHint(st))
-				} else if err != nil {
-					return err
-				}
-				if !slices.Contains(ids, org.ID) {
-					ids = append(ids, org.ID)
-				}
-			}
-			rec := store.Access{
-				Fingerprint: fp, Name: name, Role: r, Orgs: ids,
-				Key: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key))),
-			}
-			prev, err := st.PutAccess(rec)
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			name = strings.TrimSpace(name)
-			if prev == nil {
-				fmt.Fprintf(w, "added %s (%s, %s) with key %s\n", name, r, orgsText(r, ids), fp)
-				return nil
-			}
-			if changes := accessChanges(*prev, name, r, ids); len(changes) > 0 {
-				fmt.Fprintf(w, "updated the existing record of key %s: %s\n", fp, strings.Join(changes, "; "))
-			} else {
-				fmt.Fprintf(w, "key %s already has this access: %s (%s, %s); nothing changed\n", fp, name, r, orgsText(r, ids))
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.accessAdd(cmd.OutOrStdout(), f) },
 	}
-	cmd.Flags().StringVar(&keyFile, "key-file", "", "a file holding the public key (e.g. id_ed25519.pub); - reads it from standard input")
-	cmd.Flags().StringVar(&keyText, "key", "", "the public key line, e.g. 'ssh-ed25519 AAAA… name@host'")
-	cmd.Flags().StringVar(&name, "name", "", `the person's name (over SSH, quote a name with spaces twice: "'Dana Director'")`)
-	cmd.Flags().StringVar(&role, "role", "", "admin or director")
-	cmd.Flags().StringArrayVar(&orgs, "org", nil, "an organization a director may see (repeat for several)")
+	cmd.Flags().StringVar(&f.keyFile, "key-file", "", "a file holding the public key (e.g. id_ed25519.pub); - reads it from standard input")
+	cmd.Flags().StringVar(&f.keyText, "key", "", "the public key line, e.g. 'ssh-ed25519 AAAA… name@host'")
+	cmd.Flags().StringVar(&f.name, "name", "", `the person's name (over SSH, quote a name with spaces twice: "'Dana Director'")`)
+	cmd.Flags().StringVar(&f.role, "role", "", "admin or director")
+	cmd.Flags().StringArrayVar(&f.orgs, "org", nil, "an organization a director may see (repeat for several)")
 	return cmd
+}
+
+// accessFlags are the flags of `access add`.
+type accessFlags struct {
+	keyText, keyFile, name, role string
+	orgs                         []string
+}
+
+// accessAdd is `access add`: it stores the access record the flags describe and says
+// what it added or changed.
+func (a *app) accessAdd(w io.Writer, f accessFlags) error {
+	keyText, err := a.keyText(f.keyText, f.keyFile)
+	if err != nil {
+		return err
+	}
+	key, fp, err := ParseKey(keyText)
+	if err != nil {
+		return usageError{err}
+	}
+	r := store.Role(f.role)
+	if !r.Valid() {
+		return usagef("--role must be admin or director, not %q", f.role)
+	}
+	if r == store.Director && len(f.orgs) == 0 {
+		return usagef("a director needs at least one --org ORG (the organizations they may see)")
+	}
+	if r == store.Admin && len(f.orgs) > 0 {
+		return usagef("an admin sees every organization: leave out --org")
+	}
+	st, err := a.open(false)
+	if err != nil {
+		return err
+	}
+	defer a.closeStore(st)
+	ids, err := a.orgIDs(st, f.orgs)
+	if err != nil {
+		return err
+	}
+	rec := store.Access{
+		Fingerprint: fp, Name: f.name, Role: r, Orgs: ids,
+		Key: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key))),
+	}
+	prev, err := st.PutAccess(rec)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSpace(f.name)
+	if prev == nil {
+		fmt.Fprintf(w, "added %s (%s, %s) with key %s\n", name, r, orgsText(r, ids), fp)
+		return nil
+	}
+	if changes := accessChanges(*prev, name, r, ids); len(changes) > 0 {
+		fmt.Fprintf(w, "updated the existing record of key %s: %s\n", fp, strings.Join(changes, "; "))
+	} else {
+		fmt.Fprintf(w, "key %s already has this access: %s (%s, %s); nothing changed\n", fp, name, r, orgsText(r, ids))
+	}
+	return nil
+}
+
+// keyText is the public key given as text (--key) or read from a file or, with "-",
+// standard input (--key-file); exactly one of them.
+func (a *app) keyText(text, file string) (string, error) {
+	if (text == "") == (file == "") {
+		return "", usagef("give the public key with exactly one of --key-file FILE, --key-file - (standard input) or --key '…'")
+	}
+	if a.env.Remote && file != "" && file != "-" {
+		return "", usagef("over SSH the server cannot read your files: use --key-file - < %s", file)
+	}
+	switch {
+	case file == "-":
+		data, err := readKeyStdin(a.env.Stdin, a.env.Remote)
+		return string(data), err
+	case file != "":
+		data, err := readLimited(file, maxKeyFile)
+		return string(data), err
+	}
+	return text, nil
+}
+
+// orgIDs resolves organization references (ids or names) to ids, each once.
+func (a *app) orgIDs(st *store.Store, refs []string) ([]string, error) {
+	ids := make([]string, 0, len(refs))
+	for _, o := range refs {
+		org, err := st.Organization(o)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("no organization %q%s", o, a.orgHint(st))
+		} else if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ids, org.ID) {
+			ids = append(ids, org.ID)
+		}
+	}
+	return ids, nil
 }
 
 // orgsText names what a record with role r and organizations ids may see.

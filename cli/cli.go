@@ -1,4 +1,4 @@
-// Package cli is the command line of cebalance (SPEC §5): the cobra commands, their
+// Package cli is the command line of cebalance: the cobra commands, their
 // flags, exit codes and one-line errors. The same commands serve the local shell and,
 // with the caller's permissions, non-interactive SSH sessions.
 package cli
@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -22,7 +21,7 @@ import (
 
 // Version is the version of cebalance, set at build time with
 // -ldflags "-X cebalance/cli.Version=…".
-var Version = "0.1.0-dev"
+var Version = "0.2.0"
 
 // Exit statuses.
 const (
@@ -49,8 +48,38 @@ func (s Scope) Excluded() []string {
 	return s.Orgs
 }
 
-// CanSee reports whether the caller may see and change organization id.
-func (s Scope) CanSee(id string) bool { return s.Admin || slices.Contains(s.Orgs, id) }
+// ScopeOf is the scope of an SSH caller whose key has access record a.
+func ScopeOf(a store.Access) Scope {
+	return Scope{Admin: a.Role == store.Admin, Name: a.Name, Orgs: a.Orgs}
+}
+
+// access is s as an access record, whose rule decides what the caller may see.
+func (s Scope) access() store.Access {
+	role := store.Director
+	if s.Admin {
+		role = store.Admin
+	}
+	return store.Access{Name: s.Name, Role: role, Orgs: s.Orgs}
+}
+
+// CanSee reports whether the caller may see and change organization id: the rule of
+// store.Access.CanSee, the same for the local user, SSH commands and the questionnaire.
+func (s Scope) CanSee(id string) bool { return s.access().CanSee(id) }
+
+// RemoteEnv is the environment of a command that an SSH caller with access record acc
+// runs on the server's open store st: only the commands offered over SSH, with the
+// caller's permissions, and no environment variables.
+func RemoteEnv(stdin io.Reader, stdout, stderr io.Writer, acc store.Access, st *store.Store) *Env {
+	return &Env{
+		Stdin:  stdin,
+		Stdout: stdout,
+		Stderr: stderr,
+		Getenv: func(string) string { return "" },
+		Scope:  ScopeOf(acc),
+		Store:  st,
+		Remote: true,
+	}
+}
 
 // Env is what a command runs with.
 type Env struct {
@@ -108,7 +137,7 @@ func Execute(env *Env, args []string) int {
 		if cmd, _, err := root.Find(args); err != nil || cmd == root {
 			fmt.Fprintf(env.Stderr, "cebalance: unknown command %q: the commands are %s\n", args[0], commandList(root))
 			if env.Remote {
-				return ExitFailure // SPEC §6: unknown or forbidden commands over SSH exit 1
+				return ExitFailure // unknown or forbidden commands over SSH exit 1, like any failure
 			}
 			return ExitUsage
 		}

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"cebalance/assessment"
+	"cebalance/questions"
 	"cebalance/store"
 )
 
@@ -291,8 +294,32 @@ func TestDemoStory(t *testing.T) {
 func TestQuestionsCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "q.db")
 	out, _, code := run(t, db, "questions")
-	if code != 0 || !strings.Contains(out, "37 functions: 26 engineering, 11 operations") {
+	if code != 0 || !strings.Contains(out, "42 functions: 28 engineering, 14 operations") ||
+		!strings.Contains(out, "Standards as of 2026-11.") {
 		t.Errorf("questions:\n%s", out)
+	}
+	// The fit table and the overrides come from the bank: the manager fits management
+	// work fully in version 2, and every override is printed with its reason.
+	b := questions.Default()
+	for i := range b.Functions {
+		f := &b.Functions[i]
+		for p, v := range f.Fit {
+			want := fmt.Sprintf("  %s, %s: %s — %s\n", f.ID, p.Short(), strconv.FormatFloat(v, 'f', -1, 64), f.FitWhy[p])
+			if !strings.Contains(out, want) {
+				t.Errorf("questions lacks the override %q", want)
+			}
+		}
+		if f.NAAllowed && !strings.Contains(out, fmt.Sprintf("  %-26s %-11s weight %d; may be not applicable\n", f.ID, f.Kind, f.Weight)) {
+			t.Errorf("questions does not say %s may be not applicable", f.ID)
+		}
+	}
+	table := b.FitTable()
+	if table[questions.Engineering][questions.Specialist.Index()] != 0.75 || !strings.Contains(out, "  engineering") {
+		t.Errorf("fit table: %v", table)
+	}
+	v, _, code := run(t, db, "version")
+	if want := "cebalance " + Version + " · question bank default v2 (standards as of 2026-11)\n"; code != 0 || v != want {
+		t.Errorf("version = %q, want %q", v, want)
 	}
 	bad := filepath.Join(t.TempDir(), "bank.yaml")
 	os.WriteFile(bad, []byte("id: x\nversion: 1\ndomains:\n  - id: d\n    name: D\nfunctions:\n  - id: f\n    domain: d\n    kind: engineering\n    weight: 7\n    question: Who?\n"), 0o600)

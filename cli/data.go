@@ -75,13 +75,7 @@ func (a *app) exportDoc(st *store.Store, ids []string) (*exchange.Document, erro
 	if err != nil {
 		return nil, err
 	}
-	doc := &exchange.Document{Format: exchange.Format, ExportedAt: a.now(), Banks: banks}
-	for _, o := range orgs {
-		doc.Organizations = append(doc.Organizations, exchange.Organization{
-			ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly, Demo: o.Demo, Assessments: o.Assessments,
-		})
-	}
-	return doc, nil
+	return &exchange.Document{Format: exchange.Format, ExportedAt: a.now(), Banks: banks, Organizations: orgs}, nil
 }
 
 func (a *app) importCmd() *cobra.Command {
@@ -110,13 +104,8 @@ func (a *app) importCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w (nothing was imported)", args[0], err)
 			}
-			orgs := make([]store.OrgData, len(doc.Organizations))
-			n := 0
-			for i, o := range doc.Organizations {
-				orgs[i] = store.OrgData{
-					Organization: store.Organization{ID: o.ID, Name: o.Name, CreatedAt: o.CreatedAt, PeerOnly: o.PeerOnly, Demo: o.Demo},
-					Assessments:  o.Assessments,
-				}
+			orgs, n := doc.Organizations, 0
+			for _, o := range orgs {
 				n += len(o.Assessments)
 			}
 			banks := append([]*questions.Bank{questions.Default()}, doc.Banks...)

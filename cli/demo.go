@@ -40,14 +40,14 @@ func (a *app) demoCmd() *cobra.Command {
 				return nil
 			}
 			orgs := DemoData()
-			if err := st.ReplaceAll(orgs, []*questions.Bank{questions.Default()}, false); err != nil {
+			if err := st.ReplaceAll(orgs, questions.Builtin(), false); err != nil {
 				if errors.Is(err, store.ErrExists) {
 					return fmt.Errorf("demo data is already in %s: nothing changed (see it with `cebalance report --org demo-general-hospital`, remove it with `cebalance demo --remove`)", st.Path())
 				}
 				return err
 			}
-			fmt.Fprintf(out, "Added %s (3 assessments, 2023–2025) and %d anonymous demo peers to %s.\n",
-				orgs[0].Name, len(orgs)-1, st.Path())
+			fmt.Fprintf(out, "Added %s (3 assessments, 2023–2025; the last one on question bank v%d) and %d anonymous demo peers to %s.\n",
+				orgs[0].Name, questions.Default().Version, len(orgs)-1, st.Path())
 			fmt.Fprintf(out, "They are marked as demo data: they are compared only with each other, never with your organizations.\n")
 			fmt.Fprintf(out, "Try:\n  cebalance report --org %s\n  cebalance history --org %s\n  cebalance\nRemove them with:\n  cebalance demo --remove\n", orgs[0].ID, orgs[0].ID)
 			return nil
@@ -59,7 +59,11 @@ func (a *app) demoCmd() *cobra.Command {
 
 // demoStory is who does what at Demo General Hospital in three yearly assessments: no
 // clinical engineer in 2023 (engineering absorbed by BMETs and the manager, critical
-// gaps), one CE hired in 2024 (critical gaps closed), two CEs in 2025.
+// gaps), one CE hired in 2024 (critical gaps closed), two CEs in 2025. The first two
+// are answered with version 1 of the default bank, the third with the current one: it
+// answers the functions added since (demoNew) and uses the answers added with them
+// (a senior specialist, another department), so the demo shows a comparison across
+// bank versions.
 var demoStory = [3]map[string]questions.Performer{
 	{
 		"capital_planning": "manager", "technology_assessment": "nobody", "prepurchase_evaluation": "bmet",
@@ -87,7 +91,18 @@ var demoStory = [3]map[string]questions.Performer{
 		"survey_readiness": "ce", "annual_plan_evaluation": "ce", "cyber_risk_assessment": "ce",
 		"construction_planning": "ce", "installation_planning": "ce", "clinical_consultation": "ce",
 		"kpi_benchmarking": "ce", "staffing_model": "manager",
+		// Risk management files MDRs with HTM input; nurse educators run in-service
+		// training; the senior BMET (a CBET) administers the CMMS.
+		"adverse_event_reporting": "other_dept", "user_training": "other_dept",
+		"cmms_administration": "specialist",
 	},
+}
+
+// demoNew answers the functions the current bank added over version 1, for every
+// assessment made with it that the story does not answer.
+var demoNew = map[string]questions.Performer{
+	"equipment_contingency": "ce", "equipment_disposal": "bmet", "nonowned_equipment": "bmet",
+	"contract_oversight": "manager", "cmms_administration": "bmet",
 }
 
 var demoProfiles = [3]assessment.Profile{
@@ -115,7 +130,7 @@ var demoPeers = []struct {
 // DemoData returns the demo organizations: Demo General Hospital with three completed
 // assessments, then six peer-only "Demo Peer Hospital" organizations.
 func DemoData() []store.OrgData {
-	bank := questions.Default()
+	bank, v1 := questions.Default(), questions.BuiltinFor(questions.Ref{ID: "default", Version: 1})
 	yearly := make([]map[string]questions.Performer, 3)
 	cur := map[string]questions.Performer{}
 	for y := range demoStory {
@@ -127,7 +142,7 @@ func DemoData() []store.OrgData {
 			yearly[y][k] = v
 		}
 	}
-	mk := func(number, year int, profile assessment.Profile, who map[string]questions.Performer) assessment.Assessment {
+	mk := func(number, year int, bank *questions.Bank, profile assessment.Profile, who map[string]questions.Performer) assessment.Assessment {
 		start := time.Date(2023+year, time.October, 2+year, 9, 0, 0, 0, time.UTC)
 		done := start.AddDate(0, 0, 14)
 		a := assessment.Assessment{
@@ -135,7 +150,11 @@ func DemoData() []store.OrgData {
 			Bank: bank.Ref(), Profile: profile, Answers: map[string]assessment.Answer{},
 		}
 		for i, f := range bank.Functions {
-			a.Answers[f.ID] = assessment.Answer{Performer: who[f.ID], AnsweredAt: start.Add(time.Duration(i) * 3 * time.Minute)}
+			p, ok := who[f.ID]
+			if !ok {
+				p = demoNew[f.ID]
+			}
+			a.Answers[f.ID] = assessment.Answer{Performer: p, AnsweredAt: start.Add(time.Duration(i) * 3 * time.Minute)}
 		}
 		return a
 	}
@@ -144,7 +163,11 @@ func DemoData() []store.OrgData {
 		Demo: true,
 	}}
 	for y := range 3 {
-		main.Assessments = append(main.Assessments, mk(y+1, y, demoProfiles[y], yearly[y]))
+		b := v1
+		if y == 2 {
+			b = bank
+		}
+		main.Assessments = append(main.Assessments, mk(y+1, y, b, demoProfiles[y], yearly[y]))
 	}
 	main.Assessments[0].Answers["adverse_event_reporting"] = assessment.Answer{
 		Performer: assessment.Unsure, AnsweredAt: main.Assessments[0].Answers["adverse_event_reporting"].AnsweredAt,
@@ -164,7 +187,7 @@ func DemoData() []store.OrgData {
 				ID: "demo-peer-hospital-" + strings.ToLower(p.letter), Name: "Demo Peer Hospital " + p.letter,
 				CreatedAt: time.Date(2025, time.September, 1, 12, 0, 0, 0, time.UTC), PeerOnly: true, Demo: true,
 			},
-			Assessments: []assessment.Assessment{mk(1, 2, p.profile, who)},
+			Assessments: []assessment.Assessment{mk(1, 2, bank, p.profile, who)},
 		})
 	}
 	return out

@@ -224,7 +224,7 @@ func TestPacketInBrowserDemo(t *testing.T) {
 		t.Errorf("trend chart in the DOM: %d charts, %d points; want 1 chart, 3 points and a line", n, strings.Count(r.dom, `class="point"`))
 	}
 	for _, want := range []string{
-		`<html lang="en">`, "Balance index 95.5 / 100 — Balanced", "Appendix: every function",
+		`<html lang="en">`, "Balance index 98.0 / 100 — Balanced", "Appendix: every function",
 		"Since assessment 2 (2024-10-17)", "Balanced (80–100)", `aria-label="Balance index over time: assessment 1 (2023-10-16) 54.9`,
 	} {
 		if !strings.Contains(r.dom, want) {

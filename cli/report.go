@@ -126,7 +126,7 @@ func (a *app) historyCmd() *cobra.Command {
 			if len(tr.Points) == 0 && (f == report.Text || f == report.HTML) {
 				return fmt.Errorf("%s has no completed assessment yet: the history starts with the first one", o.Name)
 			}
-			return report.History(cmd.OutOrStdout(), f, assessment.Organization{ID: o.ID, Name: o.Name}, tr)
+			return report.History(cmd.OutOrStdout(), f, o.Public(), tr)
 		},
 	}
 	cmd.Flags().StringVar(&org, "org", "", "organization id or exact name (may be omitted when there is only one)")

@@ -62,16 +62,9 @@ type Document struct {
 	Organizations []Organization    `json:"organizations"`
 }
 
-// Organization is one organization with all its assessments. A peer-only organization
-// contributes to the peer benchmark but is not assessed here (demo or consortium data).
-type Organization struct {
-	ID          string                  `json:"id"`
-	Name        string                  `json:"name"`
-	CreatedAt   time.Time               `json:"created_at"`
-	PeerOnly    bool                    `json:"peer_only,omitempty"`
-	Demo        bool                    `json:"demo,omitempty"`
-	Assessments []assessment.Assessment `json:"assessments"`
-}
+// Organization is one organization with all its assessments: the domain's record, so
+// that a file and the store hold the same thing.
+type Organization = assessment.Record
 
 // Encode writes doc as indented JSON. Banks are sorted by id, version and hash, and the
 // embedded default bank is left out (every cebalance has it), so the same data always
@@ -80,9 +73,8 @@ func Encode(w io.Writer, doc *Document) error {
 	out := *doc
 	out.Format = Format
 	out.Banks = nil
-	def := questions.Default().Hash
 	for _, b := range doc.Banks {
-		if b.Hash != def {
+		if questions.BuiltinFor(b.Ref()) == nil {
 			out.Banks = append(out.Banks, b)
 		}
 	}
@@ -130,8 +122,30 @@ func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 	if doc.Format != Format {
 		return nil, pathErr("format", "unknown format %q: this cebalance reads %q", doc.Format, Format)
 	}
+	banks, err := checkBanks(doc.Banks)
+	if err != nil {
+		return nil, err
+	}
+	bankOf := func(ref questions.Ref) (*questions.Bank, error) {
+		if b := findBank(doc.Banks, banks, ref, resolve); b != nil {
+			return b, nil
+		}
+		return nil, fmt.Errorf("unknown bank %s: include it under banks", ref)
+	}
+	if err := assessment.CheckImport(doc.Organizations, bankOf, now); err != nil {
+		return nil, fieldPathErr("", err)
+	}
+	for i := range doc.Organizations {
+		assessment.SortByNumber(doc.Organizations[i].Assessments)
+	}
+	return doc, nil
+}
+
+// checkBanks validates the banks a document carries, each against its declared hash, and
+// returns them by hash.
+func checkBanks(list []*questions.Bank) (map[string]*questions.Bank, error) {
 	banks := map[string]*questions.Bank{}
-	for i, b := range doc.Banks {
+	for i, b := range list {
 		p := fmt.Sprintf("banks[%d]", i)
 		if b == nil {
 			return nil, pathErr(p, "empty bank")
@@ -153,96 +167,40 @@ func Decode(data []byte, resolve Resolver, now time.Time) (*Document, error) {
 		}
 		banks[b.Hash] = b
 	}
-	find := func(ref questions.Ref) *questions.Bank {
-		if ref.Hash != "" {
-			if b := banks[ref.Hash]; b != nil {
+	return banks, nil
+}
+
+// findBank resolves a bank reference: by hash among the document's banks (by id and
+// version when the reference has no hash), then the embedded default bank, then
+// resolve (which may be nil). It returns nil when none has it.
+func findBank(list []*questions.Bank, byHash map[string]*questions.Bank, ref questions.Ref, resolve Resolver) *questions.Bank {
+	if ref.Hash != "" {
+		if b := byHash[ref.Hash]; b != nil {
+			return b
+		}
+	} else {
+		for _, b := range list {
+			if b.ID == ref.ID && b.Version == ref.Version {
 				return b
 			}
-		} else {
-			for _, b := range doc.Banks {
-				if b.ID == ref.ID && b.Version == ref.Version {
-					return b
-				}
-			}
-		}
-		if d := questions.Default(); d.ID == ref.ID && d.Version == ref.Version && (ref.Hash == "" || ref.Hash == d.Hash) {
-			return d
-		}
-		if resolve != nil {
-			return resolve(ref)
-		}
-		return nil
-	}
-
-	seen := map[string]int{}
-	names := map[string]int{}
-	for i := range doc.Organizations {
-		o := &doc.Organizations[i]
-		p := fmt.Sprintf("organizations[%d]", i)
-		if err := assessment.CheckID("id", o.ID); err != nil {
-			return nil, fieldPathErr(p, err)
-		}
-		if j, dup := seen[o.ID]; dup {
-			return nil, pathErr(p+".id", "duplicate organization id %q (also organizations[%d])", o.ID, j)
-		}
-		seen[o.ID] = i
-		name, err := assessment.CheckName("name", o.Name)
-		if err != nil {
-			return nil, fieldPathErr(p, err)
-		}
-		o.Name = name
-		if j, dup := names[assessment.NameKey(name)]; dup {
-			return nil, pathErr(p+".name", "name %q is the same as organizations[%d] (names are compared ignoring case, full-width letters and accent encoding)", name, j)
-		}
-		names[assessment.NameKey(name)] = i
-		numbers := map[int]bool{}
-		drafts := 0
-		for j := range o.Assessments {
-			a := &o.Assessments[j]
-			ap := fmt.Sprintf("%s.assessments[%d]", p, j)
-			b := find(a.Bank)
-			if b == nil {
-				return nil, pathErr(ap+".bank", "unknown bank %s: include it under banks", a.Bank)
-			}
-			a.Bank = b.Ref()
-			for id, ans := range a.Answers {
-				ans.Note = assessment.SanitizeNote(ans.Note)
-				a.Answers[id] = ans
-			}
-			if err := a.Validate(b); err != nil {
-				return nil, fieldPathErr(ap, err)
-			}
-			if err := a.CheckTimes(now); err != nil {
-				return nil, fieldPathErr(ap, err)
-			}
-			if numbers[a.Number] {
-				return nil, pathErr(ap+".number", "duplicate assessment number %d", a.Number)
-			}
-			numbers[a.Number] = true
-			if a.Status == assessment.Draft {
-				if drafts++; drafts > 1 {
-					return nil, pathErr(ap+".status", "an organization has at most one draft")
-				}
-			}
-			if a.Answers == nil {
-				a.Answers = map[string]assessment.Answer{}
-			}
-		}
-		sort.SliceStable(o.Assessments, func(x, y int) bool { return o.Assessments[x].Number < o.Assessments[y].Number })
-		for j, a := range o.Assessments[:max(len(o.Assessments)-1, 0)] {
-			if a.Status == assessment.Draft {
-				return nil, pathErr(fmt.Sprintf("%s.assessments[%d].status", p, j),
-					"draft %d is not the organization's latest assessment: a draft must have the highest number", a.Number)
-			}
 		}
 	}
-	return doc, nil
+	if d := questions.BuiltinFor(ref); d != nil {
+		return d
+	}
+	if resolve != nil {
+		return resolve(ref)
+	}
+	return nil
 }
 
 // fieldPathErr turns a domain FieldError into a PathError under path p.
 func fieldPathErr(p string, err error) error {
 	var fe *assessment.FieldError
 	if errors.As(err, &fe) {
+		if p == "" {
+			return pathErr(fe.Field, "%s", fe.Msg)
+		}
 		return pathErr(p+"."+fe.Field, "%s", fe.Msg)
 	}
 	return pathErr(p, "%v", err)

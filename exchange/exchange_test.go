@@ -27,7 +27,7 @@ func validDoc() *Document {
 		a.Answers[f.ID] = assessment.Answer{Performer: assessment.BMET, AnsweredAt: start}
 	}
 	return &Document{Format: Format, ExportedAt: start, Organizations: []Organization{
-		{ID: "st-x", Name: "St X", CreatedAt: start, Assessments: []assessment.Assessment{a}},
+		{Organization: assessment.Organization{ID: "st-x", Name: "St X", CreatedAt: start}, Assessments: []assessment.Assessment{a}},
 	}}
 }
 
@@ -53,7 +53,7 @@ func TestDecodeValid(t *testing.T) {
 	}
 	// A reference without a hash (hand-written files) resolves to the embedded bank.
 	d := validDoc()
-	d.Organizations[0].Assessments[0].Bank = questions.Ref{ID: "default", Version: 1}
+	d.Organizations[0].Assessments[0].Bank = questions.Ref{ID: "default", Version: questions.Default().Version}
 	doc, err = Decode([]byte(encode(t, d)), nil, testNow)
 	if err != nil || doc.Organizations[0].Assessments[0].Bank.Hash != questions.Default().Hash {
 		t.Errorf("hash-less reference: %v", err)
@@ -82,7 +82,7 @@ func TestDecodeErrors(t *testing.T) {
 			return strings.Replace(s, `"inventory":`, `"zz_removed_inventory":`, 1)
 		}, "answers.zz_removed_inventory"},
 		{"bad profile", func(s string) string { return strings.Replace(s, `"beds": 120`, `"beds": 0`, 1) }, "organizations[0].assessments[0].profile.beds"},
-		{"unknown bank", func(s string) string { return strings.Replace(s, `"hash": "sha256:`, `"hash": "sha256:00`, 1) }, "organizations[0].assessments[0].bank: unknown bank default v1"},
+		{"unknown bank", func(s string) string { return strings.Replace(s, `"hash": "sha256:`, `"hash": "sha256:00`, 1) }, "organizations[0].assessments[0].bank: unknown bank " + questions.Default().Ref().String()},
 		{"bad org id", func(s string) string { return strings.Replace(s, `"st-x"`, `"St X!"`, 1) }, "organizations[0].id"},
 		{"no name", func(s string) string { return strings.Replace(s, `"St X"`, `"  "`, 1) }, "organizations[0].name"},
 		{"bidi override in name", func(s string) string { return strings.Replace(s, `"St X"`, `"St \u202eX"`, 1) }, "organizations[0].name"},
@@ -163,5 +163,39 @@ func TestDraftMustBeLatest(t *testing.T) {
 	d.Organizations[0].Assessments = []assessment.Assessment{draft, done}
 	if _, err := Decode([]byte(encode(t, d)), nil, testNow); err == nil || !strings.Contains(err.Error(), "draft 1 is not the organization's latest") {
 		t.Fatalf("draft before a completed assessment: %v", err)
+	}
+}
+
+// TestDecodeV1File: a file exported before bank version 2 (assessments on default v1,
+// with or without the hash) imports unchanged: it resolves to the embedded version 1,
+// every answer is kept, and it encodes back to the same bytes.
+func TestDecodeV1File(t *testing.T) {
+	v1 := questions.BuiltinFor(questions.Ref{ID: "default", Version: 1})
+	if v1 == nil || v1.Hash == questions.Default().Hash {
+		t.Fatal("no embedded default v1")
+	}
+	d := validDoc()
+	a := &d.Organizations[0].Assessments[0]
+	a.Bank = v1.Ref()
+	a.Answers = map[string]assessment.Answer{}
+	for _, f := range v1.Functions {
+		a.Answers[f.ID] = assessment.Answer{Performer: assessment.Manager, AnsweredAt: a.StartedAt}
+	}
+	text := encode(t, d)
+	for name, in := range map[string]string{
+		"with hash":    text,
+		"without hash": strings.Replace(text, `"hash": "`+v1.Hash+`"`, `"hash": ""`, 1),
+	} {
+		doc, err := Decode([]byte(in), nil, testNow)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := doc.Organizations[0].Assessments[0]
+		if got.Bank != v1.Ref() || len(got.Answers) != len(v1.Functions) {
+			t.Errorf("%s: bank %+v, %d answers; want %+v and %d", name, got.Bank, len(got.Answers), v1.Ref(), len(v1.Functions))
+		}
+		if again := encode(t, doc); again != text {
+			t.Errorf("%s: decode → encode changed the v1 document", name)
+		}
 	}
 }

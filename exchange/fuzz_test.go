@@ -66,11 +66,11 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		Profile: assessment.Profile{Beds: 5000, Teaching: true, CEFTE: 0.5, BMETFTE: 10000, Devices: 10_000_000},
 		Answers: map[string]assessment.Answer{"f": {Performer: assessment.Unsure, Note: strings.Repeat("é ", 300)}}}
 	o.Assessments = append(o.Assessments, draft)
-	peers := Organization{ID: "peer-1", Name: "Peer One", CreatedAt: start, PeerOnly: true, Assessments: []assessment.Assessment{
+	peers := Organization{Organization: assessment.Organization{ID: "peer-1", Name: "Peer One", CreatedAt: start, PeerOnly: true}, Assessments: []assessment.Assessment{
 		{Number: 1, Status: assessment.Draft, StartedAt: start, Bank: fuzzExternal.Ref(), Profile: assessment.Profile{Beds: 1},
 			Answers: map[string]assessment.Answer{"g": {Performer: assessment.IT}}},
 	}}
-	d.Organizations = append(d.Organizations, peers, Organization{ID: "empty", Name: "E", CreatedAt: start})
+	d.Organizations = append(d.Organizations, peers, Organization{Organization: assessment.Organization{ID: "empty", Name: "E", CreatedAt: start}})
 	enc(d)
 
 	// A hand-written file: no hashes, an empty answer map, no banks.
@@ -139,7 +139,7 @@ func checkDocument(t *testing.T, doc *Document) {
 				return b
 			}
 		}
-		if d := questions.Default(); d.Hash == ref.Hash {
+		if d := questions.BuiltinFor(questions.Ref{ID: ref.ID, Version: ref.Version}); d != nil && d.Hash == ref.Hash {
 			return d
 		}
 		if fuzzExternal.Hash == ref.Hash {

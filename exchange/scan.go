@@ -121,12 +121,7 @@ type frame struct {
 func scan(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var stack []frame
-	all, answers := 0, 0 // assessments and answers in the file
-	fail := func(off int64, format string, args ...any) error {
-		line, col := position(data, off)
-		return pathErr(pathOf(stack), "%s (line %d, column %d)", fmt.Sprintf(format, args...), line, col)
-	}
+	sc := &scanner{data: data}
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -135,95 +130,135 @@ func scan(data []byte) error {
 		if err != nil {
 			return nil // the decoder that follows reports bad JSON with its position
 		}
-		off := dec.InputOffset()
-		var top *frame
-		if len(stack) > 0 {
-			top = &stack[len(stack)-1]
-		}
-		if top != nil && top.wantKey {
-			// In an object, a token where a key is due is the key (or the closing brace).
-			if key, ok := tok.(string); ok {
-				top.key, top.wantKey = key, false
-				if len(key) > maxText {
-					return fail(off, "a key of %d bytes; the limit is %d", len(key), maxText)
-				}
-				if _, dup := top.keys[key]; dup {
-					return fail(off, "key %q appears twice in the same object: remove one", key)
-				}
-				if max, what := limit(top.kind); top.n+1 > max {
-					return fail(off, "more than %d %s", max, what)
-				}
-				top.n++
-				top.keys[key] = struct{}{}
-				continue
-			}
-		}
-		// A value: of the current key, or the next element of an array.
-		parentKind, key := kDoc, ""
-		if top != nil && tok != json.Delim('}') && tok != json.Delim(']') {
-			parentKind, key = top.kind, top.key
-			if !top.obj {
-				top.n++
-				if max, what := limit(top.kind); top.n > max {
-					return fail(off, "more than %d %s", max, what)
-				}
-				key = ""
-			}
-		}
-		switch tok := tok.(type) {
-		case json.Delim:
-			switch tok {
-			case '{', '[':
-				if len(stack) >= maxDepth {
-					return fail(off, "nested more than %d deep", maxDepth)
-				}
-				k := kDoc
-				if top != nil {
-					k = childKind(parentKind, key)
-				} else if tok == '[' {
-					k = kOther
-				}
-				switch k {
-				case kAssessment:
-					if all++; all > MaxAllAssessments {
-						return fail(off, "more than %d assessments in one file", MaxAllAssessments)
-					}
-				case kAnswer:
-					if answers++; answers > MaxAllAnswers {
-						return fail(off, "more than %d answers in one file", MaxAllAnswers)
-					}
-				}
-				f := frame{kind: k, obj: tok == '{', wantKey: tok == '{', start: off}
-				if f.obj {
-					f.keys = map[string]struct{}{}
-				}
-				stack = append(stack, f)
-				continue
-			case '}', ']':
-				closed := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				if closed.obj {
-					for _, r := range required[closed.kind] {
-						if _, ok := closed.keys[r]; !ok {
-							return fail(closed.start-1, "missing %q", r)
-						}
-					}
-				}
-			}
-		case string:
-			max := maxText
-			if parentKind == kAnswer && key == "note" {
-				max = MaxNoteBytes
-			}
-			if len(tok) > max {
-				return fail(off, "text of %d bytes; the limit is %d", len(tok), max)
-			}
-		}
-		// The value is complete: an object now expects its next key.
-		if len(stack) > 0 && stack[len(stack)-1].obj {
-			stack[len(stack)-1].wantKey = true
+		if err := sc.token(tok, dec.InputOffset()); err != nil {
+			return err
 		}
 	}
+}
+
+// scanner is the state of scan: the open objects and arrays, and the assessments and
+// answers counted in the file so far.
+type scanner struct {
+	data         []byte
+	stack        []frame
+	all, answers int
+}
+
+// fail is an error at byte offset off, with its JSON path, line and column.
+func (sc *scanner) fail(off int64, format string, args ...any) error {
+	line, col := position(sc.data, off)
+	return pathErr(pathOf(sc.stack), "%s (line %d, column %d)", fmt.Sprintf(format, args...), line, col)
+}
+
+// token checks one token, which ends at byte offset off.
+func (sc *scanner) token(tok json.Token, off int64) error {
+	var top *frame
+	if len(sc.stack) > 0 {
+		top = &sc.stack[len(sc.stack)-1]
+	}
+	if top != nil && top.wantKey {
+		// In an object, a token where a key is due is the key (or the closing brace).
+		if key, ok := tok.(string); ok {
+			return sc.key(top, key, off)
+		}
+	}
+	// A value: of the current key, or the next element of an array.
+	parentKind, key := kDoc, ""
+	if top != nil && tok != json.Delim('}') && tok != json.Delim(']') {
+		parentKind, key = top.kind, top.key
+		if !top.obj {
+			top.n++
+			if max, what := limit(top.kind); top.n > max {
+				return sc.fail(off, "more than %d %s", max, what)
+			}
+			key = ""
+		}
+	}
+	switch tok := tok.(type) {
+	case json.Delim:
+		if tok == '{' || tok == '[' {
+			return sc.open(top != nil, tok, parentKind, key, off)
+		}
+		if err := sc.close(); err != nil {
+			return err
+		}
+	case string:
+		max := maxText
+		if parentKind == kAnswer && key == "note" {
+			max = MaxNoteBytes
+		}
+		if len(tok) > max {
+			return sc.fail(off, "text of %d bytes; the limit is %d", len(tok), max)
+		}
+	}
+	// The value is complete: an object now expects its next key.
+	if len(sc.stack) > 0 && sc.stack[len(sc.stack)-1].obj {
+		sc.stack[len(sc.stack)-1].wantKey = true
+	}
+	return nil
+}
+
+// key checks the next key of the object top: its length, that it is new in the object,
+// and the object's count of keys.
+func (sc *scanner) key(top *frame, key string, off int64) error {
+	top.key, top.wantKey = key, false
+	if len(key) > maxText {
+		return sc.fail(off, "a key of %d bytes; the limit is %d", len(key), maxText)
+	}
+	if _, dup := top.keys[key]; dup {
+		return sc.fail(off, "key %q appears twice in the same object: remove one", key)
+	}
+	if max, what := limit(top.kind); top.n+1 > max {
+		return sc.fail(off, "more than %d %s", max, what)
+	}
+	top.n++
+	top.keys[key] = struct{}{}
+	return nil
+}
+
+// open starts an object or array (delim) as the value of key in a parent of kind
+// parentKind (inside reports whether there is a parent), counting the file's
+// assessments and answers.
+func (sc *scanner) open(inside bool, delim json.Delim, parentKind kind, key string, off int64) error {
+	if len(sc.stack) >= maxDepth {
+		return sc.fail(off, "nested more than %d deep", maxDepth)
+	}
+	k := kDoc
+	if inside {
+		k = childKind(parentKind, key)
+	} else if delim == '[' {
+		k = kOther
+	}
+	switch k {
+	case kAssessment:
+		if sc.all++; sc.all > MaxAllAssessments {
+			return sc.fail(off, "more than %d assessments in one file", MaxAllAssessments)
+		}
+	case kAnswer:
+		if sc.answers++; sc.answers > MaxAllAnswers {
+			return sc.fail(off, "more than %d answers in one file", MaxAllAnswers)
+		}
+	}
+	f := frame{kind: k, obj: delim == '{', wantKey: delim == '{', start: off}
+	if f.obj {
+		f.keys = map[string]struct{}{}
+	}
+	sc.stack = append(sc.stack, f)
+	return nil
+}
+
+// close ends the innermost object or array; an object must have its required keys.
+func (sc *scanner) close() error {
+	closed := sc.stack[len(sc.stack)-1]
+	sc.stack = sc.stack[:len(sc.stack)-1]
+	if closed.obj {
+		for _, r := range required[closed.kind] {
+			if _, ok := closed.keys[r]; !ok {
+				return sc.fail(closed.start-1, "missing %q", r)
+			}
+		}
+	}
+	return nil
 }
 
 // pathOf is the JSON path of the current position, e.g. organizations[0].assessments[2].number.

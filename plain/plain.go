@@ -324,6 +324,13 @@ func (s *session) profile(org store.Organization, draft *assessment.Assessment) 
 // questions asks every unanswered function, starting where the draft stopped.
 func (s *session) questions(org store.Organization, draft *assessment.Assessment, bank *questions.Bank, prev *assessment.Assessment) error {
 	total := len(bank.Functions)
+	var prevBank *questions.Bank
+	if prev != nil {
+		if b, err := s.st.Bank(prev.Bank); err == nil {
+			prevBank = b
+		}
+	}
+	prefill, carried := assessment.Prefill(bank, prevBank, prev)
 	for {
 		i := assessment.ResumeIndex(bank, draft.Answers)
 		fn := &bank.Functions[i]
@@ -335,20 +342,26 @@ func (s *session) questions(org store.Organization, draft *assessment.Assessment
 		if d, ok := bank.Domain(fn.Domain); ok {
 			domain = d.Name
 		}
-		s.say("Question %d of %d, %s: %s", i+1, total, domain, fn.Name())
+		title := fmt.Sprintf("Question %d of %d, %s: %s", i+1, total, domain, fn.Name())
+		if carried[fn.ID].New {
+			title += " (" + assessment.NewIn(bank) + ")"
+		}
+		s.say("%s", title)
 		s.say("%s", fn.Question)
-		for k, p := range questions.Performers {
+		for k, p := range fn.AnswerOptions() {
 			s.say("%d. %s", k+1, p.Label())
 		}
-		last := questions.Performer("")
-		if prev != nil {
-			if a, ok := prev.Answers[fn.ID]; ok && a.Performer.Valid() {
-				last = a.Performer
-				s.say("Last time: %s. Press Enter to keep it.", last.Label())
+		// Last time's answer is a suggestion: nothing is saved until the director
+		// answers, and Enter is an answer (the same one, with its note).
+		last, hasLast := prefill[fn.ID]
+		if hasLast {
+			s.say("Last time: %s. Press Enter to keep it.", last.Performer.Label())
+			if last.Note != "" {
+				s.say("Last time's note: %s", assessment.SanitizeNote(last.Note))
 			}
 		}
 		s.say("Type h for help. To add a note, type it after the number: 3 our lead BMET does this.")
-		ans, err := s.answer(fn, last)
+		ans, err := s.answer(fn, last, hasLast)
 		if err != nil {
 			return err
 		}
@@ -399,16 +412,19 @@ func (s *session) save(org store.Organization, draft *assessment.Assessment, fn 
 	}
 }
 
-// answer reads one answer: a performer number, optionally followed by a note; Enter
-// keeps last time's answer; h shows the help.
-func (s *session) answer(fn *questions.Function, last questions.Performer) (assessment.Answer, error) {
+// answer reads one answer: a number among the function's own answer options,
+// optionally followed by a note; Enter keeps last time's answer and its note (when
+// hasLast); h shows the help. Last time's note is carried only while the answer is
+// unchanged (assessment.NoteFor); to keep it with a changed answer, type it again.
+func (s *session) answer(fn *questions.Function, last assessment.Answer, hasLast bool) (assessment.Answer, error) {
+	opts := fn.AnswerOptions()
 	for {
 		line, err := s.ask("Answer: ")
 		if err != nil {
 			return assessment.Answer{}, err
 		}
-		if line == "" && last.Valid() {
-			return assessment.Answer{Performer: last}, nil
+		if line == "" && hasLast {
+			return assessment.Answer{Performer: last.Performer, Note: assessment.NoteFor(last, last.Performer, "", false)}, nil
 		}
 		if strings.EqualFold(line, "h") || line == "?" {
 			s.say("%s", fn.Help)
@@ -416,8 +432,8 @@ func (s *session) answer(fn *questions.Function, last questions.Performer) (asse
 		}
 		num, note, _ := strings.Cut(line, " ")
 		k, err := strconv.Atoi(num)
-		if err != nil || k < 1 || k > len(questions.Performers) {
-			s.say("Please type a number from 1 to %d, optionally followed by a note.", len(questions.Performers))
+		if err != nil || k < 1 || k > len(opts) {
+			s.say("Please type a number from 1 to %d, optionally followed by a note.", len(opts))
 			continue
 		}
 		note = strings.TrimSpace(note)
@@ -425,7 +441,14 @@ func (s *session) answer(fn *questions.Function, last questions.Performer) (asse
 			s.say("That note is longer than %d characters; please shorten it.", assessment.MaxNoteRunes)
 			continue
 		}
-		return assessment.Answer{Performer: questions.Performers[k-1], Note: note}, nil
+		p := opts[k-1]
+		if !hasLast {
+			return assessment.Answer{Performer: p, Note: note}, nil
+		}
+		if n := assessment.LastNote(last, p); n != "" && note == "" {
+			s.say("Last time's note is not kept: the answer changed. Type it after the number to keep it.")
+		}
+		return assessment.Answer{Performer: p, Note: assessment.NoteFor(last, p, note, false)}, nil
 	}
 }
 

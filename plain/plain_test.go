@@ -120,7 +120,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	st := openStore(t)
 	long := strings.Repeat("x", MaxLine*3)
 	in := "1\nSt Plain Hospital\n1\n" + "abc\n-3\n180\n" + "maybe\nno\n" + "0\n6\n1\n0.5\n4200\n" +
-		"9\n" + long + "\n" + "0\n" + "2\n" + "q\n"
+		"10\n" + long + "\n" + "0\n" + "2\n" + "q\n"
 	var out bytes.Buffer
 	if err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true}); err != nil {
 		t.Fatal(err)

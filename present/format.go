@@ -162,7 +162,7 @@ func PerformerName(p questions.Performer) string {
 }
 
 // letters mark each performer in share bars and legends, in performer order.
-var letters = [questions.NumPerformers]string{"C", "B", "M", "I", "V", "N", "?"}
+var letters = [questions.NumPerformers]string{"C", "S", "B", "M", "I", "O", "V", "N", "?"}
 
 // Letter is the one letter that marks performer i (in questions.Performers order) in a
 // share bar and its legend.

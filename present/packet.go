@@ -24,15 +24,6 @@ type LegendItem struct {
 	Name   string
 }
 
-// Legend is the legend of the share bars, in performer order.
-func Legend() []LegendItem {
-	out := make([]LegendItem, len(questions.Performers))
-	for i, p := range questions.Performers {
-		out[i] = LegendItem{Index: i, Letter: Letter(i), Name: p.Short()}
-	}
-	return out
-}
-
 // Segment is one performer's part of a share bar of some width: it starts at Start
 // cells and is Cells wide (see Bar).
 type Segment struct {

@@ -8,7 +8,10 @@ import (
 )
 
 func TestSegmentsAndSharesText(t *testing.T) {
-	s := assessment.Shares{0.5, 0.25, 0, 0, 0, 0.24, 0.01}
+	var s assessment.Shares
+	for p, v := range map[assessment.Performer]float64{assessment.CE: 0.5, assessment.BMET: 0.25, assessment.Nobody: 0.24, assessment.Unsure: 0.01} {
+		s[p.Index()] = v
+	}
 	segs := Segments(s, 100)
 	if len(segs) != 4 {
 		t.Fatalf("%d segments, want 4 (zero shares left out)", len(segs))

@@ -51,13 +51,18 @@ func TestBar(t *testing.T) {
 	tests := []struct {
 		s    assessment.Shares
 		w    int
-		want [7]int
+		want [9]int
 	}{
-		{assessment.Shares{1}, 40, [7]int{40}},
-		{assessment.Shares{1.0 / 3, 1.0 / 3, 1.0 / 3}, 40, [7]int{14, 13, 13}},
-		{assessment.Shares{0.99, 0, 0, 0, 0, 0.01}, 40, [7]int{39, 0, 0, 0, 0, 1}},   // 1 % keeps a cell
-		{assessment.Shares{0.5, 0.49, 0, 0, 0, 0.01}, 20, [7]int{9, 10, 0, 0, 0, 1}}, // the cell comes from a largest
-		{assessment.Shares{}, 40, [7]int{}},
+		{assessment.Shares{1}, 40, [9]int{40}},
+		{assessment.Shares{1.0 / 3, 1.0 / 3, 1.0 / 3}, 40, [9]int{14, 13, 13}},
+		{assessment.Shares{0.99, 0, 0, 0, 0, 0.01}, 40, [9]int{39, 0, 0, 0, 0, 1}},   // 1 % keeps a cell
+		{assessment.Shares{0.5, 0.49, 0, 0, 0, 0.01}, 20, [9]int{9, 10, 0, 0, 0, 1}}, // the cell comes from a largest
+		{assessment.Shares{}, 40, [9]int{}},
+		// Nine performers: the last ones (nobody, don't know) take part in the remainders
+		// and keep their cell like the first ones.
+		{assessment.Shares{0, 0, 0, 0, 0, 0, 0, 0.5, 0.5}, 9, [9]int{0, 0, 0, 0, 0, 0, 0, 5, 4}},
+		{assessment.Shares{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2}, 10, [9]int{1, 1, 1, 1, 1, 1, 1, 1, 2}},
+		{assessment.Shares{0.9, 0, 0, 0, 0, 0, 0, 0.09, 0.01}, 20, [9]int{17, 0, 0, 0, 0, 0, 0, 2, 1}},
 	}
 	for _, tt := range tests {
 		if got := Bar(tt.s, tt.w); got != tt.want {

@@ -374,6 +374,7 @@ type Point struct {
 	Gaps, Critical                   string
 	CE, BMET                         string
 	Verdict                          string
+	Bank                             string // BankMark: "bank v2" on the first point of a new bank
 }
 
 // Points are the rows of a history table, in trend order.
@@ -384,7 +385,7 @@ func Points(t assessment.Trend) []Point {
 			Number: strconv.Itoa(p.Number), Completed: Date(p.CompletedAt),
 			Balance: Index(p.BalanceIndex), Engineering: Index(p.EngineeringIndex), Operations: Index(p.OperationsIndex),
 			Gaps: strconv.Itoa(p.Gaps), Critical: strconv.Itoa(p.CriticalGaps),
-			CE: FTE(p.Staffing.CEFTE), BMET: FTE(p.Staffing.BMETFTE), Verdict: p.Verdict.Title(),
+			CE: FTE(p.Staffing.CEFTE), BMET: FTE(p.Staffing.BMETFTE), Verdict: p.Verdict.Title(), Bank: BankMark(p),
 		})
 	}
 	return out
@@ -408,7 +409,10 @@ func Bar(s assessment.Shares, width int) [questions.NumPerformers]int {
 	if sum <= 0 || width <= 0 {
 		return [questions.NumPerformers]int{}
 	}
-	order := []int{0, 1, 2, 3, 4, 5, 6}
+	order := make([]int, questions.NumPerformers)
+	for i := range order {
+		order[i] = i
+	}
 	sort.SliceStable(order, func(a, b int) bool { return frac[order[a]] > frac[order[b]] })
 	for k := 0; total < width; k = (k + 1) % len(order) {
 		if s[order[k]] > 0 {

@@ -9,64 +9,93 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 )
 
-// Performer is who performs a function: one of the seven answer options.
+// Performer is who performs a function: one of the ten answer options.
 type Performer string
 
-// The performers, in the order they are offered.
+// The answer options, in the order they are offered. Their ids are fixed, so that
+// assessments stay portable between banks and versions.
 const (
-	CE      Performer = "ce"
-	BMET    Performer = "bmet"
-	Manager Performer = "manager"
-	IT      Performer = "it"
-	Vendor  Performer = "vendor"
-	Nobody  Performer = "nobody"
-	Unsure  Performer = "unsure"
+	CE         Performer = "ce"
+	Specialist Performer = "specialist"
+	BMET       Performer = "bmet"
+	Manager    Performer = "manager"
+	IT         Performer = "it"
+	OtherDept  Performer = "other_dept"
+	Vendor     Performer = "vendor"
+	Nobody     Performer = "nobody"
+	Unsure     Performer = "unsure"
+	// NA ("not applicable here") is offered only on functions whose bank entry allows
+	// it. It counts as answered but takes no part in any figure.
+	NA Performer = "na"
 )
 
-// NumPerformers is the number of answer options.
-const NumPerformers = 7
+// NumPerformers is the number of performers that take part in the figures: every
+// answer option but NA. Shares and fit tables have one cell per performer.
+const NumPerformers = 9
 
-// Performers lists every performer in the order they are offered.
-var Performers = [NumPerformers]Performer{CE, BMET, Manager, IT, Vendor, Nobody, Unsure}
+// NumOptions is the number of answer options: the performers and NA.
+const NumOptions = NumPerformers + 1
 
-var performerLabels = [NumPerformers]string{
+// Performers lists the scored performers in the order they are offered; NA follows
+// them in Options.
+var Performers = [NumPerformers]Performer{CE, Specialist, BMET, Manager, IT, OtherDept, Vendor, Nobody, Unsure}
+
+// Options lists every answer option in the order offered: the performers, then NA.
+var Options = [NumOptions]Performer{CE, Specialist, BMET, Manager, IT, OtherDept, Vendor, Nobody, Unsure, NA}
+
+var performerLabels = [NumOptions]string{
 	"Dedicated clinical engineer",
+	"Senior technical specialist with assigned engineering duties",
 	"BMETs / technicians",
 	"HTM manager or director",
 	"IT department",
+	"Another hospital department",
 	"Vendor or outside service",
 	"Nobody — not done",
 	"Don't know",
+	"Not applicable here",
 }
 
-var performerShort = [NumPerformers]string{"CE", "BMET", "Manager", "IT", "Vendor", "Nobody", "Don't know"}
+var performerShort = [NumOptions]string{"CE", "Specialist", "BMET", "Manager", "IT", "Other dept", "Vendor", "Nobody", "Don't know", "N/A"}
 
-// Index returns the position of p in Performers, or -1 when p is not a performer.
+// Index returns the position of p in Options (and so in Performers, for all but NA), or
+// -1 when p is not an answer option.
 func (p Performer) Index() int {
 	switch p {
 	case CE:
 		return 0
-	case BMET:
+	case Specialist:
 		return 1
-	case Manager:
+	case BMET:
 		return 2
-	case IT:
+	case Manager:
 		return 3
-	case Vendor:
+	case IT:
 		return 4
-	case Nobody:
+	case OtherDept:
 		return 5
-	case Unsure:
+	case Vendor:
 		return 6
+	case Nobody:
+		return 7
+	case Unsure:
+		return 8
+	case NA:
+		return 9
 	}
 	return -1
 }
 
-// Valid reports whether p is one of the seven performers.
+// Valid reports whether p is one of the ten answer options. Whether a function accepts
+// NA is the bank's rule: see Function.Allows.
 func (p Performer) Valid() bool { return p.Index() >= 0 }
+
+// Scored reports whether p takes part in the figures: a valid answer other than NA.
+func (p Performer) Scored() bool { return p.Valid() && p != NA }
 
 // IsGap reports whether an answer of p means the function is not covered: nobody does
 // it, or nobody knows who does.
@@ -91,6 +120,9 @@ func (p Performer) Short() string {
 // String implements fmt.Stringer.
 func (p Performer) String() string { return string(p) }
 
+// performerList is the known performers for error messages.
+const performerList = "ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure"
+
 // Kind says whether a function is engineering/management work or day-to-day operations.
 type Kind string
 
@@ -100,32 +132,40 @@ const (
 	Operations  Kind = "operations"
 )
 
+// Kinds lists the kinds in the order they are shown.
+var Kinds = [2]Kind{Engineering, Operations}
+
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return k == Engineering || k == Operations }
 
 // String implements fmt.Stringer.
 func (k Kind) String() string { return string(k) }
 
-// DefaultFit is the fit of each performer for each kind of work (SPEC §3.3), indexed by
-// performer order. A function may override single cells.
-var DefaultFit = map[Kind][NumPerformers]float64{
-	Engineering: engineeringFit,
-	Operations:  operationsFit,
-}
+// FitRow is the fit of each performer, in Performers order.
+type FitRow [NumPerformers]float64
 
-var (
-	engineeringFit = [NumPerformers]float64{1.0, 0.5, 0.75, 0.5, 0.5, 0, 0}
-	operationsFit  = [NumPerformers]float64{0.5, 1.0, 0.5, 0.5, 0.75, 0, 0}
-)
+// V1Fit is the fit table of a bank without fit_defaults (version 1 banks and custom
+// banks): the version 1 table, with the two performers added in version 2 set so that no
+// version 1 answer scores differently — a specialist fits engineering 0.75 and operations
+// 1.0, another department 0.5 on both.
+var V1Fit = map[Kind]FitRow{
+	Engineering: {1.0, 0.75, 0.5, 0.75, 0.5, 0.5, 0.5, 0, 0},
+	Operations:  {0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 0.75, 0, 0},
+}
 
 // Bank is a validated question bank.
 type Bank struct {
-	ID          string     `json:"id" yaml:"id"`
-	Version     int        `json:"version" yaml:"version"`
-	Name        string     `json:"name,omitempty" yaml:"name,omitempty"`
-	Hash        string     `json:"hash,omitempty" yaml:"-"`
-	Domains     []Domain   `json:"domains" yaml:"domains"`
-	Functions   []Function `json:"functions" yaml:"functions"`
+	ID        string     `json:"id" yaml:"id"`
+	Version   int        `json:"version" yaml:"version"`
+	Name      string     `json:"name,omitempty" yaml:"name,omitempty"`
+	Hash      string     `json:"hash,omitempty" yaml:"-"`
+	Domains   []Domain   `json:"domains" yaml:"domains"`
+	Functions []Function `json:"functions" yaml:"functions"`
+	// StandardsAsOf is the month ("2026-11") the bank's citations were last checked.
+	StandardsAsOf string `json:"standards_as_of,omitempty" yaml:"standards_as_of,omitempty"`
+	// FitDefaults is the fit of each performer for each kind of work; nil means V1Fit.
+	// Every kind and every performer but NA must be listed.
+	FitDefaults map[Kind]map[Performer]float64 `json:"fit_defaults,omitempty" yaml:"fit_defaults,omitempty"`
 	functionIdx map[string]int
 	domainOf    []int // domain position of each function, set by validation
 }
@@ -148,24 +188,62 @@ type Function struct {
 	Help           string                `json:"help,omitempty" yaml:"help,omitempty"`
 	Recommendation string                `json:"recommendation,omitempty" yaml:"recommendation,omitempty"`
 	Fit            map[Performer]float64 `json:"fit,omitempty" yaml:"fit,omitempty"`
+	// FitWhy gives the reason for each Fit override, by performer.
+	FitWhy map[Performer]string `json:"fit_why,omitempty" yaml:"fit_why,omitempty"`
+	// WeightWhy is one line on why the function has its weight.
+	WeightWhy string `json:"weight_why,omitempty" yaml:"weight_why,omitempty"`
+	// NAAllowed lets the director answer "not applicable here"; Help must say when.
+	NAAllowed bool `json:"na_allowed,omitempty" yaml:"na_allowed,omitempty"`
+	// fit is the resolved fit of every performer (bank defaults, then overrides), set
+	// by validation.
+	fit *FitRow
+}
+
+// Allows reports whether p is an accepted answer to f: any performer, and NA only
+// where the bank allows it.
+func (f *Function) Allows(p Performer) bool {
+	return p.Scored() || (p == NA && f.NAAllowed)
+}
+
+// AnswerOptions returns the answers f accepts, in the order offered.
+func (f *Function) AnswerOptions() []Performer {
+	if f.NAAllowed {
+		return Options[:]
+	}
+	return Options[:NumPerformers]
 }
 
 // FitFor returns how well performer p fits this function, in [0,1]: the function's
-// override when it has one, otherwise the default for its kind.
+// override when it has one, otherwise the bank's default for its kind. NA and unknown
+// performers fit 0 (NA takes no part in the figures anyway).
 func (f *Function) FitFor(p Performer) float64 {
+	if !p.Scored() {
+		return 0
+	}
+	if f.fit != nil {
+		return f.fit[p.Index()]
+	}
 	if v, ok := f.Fit[p]; ok {
 		return v
 	}
-	i := p.Index()
-	switch {
-	case i < 0:
-		return 0
-	case f.Kind == Engineering:
-		return engineeringFit[i]
-	case f.Kind == Operations:
-		return operationsFit[i]
+	return V1Fit[f.Kind][p.Index()] // a function outside a validated bank
+}
+
+// FitTable returns the bank's default fit for each kind of work: its fit_defaults, or
+// V1Fit when it has none.
+func (b *Bank) FitTable() map[Kind]FitRow {
+	if b.FitDefaults == nil {
+		return V1Fit
 	}
-	return 0
+	out := make(map[Kind]FitRow, len(Kinds))
+	for _, k := range Kinds {
+		var row FitRow
+		for i, p := range Performers {
+			row[i] = b.FitDefaults[k][p]
+		}
+		out[k] = row
+	}
+	return out
 }
 
 // Name returns the function's title, or its id when it has none.
@@ -271,6 +349,7 @@ func (b *Bank) Validate() error {
 var (
 	idPattern     = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	bankIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+	monthPattern  = regexp.MustCompile(`^20[0-9]{2}-(0[1-9]|1[0-2])$`)
 )
 
 // check validates b semantically; lines maps field paths to YAML lines when known.
@@ -331,6 +410,15 @@ func (b *Bank) check(file string, lines map[string]int) error {
 		if f.Question == "" {
 			return fail(p+".question", "function %q has no question", f.ID)
 		}
+		if f.WeightWhy != "" && len(f.WeightWhy) > 300 {
+			return fail(p+".weight_why", "weight_why of function %q is %d bytes: keep it to one line (at most 300)", f.ID, len(f.WeightWhy))
+		}
+		if f.NAAllowed && f.Help == "" {
+			return fail(p+".na_allowed", "function %q allows \"not applicable\" but has no help saying when it applies", f.ID)
+		}
+		if _, ok := f.Fit[NA]; ok {
+			return fail(p+".fit.na", "function %q gives a fit for na: \"not applicable\" takes no part in the figures, so it has no fit", f.ID)
+		}
 		for _, q := range Performers { // fixed order, so the first bad key is stable
 			v, ok := f.Fit[q]
 			if ok && (math.IsNaN(v) || v < 0 || v > 1) {
@@ -350,8 +438,68 @@ func (b *Bank) check(file string, lines map[string]int) error {
 		}
 		if len(unknown) > 0 {
 			sort.Strings(unknown) // report the same one every time
-			return fail(p+".fit."+unknown[0], "unknown performer %q in fit of function %q (known: ce, bmet, manager, it, vendor, nobody, unsure)", unknown[0], f.ID)
+			return fail(p+".fit."+unknown[0], "unknown performer %q in fit of function %q (known: %s)", unknown[0], f.ID, performerList)
 		}
+		if len(f.FitWhy) > 0 || b.FitDefaults != nil {
+			// A bank with its own fit table explains every override, and a reason
+			// names an override that exists.
+			for _, q := range Performers {
+				_, has := f.Fit[q]
+				why, said := f.FitWhy[q]
+				switch {
+				case has && strings.TrimSpace(why) == "":
+					return fail(p+".fit."+string(q), "the fit override for %q in function %q has no reason: add fit_why: {%s: \"…\"}", q, f.ID, q)
+				case said && !has:
+					return fail(p+".fit_why."+string(q), "fit_why for %q in function %q explains no override: add fit: {%s: …} or remove the reason", q, f.ID, q)
+				}
+			}
+			for q := range f.FitWhy {
+				if !q.Scored() {
+					return fail(p+".fit_why."+string(q), "unknown performer %q in fit_why of function %q (known: %s)", q, f.ID, performerList)
+				}
+			}
+		}
+	}
+	if b.FitDefaults != nil {
+		for k := range b.FitDefaults {
+			if !k.Valid() {
+				return fail("fit_defaults."+string(k), "unknown kind %q in fit_defaults: use engineering and operations", k)
+			}
+		}
+		for _, k := range Kinds {
+			row, ok := b.FitDefaults[k]
+			if !ok {
+				return fail("fit_defaults", "fit_defaults has no row for %s: give the fit of every performer for both kinds", k)
+			}
+			for q := range row {
+				if !q.Scored() {
+					return fail("fit_defaults."+string(k)+"."+string(q), "unknown performer %q in fit_defaults.%s (known: %s)", q, k, performerList)
+				}
+			}
+			for _, q := range Performers {
+				v, ok := row[q]
+				switch {
+				case !ok:
+					return fail("fit_defaults."+string(k), "fit_defaults.%s has no fit for %q: list all of %s", k, q, performerList)
+				case math.IsNaN(v) || v < 0 || v > 1:
+					return fail("fit_defaults."+string(k)+"."+string(q), "fit %v for %q is outside [0,1]", v, q)
+				case v == 0:
+					row[q] = 0 // one form of zero, as for overrides
+				}
+			}
+		}
+	}
+	if n := b.StandardsAsOf; n != "" && !monthPattern.MatchString(n) {
+		return fail("standards_as_of", "standards_as_of %q must be a month written YYYY-MM, e.g. \"2026-11\"", n)
+	}
+	table := b.FitTable()
+	for i := range b.Functions {
+		f := &b.Functions[i]
+		row := table[f.Kind]
+		for q, v := range f.Fit {
+			row[q.Index()] = v
+		}
+		f.fit = &row
 	}
 	b.functionIdx = idx
 	b.domainOf = make([]int, len(b.Functions))
@@ -365,23 +513,52 @@ func (b *Bank) check(file string, lines map[string]int) error {
 //go:embed default.yaml
 var defaultYAML []byte
 
+//go:embed default-v1.yaml
+var defaultV1YAML []byte
+
 var (
 	defaultOnce sync.Once
 	defaultBank *Bank
+	defaultV1   *Bank
 )
 
-// Default returns the embedded default bank (id "default", version 1). The bank is
-// shared: callers must not modify it.
-func Default() *Bank {
+func loadDefaults() {
 	defaultOnce.Do(func() {
-		b, err := Parse("default.yaml", defaultYAML)
+		var err error
+		if defaultBank, err = Parse("default.yaml", defaultYAML); err == nil {
+			defaultV1, err = Parse("default-v1.yaml", defaultV1YAML)
+		}
 		if err != nil {
-			// The embedded bank is tested; a failure here is a build defect.
+			// The embedded banks are tested; a failure here is a build defect.
 			panic(fmt.Sprintf("questions: embedded default bank: %v", err))
 		}
-		defaultBank = b
 	})
+}
+
+// Default returns the embedded default bank (id "default", the current version) that
+// new assessments use. The bank is shared: callers must not modify it.
+func Default() *Bank {
+	loadDefaults()
 	return defaultBank
+}
+
+// Builtin returns every embedded bank, oldest first: version 1 of the default bank,
+// which assessments made before version 2 keep using, and the current default. The
+// banks are shared: callers must not modify them.
+func Builtin() []*Bank {
+	loadDefaults()
+	return []*Bank{defaultV1, defaultBank}
+}
+
+// BuiltinFor returns the embedded bank ref names, or nil: by hash when ref has one,
+// else by id and version.
+func BuiltinFor(ref Ref) *Bank {
+	for _, b := range Builtin() {
+		if b.ID == ref.ID && b.Version == ref.Version && (ref.Hash == "" || ref.Hash == b.Hash) {
+			return b
+		}
+	}
+	return nil
 }
 
 // DefaultYAML returns the source of the embedded default bank.

@@ -11,10 +11,10 @@ import (
 	"testing"
 )
 
-// The expectations below are copied from SPEC §3.1–3.3, not from the code, so that a
-// drift in either default.yaml or DefaultFit fails here.
+// The expectations below are copied from the product specification, not from the code, so that a
+// drift in either default-v1.yaml or V1Fit fails here.
 
-// specFunctions is SPEC §3.2: the default bank's functions, in order.
+// specFunctions are the default bank's functions as specified, in order.
 var specFunctions = []struct {
 	domain string
 	id     string
@@ -60,16 +60,18 @@ var specFunctions = []struct {
 	{"performance", "staffing_model", Engineering, 1},
 }
 
-// specDomains is the domain order of SPEC §3.2.
+// specDomains is the domain order as specified.
 var specDomains = []string{"planning", "maintenance", "safety", "compliance", "cyber", "projects", "people", "performance"}
 
-// specFit is SPEC §3.3, columns ce, bmet, manager, it, vendor, nobody, unsure.
-var specFit = map[Kind][NumPerformers]float64{
-	Engineering: {1.0, 0.5, 0.75, 0.5, 0.5, 0, 0},
-	Operations:  {0.5, 1.0, 0.5, 0.5, 0.75, 0, 0},
+// specFit is the version 1 fit table in performer order (ce, specialist, bmet, manager,
+// it, other_dept, vendor, nobody, unsure), with the two performers added in version 2:
+// specialist 0.75 / 1.0, other_dept 0.5 / 0.5.
+var specFit = map[Kind]FitRow{
+	Engineering: {1.0, 0.75, 0.5, 0.75, 0.5, 0.5, 0.5, 0, 0},
+	Operations:  {0.5, 1.0, 1.0, 0.5, 0.5, 0.5, 0.75, 0, 0},
 }
 
-// specOverrides are the only fit overrides in the default bank (SPEC §3.3).
+// specOverrides are the only fit overrides in the default bank (as specified).
 var specOverrides = map[string]map[Performer]float64{
 	"device_patching":       {IT: 1},
 	"network_inventory":     {IT: 1},
@@ -83,9 +85,9 @@ var specOverrides = map[string]map[Performer]float64{
 const defaultHash = "sha256:77feb04e0235596a8bec073597fdc72334da1de29e6e89d48a6684ce8453c2a0"
 
 func TestDefaultBankMatchesSpec(t *testing.T) {
-	b := Default()
+	b := Builtin()[0]
 	if b.ID != "default" || b.Version != 1 {
-		t.Fatalf("Default() is %q v%d, want \"default\" v1", b.ID, b.Version)
+		t.Fatalf("Builtin()[0] is %q v%d, want \"default\" v1", b.ID, b.Version)
 	}
 	if got := b.Ref().String(); got != "default v1" {
 		t.Errorf("Ref().String() = %q, want %q", got, "default v1")
@@ -153,17 +155,17 @@ func TestDefaultBankMatchesSpec(t *testing.T) {
 
 func TestDefaultFitTable(t *testing.T) {
 	for kind, want := range specFit {
-		if got := DefaultFit[kind]; got != want {
-			t.Errorf("DefaultFit[%s] = %v, want %v", kind, got, want)
+		if got := V1Fit[kind]; got != want {
+			t.Errorf("V1Fit[%s] = %v, want %v", kind, got, want)
 		}
 	}
-	if len(DefaultFit) != len(specFit) {
-		t.Errorf("DefaultFit has %d kinds, want %d", len(DefaultFit), len(specFit))
+	if len(V1Fit) != len(specFit) {
+		t.Errorf("V1Fit has %d kinds, want %d", len(V1Fit), len(specFit))
 	}
 }
 
 func TestDefaultBankFit(t *testing.T) {
-	b := Default()
+	b := Builtin()[0]
 	for i := range b.Functions {
 		f := &b.Functions[i]
 		over := specOverrides[f.ID]
@@ -199,9 +201,9 @@ func TestDefaultYAMLIsACopy(t *testing.T) {
 var hashPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 func TestDefaultHash(t *testing.T) {
-	b := Default()
+	b := Builtin()[0]
 	if !hashPattern.MatchString(b.Hash) {
-		t.Fatalf("Default().Hash = %q, want sha256: and 64 hex digits", b.Hash)
+		t.Fatalf("Builtin()[0].Hash = %q, want sha256: and 64 hex digits", b.Hash)
 	}
 	if b.Hash != b.ComputeHash() {
 		t.Errorf("Hash %s != ComputeHash() %s", b.Hash, b.ComputeHash())
@@ -753,12 +755,15 @@ func TestPerformers(t *testing.T) {
 		short string
 	}{
 		{"ce", 0, false, "Dedicated clinical engineer", "CE"},
-		{"bmet", 1, false, "BMETs / technicians", "BMET"},
-		{"manager", 2, false, "HTM manager or director", "Manager"},
-		{"it", 3, false, "IT department", "IT"},
-		{"vendor", 4, false, "Vendor or outside service", "Vendor"},
-		{"nobody", 5, true, "Nobody — not done", "Nobody"},
-		{"unsure", 6, true, "Don't know", "Don't know"},
+		{"specialist", 1, false, "Senior technical specialist with assigned engineering duties", "Specialist"},
+		{"bmet", 2, false, "BMETs / technicians", "BMET"},
+		{"manager", 3, false, "HTM manager or director", "Manager"},
+		{"it", 4, false, "IT department", "IT"},
+		{"other_dept", 5, false, "Another hospital department", "Other dept"},
+		{"vendor", 6, false, "Vendor or outside service", "Vendor"},
+		{"nobody", 7, true, "Nobody — not done", "Nobody"},
+		{"unsure", 8, true, "Don't know", "Don't know"},
+		{"na", 9, false, "Not applicable here", "N/A"},
 		{"boss", -1, false, "boss", "boss"},
 		{"CE", -1, false, "CE", "CE"},
 		{"", -1, false, "", ""},
@@ -783,8 +788,8 @@ func TestPerformers(t *testing.T) {
 			if got := tt.p.String(); got != string(tt.p) {
 				t.Errorf("String() = %q", got)
 			}
-			if tt.index >= 0 && Performers[tt.index] != tt.p {
-				t.Errorf("Performers[%d] = %q, want %q", tt.index, Performers[tt.index], tt.p)
+			if tt.index >= 0 && Options[tt.index] != tt.p {
+				t.Errorf("Options[%d] = %q, want %q", tt.index, Options[tt.index], tt.p)
 			}
 		})
 	}

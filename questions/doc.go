@@ -17,7 +17,9 @@
 // # Fit
 //
 // Fit says how well a performer fits a kind of work, from 0 (not at all) to 1. The
-// defaults by kind are in DefaultFit; a function may override single cells.
+// defaults by kind are the bank's fit_defaults (V1Fit for a bank without them); a
+// function may override single cells, each with its reason (fit_why). Bank.FitTable
+// and Function.FitFor read them.
 //
 // This package is pure: it reads a bank and nothing else, and imports no UI or storage.
 package questions

@@ -334,7 +334,7 @@ type textField struct {
 }
 
 func (p *parser) bank(root *yaml.Node) (*Bank, error) {
-	f, err := p.fields(root, "", "id", "version", "name", "domains", "functions")
+	f, err := p.fields(root, "", "id", "version", "name", "standards_as_of", "fit_defaults", "domains", "functions")
 	if err != nil {
 		return nil, err
 	}
@@ -353,6 +353,25 @@ func (p *parser) bank(root *yaml.Node) (*Bank, error) {
 	if n := f["name"]; n != nil {
 		if b.Name, err = p.str(n, "name"); err != nil {
 			return nil, err
+		}
+	}
+	if n := f["standards_as_of"]; n != nil {
+		if b.StandardsAsOf, err = p.str(n, "standards_as_of"); err != nil {
+			return nil, err
+		}
+	}
+	if n := f["fit_defaults"]; n != nil {
+		kinds, err := p.fields(n, "fit_defaults", string(Engineering), string(Operations))
+		if err != nil {
+			return nil, err
+		}
+		b.FitDefaults = map[Kind]map[Performer]float64{}
+		for _, k := range Kinds {
+			if kn := kinds[string(k)]; kn != nil {
+				if b.FitDefaults[k], err = p.fitMap(kn, "fit_defaults."+string(k)); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	ds, err := p.seq(f["domains"], "domains")
@@ -396,7 +415,7 @@ func (p *parser) bank(root *yaml.Node) (*Bank, error) {
 func (p *parser) function(n *yaml.Node, path string) (Function, error) {
 	var fn Function
 	p.lines[path] = n.Line
-	f, err := p.fields(n, path, "id", "domain", "kind", "weight", "title", "question", "help", "recommendation", "fit")
+	f, err := p.fields(n, path, "id", "domain", "kind", "weight", "weight_why", "title", "question", "help", "recommendation", "na_allowed", "fit", "fit_why")
 	if err != nil {
 		return fn, err
 	}
@@ -410,6 +429,7 @@ func (p *parser) function(n *yaml.Node, path string) (Function, error) {
 	for _, fd := range []textField{
 		{"id", &fn.ID}, {"domain", &fn.Domain}, {"kind", &kind}, {"title", &fn.Title},
 		{"question", &fn.Question}, {"help", &fn.Help}, {"recommendation", &fn.Recommendation},
+		{"weight_why", &fn.WeightWhy},
 	} {
 		if v := f[fd.key]; v != nil {
 			if *fd.dst, err = p.str(v, path+"."+fd.key); err != nil {
@@ -421,32 +441,73 @@ func (p *parser) function(n *yaml.Node, path string) (Function, error) {
 	if fn.Weight, err = p.integer(f["weight"], path+".weight"); err != nil {
 		return fn, err
 	}
-	if fitNode := f["fit"]; fitNode != nil {
-		if fitNode.Kind != yaml.MappingNode {
-			return fn, p.errf(fitNode, path+".fit", "must be a mapping of performer to fit, e.g. {it: 0.75}")
+	if v := f["na_allowed"]; v != nil {
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&fn.NAAllowed) != nil {
+			return fn, p.errf(v, path+".na_allowed", "must be true or false, not %q", v.Value)
 		}
-		fn.Fit = make(map[Performer]float64, len(fitNode.Content)/2)
-		for i := 0; i+1 < len(fitNode.Content); i += 2 {
-			k, v := fitNode.Content[i], fitNode.Content[i+1]
-			if err := p.key(k, path+".fit"); err != nil {
+	}
+	if v := f["fit"]; v != nil {
+		if fn.Fit, err = p.fitMap(v, path+".fit"); err != nil {
+			return fn, err
+		}
+	}
+	if v := f["fit_why"]; v != nil {
+		if v.Kind != yaml.MappingNode {
+			return fn, p.errf(v, path+".fit_why", "must be a mapping of performer to reason, e.g. {other_dept: \"risk management files the report\"}")
+		}
+		fn.FitWhy = make(map[Performer]string, len(v.Content)/2)
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, w := v.Content[i], v.Content[i+1]
+			if err := p.key(k, path+".fit_why"); err != nil {
 				return fn, err
 			}
-			fp := path + ".fit." + k.Value
+			fp := path + ".fit_why." + k.Value
 			p.lines[fp] = k.Line
-			if !Performer(k.Value).Valid() {
-				return fn, p.errf(k, fp, "unknown performer %q in fit (known: ce, bmet, manager, it, vendor, nobody, unsure)", k.Value)
+			if !Performer(k.Value).Scored() {
+				return fn, p.errf(k, fp, "unknown performer %q in fit_why (known: %s)", k.Value, performerList)
 			}
-			if _, dup := fn.Fit[Performer(k.Value)]; dup {
-				return fn, p.errf(k, fp, "performer %q appears twice in fit", k.Value)
+			if _, dup := fn.FitWhy[Performer(k.Value)]; dup {
+				return fn, p.errf(k, fp, "performer %q appears twice in fit_why", k.Value)
 			}
-			x, err := p.number(v, fp)
+			why, err := p.str(w, fp)
 			if err != nil {
 				return fn, err
 			}
-			fn.Fit[Performer(k.Value)] = x
+			fn.FitWhy[Performer(k.Value)] = why
 		}
 	}
 	return fn, nil
+}
+
+// fitMap reads a mapping of performer to fit, e.g. {it: 0.75}.
+func (p *parser) fitMap(n *yaml.Node, path string) (map[Performer]float64, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errf(n, path, "must be a mapping of performer to fit, e.g. {it: 0.75}")
+	}
+	out := make(map[Performer]float64, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if err := p.key(k, path); err != nil {
+			return nil, err
+		}
+		fp := path + "." + k.Value
+		p.lines[fp] = k.Line
+		if Performer(k.Value) == NA {
+			return nil, p.errf(k, fp, "na has no fit: \"not applicable\" takes no part in the figures")
+		}
+		if !Performer(k.Value).Valid() {
+			return nil, p.errf(k, fp, "unknown performer %q in fit (known: %s)", k.Value, performerList)
+		}
+		if _, dup := out[Performer(k.Value)]; dup {
+			return nil, p.errf(k, fp, "performer %q appears twice in fit", k.Value)
+		}
+		x, err := p.number(v, fp)
+		if err != nil {
+			return nil, err
+		}
+		out[Performer(k.Value)] = x
+	}
+	return out, nil
 }
 
 // YAML returns the bank as YAML in the schema Parse reads.

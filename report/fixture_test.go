@@ -120,8 +120,10 @@ func fixture(t testing.TB) (*assessment.Report, *questions.Bank, *assessment.Ass
 }
 
 // realistic is a completed second assessment of a 250-bed hospital on the default bank:
-// one clinical engineer, a manager carrying compliance, IT owning cybersecurity, a few
-// gaps, seven peers and a previous assessment without a CE.
+// one clinical engineer, a manager carrying compliance, IT owning cybersecurity, risk
+// management filing MDRs, a senior specialist running the CMMS, no construction (not
+// applicable), a few gaps, seven peers and a previous assessment without a CE, answered
+// with version 1 of the default bank.
 func realistic(t testing.TB) (*assessment.Report, *questions.Bank, *assessment.Assessment) {
 	b := questions.Default()
 	const (
@@ -154,13 +156,22 @@ func realistic(t testing.TB) (*assessment.Report, *questions.Bank, *assessment.A
 	} {
 		then[id] = p
 	}
-	prev := withBank(completed(1, day(2023, 4, 3), assessment.Profile{Beds: 250, BMETFTE: 8, ManagerFTE: 1, Devices: 6800}, then), b)
+	// Version 2 adds functions and answers.
+	for id, p := range map[string]assessment.Performer{
+		"equipment_contingency": mgr, "equipment_disposal": bmet, "nonowned_equipment": bmet,
+		"contract_oversight": mgr, "cmms_administration": questions.Specialist,
+		"adverse_event_reporting": questions.OtherDept, "construction_planning": questions.NA,
+	} {
+		now[id] = p
+	}
+	v1 := questions.BuiltinFor(questions.Ref{ID: "default", Version: 1})
+	prev := withBank(completed(1, day(2023, 4, 3), assessment.Profile{Beds: 250, BMETFTE: 8, ManagerFTE: 1, Devices: 6800}, then), v1)
 	cur := withBank(completed(2, day(2024, 4, 9), assessment.Profile{Beds: 250, CEFTE: 1, BMETFTE: 8, ManagerFTE: 1, ITFTE: 0.5, Devices: 7200}, now), b)
 	ans := cur.Answers["alarm_management"]
 	ans.Note = "Alarm committee lapsed in 2023; nursing informatics may have picked it up."
 	cur.Answers["alarm_management"] = ans
 	org := assessment.Organization{ID: "mercy-general", Name: "Mercy General Hospital"}
 	r := assessment.NewReport(org, assessment.Scored{Bank: b, Assessment: cur},
-		&assessment.Scored{Bank: b, Assessment: prev}, peerBench(b, 7))
+		&assessment.Scored{Bank: v1, Assessment: prev}, peerBench(b, 7))
 	return r, b, cur
 }

@@ -118,8 +118,12 @@ func writeHistoryText(buf *bytes.Buffer, org assessment.Organization, tr assessm
 	t.blank()
 	var rows [][]string
 	for _, p := range present.Points(tr) {
+		verdict := p.Verdict
+		if p.Bank != "" {
+			verdict += " (" + p.Bank + ")"
+		}
 		rows = append(rows, []string{p.Number, p.Completed, p.Balance, p.Engineering, p.Operations,
-			p.Critical, p.CE, p.BMET, p.Verdict})
+			p.Critical, p.CE, p.BMET, verdict})
 	}
 	t.lines(table("", []column{
 		{"#", true}, {"Completed", false}, {"Balance", true}, {"Eng.", true}, {"Ops.", true},
@@ -189,6 +193,19 @@ func chart(pts []assessment.Point) []string {
 			}
 		}
 	}
+	// A change of question bank is a dashed line just before the first point answered
+	// with the new bank, where there is room for it.
+	for i, p := range pts {
+		if !p.BankChanged || i == 0 || spacing < 2 {
+			continue
+		}
+		c := i*spacing - spacing/2
+		for r := range grid {
+			if grid[r][c] == ' ' || grid[r][c] == '·' {
+				grid[r][c] = '¦'
+			}
+		}
+	}
 	for i, p := range pts {
 		if p.BalanceIndex == nil {
 			continue
@@ -219,6 +236,9 @@ func chart(pts []assessment.Point) []string {
 
 	lines = append(lines, numberLabels(pts, width, spacing))
 	lines = append(lines, "    assessment number; each row holds 10 points (60 means 60 to 69.9)")
+	for _, m := range present.BankMarks(pts) {
+		lines = append(lines, wrap(m, maxWidth, "    ", "      ")...)
+	}
 	if note != "" {
 		lines = append(lines, "    "+note)
 	}

@@ -62,7 +62,7 @@ func writeHTML(buf *bytes.Buffer, r *assessment.Report, bank *questions.Bank, a 
 			ReferenceLabel: referenceLabel(), NoCEBenchmark: assessment.NoCEBenchmark,
 			Peers: htmlPeersOf(r),
 		},
-		Legend:   legendItems(),
+		Legend:   legendItems(r),
 		Appendix: present.Appendix(bank, a),
 	}
 	if isDraft(r) {
@@ -186,9 +186,9 @@ type htmlLegend struct {
 	Pattern string
 }
 
-func legendItems() []htmlLegend {
+func legendItems(r *assessment.Report) []htmlLegend {
 	var out []htmlLegend
-	for _, l := range present.Legend() {
+	for _, l := range present.Legend(r) {
 		out = append(out, htmlLegend{LegendItem: l, Pattern: "p" + strconv.Itoa(l.Index)})
 	}
 	return out

@@ -106,13 +106,14 @@ func Fixed(v float64, d int) string { return present.Fixed(v, d) }
 // Thousands formats n with thousands separators: 12,500; see present.Thousands.
 func Thousands(n int) string { return present.Thousands(n) }
 
-// legend explains the letters of the share bars.
-func legend() string {
-	parts := make([]string, len(questions.Performers))
-	for i, p := range questions.Performers {
-		parts[i] = present.Letter(i) + " " + p.Short()
+// legend explains the letters of the share bars of r: one part per performer that
+// has a share, to be joined (and wrapped) by the caller.
+func legend(r *assessment.Report) []string {
+	var parts []string
+	for _, e := range present.Legend(r) {
+		parts = append(parts, e.Letter+" "+e.Name)
 	}
-	return strings.Join(parts, "  ")
+	return parts
 }
 
 // bar draws shares as width letters, cells allocated by present.Bar.

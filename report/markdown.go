@@ -76,17 +76,30 @@ func writeMarkdown(buf *bytes.Buffer, r *assessment.Report, a *assessment.Assess
 	if isDraft(r) {
 		m.para("*" + draftNote(r) + "*")
 	}
+	if fs := present.Findings(r); len(fs) > 0 {
+		m.para("**" + present.FindingsTitle + "**")
+		var items []string
+		for _, f := range fs {
+			items = append(items, "- *"+f.Severity+"* — "+text(f.Text))
+		}
+		m.para(strings.Join(items, "\n"))
+	}
 
 	m.heading("Engineering vs operations")
 	head := []string{"Work", "Index", "Coverage", "Answered"}
 	right := []bool{false, true, true, true}
-	for _, p := range questions.Performers {
-		head = append(head, p.Short())
+	cols := present.ShareColumns(r)
+	for _, i := range cols {
+		head = append(head, questions.Performers[i].Short())
 		right = append(right, true)
 	}
 	var rows [][]string
 	for _, k := range present.Kinds(r) {
-		rows = append(rows, append([]string{k.Name, k.Index, k.Coverage, k.Answered}, k.Shares[:]...))
+		row := []string{k.Name, k.Index, k.Coverage, k.Answered}
+		for _, i := range cols {
+			row = append(row, k.Shares[i])
+		}
+		rows = append(rows, row)
 	}
 	m.table(head, right, rows)
 	m.para("Shares are of the answered functions, by weight. " + absorbedLine(r))
@@ -139,6 +152,13 @@ func mdStaffing(m mdOut, s assessment.Staffing) {
 	}
 	m.table([]string{"Ratio", "Yours", "Reference", "Source"}, []bool{false, true}, rows)
 	m.para("*" + referenceLabel() + "* " + assessment.NoCEBenchmark)
+	var items []string
+	for _, ref := range present.References(s) {
+		items = append(items, "- **"+text(ref.Title())+"** "+text(strings.Join(ref.Lines(), " ")))
+	}
+	if len(items) > 0 {
+		m.para(strings.Join(items, "\n"))
+	}
 }
 
 func mdPeers(m mdOut, r *assessment.Report) {
@@ -171,6 +191,22 @@ func mdChange(m mdOut, c *assessment.Comparison, title string) {
 		}
 	}
 	m.table([]string{"Figure", "Then", "Now", "Change"}, []bool{false, true, true, true}, rows)
+	if bc := present.BankChange(c); bc != "" {
+		m.para(text(bc))
+		for _, l := range []struct {
+			intro string
+			fs    []present.BankFunction
+		}{{present.AddedIntro(c), present.Added(c)}, {present.RemovedIntro(c), present.Removed(c)}} {
+			if len(l.fs) == 0 {
+				continue
+			}
+			items := []string{text(l.intro), ""}
+			for _, f := range l.fs {
+				items = append(items, "- "+text(f.Title)+" ("+f.Severity+")")
+			}
+			m.para(strings.Join(items, "\n"))
+		}
+	}
 	if len(c.Changed) == 0 {
 		m.para("No function changed hands.")
 		return

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"cebalance/assessment"
+	"cebalance/present"
 	"cebalance/questions"
 )
 
@@ -189,7 +190,7 @@ func TestUnknownFormat(t *testing.T) {
 	}
 }
 
-// specKeys are the top-level keys of `report --format json` (SPEC §5).
+// specKeys are the top-level keys of `report --format json` (its documented contract).
 var specKeys = []string{
 	"organization", "assessment", "answered", "total", "balance_index", "engineering_index",
 	"operations_index", "absorbed", "verdict", "engineering", "operations", "domains", "gaps",
@@ -360,7 +361,7 @@ func TestScorecardText(t *testing.T) {
 			"Absorbed: 33 % of engineering work is done by BMETs or IT.",
 			"BMETs per CE (n = 5)", "About 20 % of them have no clinical engineer.",
 			"Since assessment 1 (2023-03-14)", "Capital planning: Nobody → BMET",
-			"(no CEs)", "Devices per BMET         875  1,000 [2]", "3,500",
+			"(no CEs)", "Devices per BMET         875  about 1,000 (rules of thumb range from 1,000 to", "[2] Devices per BMET: about 1,000", "3,500",
 		}, []string{"not enough peers", "DRAFT"}},
 		{"few peers", few, a, []string{"Fewer than 5 peers in this band"}, []string{"25th pct", "n = 3", "Since assessment"}},
 		{"no gaps", noGaps, clean, []string{"No gaps.", "small (26–99 beds)", "Balance index 100.0 / 100 — Balanced"}, []string{"[critical]"}},
@@ -399,7 +400,10 @@ func TestScorecardMarkdown(t *testing.T) {
 		`| Planning \| purchasing | 2/2 |`,
 		`*Your note: Purchasing \| legal may own these; nobody in HTM reviews them.*`,
 		assessment.ReferenceLabel,
-		"| BMETs per CE | — (no CEs) | 7 (North America), 3 (Western/Southern Europe) | international survey",
+		"| BMETs per CE | — (no CEs) | 7 (North America, late 1990s); about 5.4 (AAMI 2021) | international survey",
+		"- **HTM FTE per 100 beds: 2.5** Source: Wang, Eliason et al.",
+		"Year: data of about 2005, published 2008.",
+		"Read with: 1 FTE per 4,000 adjusted discharges (same study).",
 		"| Capital planning | important | Nobody | BMET |",
 	} {
 		if !strings.Contains(out, w) {
@@ -442,7 +446,7 @@ func TestScorecardGolden(t *testing.T) {
 // format: nothing panics, the text fits 80 columns, the tables are well formed.
 func TestDefaultBank(t *testing.T) {
 	r, b, a := realistic(t)
-	if len(b.Functions) != 37 || r.Answered != 37 || r.Assessment.Status != assessment.Completed {
+	if len(b.Functions) != len(questions.Default().Functions) || r.Answered != len(b.Functions) || r.Assessment.Status != assessment.Completed {
 		t.Fatalf("fixture: %d functions, %d answered, %s", len(b.Functions), r.Answered, r.Assessment.Status)
 	}
 	text := render(t, Text, r, b, a)
@@ -457,10 +461,22 @@ func TestDefaultBank(t *testing.T) {
 			t.Errorf("text lacks gap %q", g.Title)
 		}
 	}
+	// Across bank versions: the change says so and lists the added functions.
+	for _, w := range []string{
+		"The question bank changed from default v1 to default v2",
+		"5 functions were added",
+		"Added in default v2",
+		"[critical] Equipment failure contingency",
+		"Specialist", "Other dept",
+	} {
+		if !strings.Contains(text, w) {
+			t.Errorf("text lacks %q", w)
+		}
+	}
 	checkMarkdownTables(t, render(t, Markdown, r, b, a))
 	rows, err := csv.NewReader(strings.NewReader(render(t, CSV, r, b, a))).ReadAll()
-	if err != nil || len(rows) != 38 {
-		t.Errorf("csv: %d rows, %v; want header and 37", len(rows), err)
+	if err != nil || len(rows) != len(b.Functions)+1 {
+		t.Errorf("csv: %d rows, %v; want header and %d", len(rows), err, len(b.Functions))
 	}
 	if !json.Valid([]byte(render(t, JSON, r, b, a))) {
 		t.Error("json is not valid")
@@ -500,6 +516,37 @@ func TestWidthExtremes(t *testing.T) {
 	r = assessment.NewReport(cjk, assessment.Scored{Bank: b, Assessment: a}, &assessment.Scored{Bank: b, Assessment: prev}, assessment.PeerBenchmark{})
 	checkWidth(t, render(t, Text, r, b, a))
 	checkWidth(t, renderHistory(t, Text, cjk, tr))
+
+	// All nine performers in both kinds of work, with 100 % figures: the share
+	// table, the legend and the bars still fit in 80 cells.
+	def := questions.Default()
+	all := map[string]assessment.Performer{}
+	n := map[questions.Kind]int{}
+	for _, f := range def.Functions {
+		all[f.ID] = questions.Performers[n[f.Kind]%questions.NumPerformers]
+		n[f.Kind]++
+	}
+	nine := withBank(completed(9, day(2030, 1, 1), p, all), def)
+	r = assessment.NewReport(long, assessment.Scored{Bank: def, Assessment: nine}, nil, assessment.PeerBenchmark{})
+	if got := len(present.ShareColumns(r)); got != questions.NumPerformers {
+		t.Fatalf("fixture: %d performers occur, want all %d", got, questions.NumPerformers)
+	}
+	out = render(t, Text, r, def, nine)
+	checkWidth(t, out)
+	for _, p := range questions.Performers {
+		if !strings.Contains(out, p.Short()) {
+			t.Errorf("text with nine performers lacks %q", p.Short())
+		}
+	}
+}
+
+// sh builds shares by performer.
+func sh(m map[questions.Performer]float64) assessment.Shares {
+	var s assessment.Shares
+	for p, v := range m {
+		s[p.Index()] = v
+	}
+	return s
 }
 
 func TestBar(t *testing.T) {
@@ -507,12 +554,17 @@ func TestBar(t *testing.T) {
 		shares assessment.Shares
 		want   string
 	}{
-		{assessment.Shares{1}, strings.Repeat("C", 40)},
-		{assessment.Shares{0.5, 0.5}, strings.Repeat("C", 20) + strings.Repeat("B", 20)},
-		{assessment.Shares{1.0 / 3, 1.0 / 3, 1.0 / 3}, strings.Repeat("C", 14) + strings.Repeat("B", 13) + strings.Repeat("M", 13)},
+		{sh(map[questions.Performer]float64{questions.CE: 1}), strings.Repeat("C", 40)},
+		{sh(map[questions.Performer]float64{questions.CE: 0.5, questions.BMET: 0.5}), strings.Repeat("C", 20) + strings.Repeat("B", 20)},
+		{sh(map[questions.Performer]float64{questions.CE: 1.0 / 3, questions.BMET: 1.0 / 3, questions.Manager: 1.0 / 3}),
+			strings.Repeat("C", 14) + strings.Repeat("B", 13) + strings.Repeat("M", 13)},
 		// A tiny share keeps one cell, taken from the largest.
-		{assessment.Shares{0.995, 0, 0, 0, 0, 0.005}, strings.Repeat("C", 39) + "N"},
-		{assessment.Shares{0, 0, 0, 0, 0.25, 0.5, 0.25}, strings.Repeat("V", 10) + strings.Repeat("N", 20) + strings.Repeat("?", 10)},
+		{sh(map[questions.Performer]float64{questions.CE: 0.995, questions.Nobody: 0.005}), strings.Repeat("C", 39) + "N"},
+		{sh(map[questions.Performer]float64{questions.Vendor: 0.25, questions.Nobody: 0.5, questions.Unsure: 0.25}),
+			strings.Repeat("V", 10) + strings.Repeat("N", 20) + strings.Repeat("?", 10)},
+		// The two performers of version 2 have their own letters, between the others.
+		{sh(map[questions.Performer]float64{questions.Specialist: 0.5, questions.OtherDept: 0.25, questions.Unsure: 0.25}),
+			strings.Repeat("S", 20) + strings.Repeat("O", 10) + strings.Repeat("?", 10)},
 		{assessment.Shares{}, strings.Repeat(" ", 40)},
 	}
 	for _, tt := range tests {
@@ -655,5 +707,39 @@ func TestHistoryCSV(t *testing.T) {
 	last := rows[4]
 	if last[1] != "" || last[2] != "" || last[3] != "" || last[4] != "" {
 		t.Errorf("null figures should be empty cells: %q", last)
+	}
+}
+
+// TestFindingsInReports: the findings stand beside the verdict in the text and the
+// Markdown report, with their severity, and within 80 cells in the text.
+func TestFindingsInReports(t *testing.T) {
+	b := smallBank(t)
+	ans := map[string]assessment.Performer{}
+	for _, f := range b.Functions {
+		ans[f.ID] = assessment.CE
+	}
+	ans["scheduled_maintenance"] = assessment.BMET
+	// No CE and no BMET staff, yet both are named: two warnings.
+	a := withBank(completed(1, day(2025, 1, 1), assessment.Profile{Beds: 120, ManagerFTE: 1}, ans), b)
+	r := assessment.NewReport(testOrg, assessment.Scored{Bank: b, Assessment: a}, nil, assessment.PeerBenchmark{})
+	if len(r.Findings) != 2 {
+		t.Fatalf("fixture: findings %+v, want ce-without-ce-staff and bmet-without-bmet-staff", r.Findings)
+	}
+	text := render(t, Text, r, b, a)
+	checkWidth(t, text)
+	md := render(t, Markdown, r, b, a)
+	verdictAt := strings.Index(text, r.Verdict.Title())
+	for _, f := range present.Findings(r) {
+		first := strings.Fields(f.Text)[0:4]
+		i := strings.Index(text, "["+f.Severity+"] "+strings.Join(first, " "))
+		if i < 0 || i < verdictAt || i > strings.Index(text, "Engineering vs operations") {
+			t.Errorf("text: finding %s not beside the verdict (at %d)", f.ID, i)
+		}
+		if !strings.Contains(md, "- *"+f.Severity+"* — "+strings.Join(first, " ")) {
+			t.Errorf("markdown lacks finding %s", f.ID)
+		}
+	}
+	if !strings.Contains(text, "Findings:") || !strings.Contains(md, "**Findings**") {
+		t.Error("no findings heading")
 	}
 }

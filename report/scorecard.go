@@ -22,7 +22,7 @@ var ErrMissing = errors.New("missing input")
 //
 // Text, Markdown and HTML render r for people; the notes of gap answers are shown when
 // a is given. HTML is the committee packet without the trend (see Packet), with an
-// appendix of every function when bank and a are given. JSON is r, indented, exactly as SPEC §5 shapes it. CSV has one row per
+// appendix of every function when bank and a are given. JSON is r, indented, in the shape documented in package report. CSV has one row per
 // function of bank, in bank order, with the answer and its fit from a. bank and a may
 // be nil for every format but CSV.
 func Scorecard(w io.Writer, f Format, r *assessment.Report, bank *questions.Bank, a *assessment.Assessment) error {

@@ -59,6 +59,25 @@ func joinFit(parts []string, sep string, w int) []string {
 	return out
 }
 
+// fitParts joins short parts with sep into lines of at most w display cells, breaking
+// only between parts and keeping sep as it is (wrap would collapse its spaces).
+func fitParts(parts []string, sep string, w int) []string {
+	var lines []string
+	cur := ""
+	for _, p := range parts {
+		switch {
+		case cur == "":
+			cur = p
+		case width(cur)+width(sep)+width(p) > w:
+			lines = append(lines, cur)
+			cur = p
+		default:
+			cur += sep + p
+		}
+	}
+	return append(lines, cur)
+}
+
 func isDraft(r *assessment.Report) bool { return present.IsDraft(r) }
 
 func orgName(o assessment.Organization) string { return present.OrgName(o) }
@@ -106,6 +125,7 @@ func writeText(buf *bytes.Buffer, r *assessment.Report, a *assessment.Assessment
 		t.para(draftNote(r), "")
 	}
 
+	textFindings(t, r)
 	textKinds(t, r)
 	textDomains(t, r)
 	textGaps(t, r, a)
@@ -142,21 +162,75 @@ func textKinds(t textOut, r *assessment.Report) {
 		}
 		t.line(pad(k.Name, lead, false) + "[" + bar(k.Raw, barWidth) + "]")
 	}
-	t.line(strings.Repeat(" ", lead+1) + legend())
-
-	t.blank()
-	cols := []column{{"", false}}
-	for _, p := range questions.Performers {
-		cols = append(cols, column{p.Short(), true})
+	if l := legend(r); len(l) > 0 {
+		ind := strings.Repeat(" ", lead+1)
+		for _, line := range fitParts(l, "  ", maxWidth-lead-1) {
+			t.line(ind + line)
+		}
 	}
-	rows = rows[:0]
-	for _, k := range kinds {
-		rows = append(rows, append([]string{k.Name}, k.Shares[:]...))
+	if cols := present.ShareColumns(r); len(cols) > 0 {
+		t.blank()
+		t.lines(shareTables(kinds, cols))
 	}
-	t.lines(table("", cols, rows))
 
 	t.blank()
 	t.para(absorbedLine(r), "")
+}
+
+// shareTables lays out the share of each performer in cols, one column each, as one
+// table, or as several stacked tables when the columns do not fit in maxWidth cells.
+func shareTables(kinds []present.Kind, cols []int) []string {
+	name := 0
+	for _, k := range kinds {
+		name = max(name, width(k.Name))
+	}
+	colWidth := func(i int) int {
+		w := width(questions.Performers[i].Short())
+		for _, k := range kinds {
+			w = max(w, width(k.Shares[i]))
+		}
+		return w
+	}
+	var out []string
+	for len(cols) > 0 {
+		n, used := 0, name
+		for n < len(cols) && (n == 0 || used+2+colWidth(cols[n]) <= maxWidth) {
+			used += 2 + colWidth(cols[n])
+			n++
+		}
+		tc := []column{{"", false}}
+		for _, i := range cols[:n] {
+			tc = append(tc, column{questions.Performers[i].Short(), true})
+		}
+		var rows [][]string
+		for _, k := range kinds {
+			row := []string{k.Name}
+			for _, i := range cols[:n] {
+				row = append(row, k.Shares[i])
+			}
+			rows = append(rows, row)
+		}
+		if len(out) > 0 {
+			out = append(out, "")
+		}
+		out = append(out, table("", tc, rows)...)
+		cols = cols[n:]
+	}
+	return out
+}
+
+// textFindings lists the findings beside the verdict: consistency checks between the
+// answers and the profile.
+func textFindings(t textOut, r *assessment.Report) {
+	fs := present.Findings(r)
+	if len(fs) == 0 {
+		return
+	}
+	t.blank()
+	t.line(present.FindingsTitle + ":")
+	for _, f := range fs {
+		t.lines(wrap("["+f.Severity+"] "+f.Text, proseWide, "  ", "    "))
+	}
 }
 
 func textDomains(t textOut, r *assessment.Report) {
@@ -212,11 +286,14 @@ func textStaffing(t textOut, s assessment.Staffing) {
 
 	t.blank()
 	var rows [][]string
-	var sources []string
+	n := 0
 	for _, sr := range present.StaffingRows(s) {
-		n := len(sources) + 1
-		sources = append(sources, fmt.Sprintf("[%d] %s", n, sr.Source))
-		rows = append(rows, []string{sr.Label, sr.Value, fmt.Sprintf("%s [%d]", sr.Reference, n)})
+		ref := ""
+		if sr.Reference != "" {
+			n++
+			ref = fmt.Sprintf("%s [%d]", sr.Reference, n)
+		}
+		rows = append(rows, []string{sr.Label, sr.Value, ref})
 		if sr.WhyEmpty != "" {
 			// Under the label rather than beside the value, so the reference keeps
 			// its line.
@@ -227,8 +304,11 @@ func textStaffing(t textOut, s assessment.Staffing) {
 
 	t.blank()
 	t.para(referenceLabel(), "")
-	for _, src := range sources {
-		t.lines(wrap(src, proseWide, "", "    "))
+	for i, ref := range present.References(s) {
+		t.lines(wrap(fmt.Sprintf("[%d] %s", i+1, ref.Title()), proseWide, "", "    "))
+		for _, l := range ref.Lines() {
+			t.lines(wrap(l, proseWide, "    ", "      "))
+		}
 	}
 	t.blank()
 	t.para(assessment.NoCEBenchmark, "")
@@ -296,6 +376,22 @@ func textChange(t textOut, c *assessment.Comparison, title string) {
 		grouped = append(grouped, row)
 	}
 	t.lines(table("", changeCols, grouped))
+	if bc := present.BankChange(c); bc != "" {
+		t.blank()
+		t.para(bc, "")
+		if added := present.Added(c); len(added) > 0 {
+			t.line(present.AddedIntro(c))
+			for _, f := range added {
+				t.lines(wrap("["+f.Severity+"] "+f.Title, maxWidth, "  ", "    "))
+			}
+		}
+		if removed := present.Removed(c); len(removed) > 0 {
+			t.line(present.RemovedIntro(c))
+			for _, f := range removed {
+				t.lines(wrap("["+f.Severity+"] "+f.Title, maxWidth, "  ", "    "))
+			}
+		}
+	}
 	t.blank()
 	if len(c.Changed) == 0 {
 		t.line("No function changed hands.")

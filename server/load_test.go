@@ -1,6 +1,6 @@
 package server
 
-// The load harness of SPEC §8 and docs/performance.md: N directors complete an
+// The load harness of docs/performance.md: N directors complete an
 // assessment each, at the same time, over real SSH sessions with a PTY.
 //
 //	CEBALANCE_LOAD=200 go test -run '^TestLoad$' -v -count 1 -timeout 20m ./server/
@@ -68,7 +68,7 @@ const (
 	loadIdleLine = "LOAD-IDLE"
 	loadGoLine   = "go"
 
-	// The targets of SPEC §8.
+	// The performance targets of docs/performance.md.
 	loadTargetP99      = 50 * time.Millisecond
 	loadTargetPerSessB = 2 << 20
 )
@@ -137,12 +137,12 @@ func startLoadServer(tb testing.TB, n int, logs io.Writer) *loadServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ls.srv, err = New(Config{
+	ls.srv, err = New(withCommands(Config{
 		Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: 30 * time.Minute,
 		Logger: log.NewWithOptions(logs, log.Options{Level: log.WarnLevel}),
 		// Every session comes from 127.0.0.1: the per-IP limit would refuse most of them.
 		RatePerSecond: 1e6, RateBurst: 1e6,
-	})
+	}))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -241,7 +241,7 @@ type loadResult struct {
 	Completed int // reached the scorecard
 	Errors    []string
 	// Typed and Acked are, per session, the answers typed and the answers the screen
-	// showed as saved (the progress counter "K/37 answered", or the review's "every
+	// showed as saved (the progress counter "K/N answered", or the review's "every
 	// function is answered"). Only acknowledged answers must be in the store.
 	Typed, Acked []int
 	FrameNS      []int64 // keystroke to the next function's frame, every answer
@@ -266,7 +266,7 @@ func loadThink() (time.Duration, error) {
 }
 
 func loadDeadline(n int, think time.Duration) time.Duration {
-	return 2*time.Minute + time.Duration(n)*2*time.Second + 37*3*think/2
+	return 2*time.Minute + time.Duration(n)*2*time.Second + time.Duration(nFns)*3*think/2
 }
 
 // TestLoad drives CEBALANCE_LOAD concurrent SSH sessions through a full assessment each
@@ -656,7 +656,7 @@ type loadSession struct {
 	readDone error
 }
 
-var savedCount = regexp.MustCompile(`(\d+)/37 answered`)
+var savedCount = regexp.MustCompile(`(\d+)/\d+ answered`)
 
 const allSaved = "Every function is answered"
 
@@ -750,7 +750,7 @@ func (s *loadSession) scanSaved(now time.Time) {
 		}
 	}
 	if strings.Contains(text, allSaved) {
-		top = 37
+		top = nFns
 	}
 	for s.saved < top {
 		s.savedAt = append(s.savedAt, now)
@@ -837,7 +837,7 @@ func (s *loadSession) assess(ctx context.Context, i int, think time.Duration) (r
 	if _, err := s.step(enter, "Continue to the questions"); err != nil {
 		return r, err
 	}
-	hit := s.expect("function 1 of 37")
+	hit := s.expect(fmt.Sprintf("function 1 of %d", nFns))
 	for _, k := range loadProfileKeys {
 		if _, err := s.stdin.Write([]byte(k)); err != nil {
 			return r, err
@@ -856,7 +856,7 @@ func (s *loadSession) assess(ctx context.Context, i int, think time.Duration) (r
 	s.mu.Unlock()
 	sent := make([]time.Time, len(fns))
 	for j := range fns {
-		next := fmt.Sprintf("function %d of 37", j+2)
+		next := fmt.Sprintf("function %d of %d", j+2, nFns)
 		if j == len(fns)-1 {
 			next = "Review your answers"
 		}

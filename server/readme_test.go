@@ -141,8 +141,8 @@ func newReadmeRig(t *testing.T) *readmeRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: time.Minute,
-		Logger: log.New(&bytes.Buffer{}), RatePerSecond: 1000, RateBurst: 1000})
+	srv, err := New(withCommands(Config{Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: time.Minute,
+		Logger: log.New(&bytes.Buffer{}), RatePerSecond: 1000, RateBurst: 1000}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -18,7 +19,8 @@ import (
 	"github.com/charmbracelet/log"
 	gossh "golang.org/x/crypto/ssh"
 
-	"cebalance/cli"
+	"cebalance/plain"
+	"cebalance/questions"
 	"cebalance/store"
 )
 
@@ -72,9 +74,24 @@ func LoadHostKey(path string) ([]byte, error) {
 // shutdownGrace is how long Run waits for sessions to end after a signal.
 const shutdownGrace = 3 * time.Second
 
+// RunConfig is what `cebalance serve` runs with: the database file, the address to
+// listen on, the host key file (empty: HostKeyName next to the database), the idle time,
+// the question bank, where the log goes, and the command runners main wires (see
+// Config.Command and Config.Plain).
+type RunConfig struct {
+	DBPath  string
+	Listen  string
+	HostKey string
+	Idle    time.Duration
+	Bank    *questions.Bank
+	Stderr  io.Writer
+	Command func(c Call, args []string) int
+	Plain   func(c Call, ps plain.Store) error
+}
+
 // Run is `cebalance serve`: it opens the database, refuses to start while nobody has
 // access, listens, and shuts down gracefully on SIGINT or SIGTERM.
-func Run(cfg cli.ServeConfig) error {
+func Run(cfg RunConfig) error {
 	logger := log.NewWithOptions(cfg.Stderr, log.Options{ReportTimestamp: true, Prefix: "cebalance"})
 	st, err := store.Open(cfg.DBPath, store.Options{Timeout: time.Second})
 	if err != nil {
@@ -96,7 +113,8 @@ func Run(cfg cli.ServeConfig) error {
 	if err != nil {
 		return err
 	}
-	srv, err := New(Config{Store: st, HostKey: key, Bank: cfg.Bank, Logger: logger, Idle: cfg.Idle})
+	srv, err := New(Config{Store: st, HostKey: key, Bank: cfg.Bank, Logger: logger, Idle: cfg.Idle,
+		Command: cfg.Command, Plain: cfg.Plain})
 	if err != nil {
 		return err
 	}

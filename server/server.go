@@ -1,4 +1,4 @@
-// Package server serves cebalance over SSH (SPEC §6): one process owns the database and
+// Package server serves cebalance over SSH: one process owns the database and
 // runs the questionnaire for every interactive session, and the report, history, export
 // and (for admins) access commands for non-interactive ones.
 //
@@ -71,7 +71,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 
-	"cebalance/cli"
+	"cebalance/plain"
 	"cebalance/questions"
 	"cebalance/sshkey"
 	"cebalance/store"
@@ -110,7 +110,30 @@ type Config struct {
 	// PreAuthIdle closes a connection that sends nothing for this long before it has
 	// authenticated; 0 means DefaultPreAuthIdle.
 	PreAuthIdle time.Duration
+
+	// Command runs a non-interactive SSH command (args without the program name) for
+	// the caller of c and returns its exit status; main wires the command line here, so
+	// that this package depends on no command type. Nil refuses every command.
+	Command func(c Call, args []string) int
+	// Plain runs the accessible plain questionnaire for the caller of c, saving every
+	// answer through ps (the session's store: access re-checked, other sessions on the
+	// draft told); main wires it. Nil refuses plain sessions.
+	Plain func(c Call, ps plain.Store) error
 }
+
+// Call is what the server hands to Config.Command and Config.Plain: the session's
+// streams, the access record of the key that authenticated (read for this session) and
+// the server's open store and question bank, which the runner uses and never closes.
+type Call struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Access         store.Access
+	Store          *store.Store
+	Bank           *questions.Bank
+}
+
+// exitFailure is the exit status of a session whose runner failed or is missing.
+const exitFailure = 1
 
 // Server is a running SSH service.
 type Server struct {
@@ -562,22 +585,23 @@ func (s *Server) plain(sess ssh.Session) {
 	acc := accessOf(sess)
 	_, hb := s.shared()
 	ss := &sessionStore{Store: s.cfg.Store, fp: acc.Fingerprint, name: acc.Name, hub: hb}
-	env := &cli.Env{
-		Stdin:  sess,
-		Stdout: crlf{sess},
-		Stderr: sess.Stderr(),
-		Getenv: func(string) string { return "" },
-		Scope:  cli.Scope{Admin: acc.Role == store.Admin, Name: acc.Name, Orgs: acc.Orgs},
-		Store:  s.cfg.Store,
-		Remote: true,
-	}
+	c := s.call(sess, crlf{sess}, acc)
 	code := 0
-	if err := cli.RunPlain(env, ss, s.cfg.Store, s.cfg.Bank); err != nil {
+	if s.cfg.Plain == nil {
+		fmt.Fprintln(sess.Stderr(), "cebalance: this server offers no plain mode: connect with a terminal (ssh -t)")
+		code = exitFailure
+	} else if err := s.cfg.Plain(c, ss); err != nil {
 		fmt.Fprintf(sess.Stderr(), "cebalance: %v\n", err)
-		code = cli.ExitFailure
+		code = exitFailure
 	}
 	s.log.Info("plain session", "name", acc.Name, "status", code)
 	_ = sess.Exit(code)
+}
+
+// call is the Call for session sess of the key with access record acc, writing its
+// standard output to out.
+func (s *Server) call(sess ssh.Session, out io.Writer, acc store.Access) Call {
+	return Call{Stdin: sess, Stdout: out, Stderr: sess.Stderr(), Access: acc, Store: s.cfg.Store, Bank: s.cfg.Bank}
 }
 
 // crlf writes "\r\n" for every "\n", for a PTY with TERM=dumb, whose output
@@ -595,16 +619,12 @@ func (c crlf) Write(p []byte) (int, error) {
 func (s *Server) command(sess ssh.Session) {
 	acc := accessOf(sess)
 	args := sess.Command()
-	env := &cli.Env{
-		Stdin:  sess,
-		Stdout: sess,
-		Stderr: sess.Stderr(),
-		Getenv: func(string) string { return "" },
-		Scope:  cli.Scope{Admin: acc.Role == store.Admin, Name: acc.Name, Orgs: acc.Orgs},
-		Store:  s.cfg.Store,
-		Remote: true,
+	code := exitFailure
+	if s.cfg.Command == nil {
+		fmt.Fprintln(sess.Stderr(), "cebalance: this server runs no commands: connect with a terminal for the questionnaire")
+	} else {
+		code = s.cfg.Command(s.call(sess, sess, acc), args)
 	}
-	code := cli.Execute(env, args)
 	if args[0] == "access" {
 		// An access change reaches the open sessions now, not at the next tick.
 		lv, _ := s.shared()

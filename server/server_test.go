@@ -88,8 +88,8 @@ func startServerWith(t *testing.T, idle time.Duration, tune func(*Config)) *fixt
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: idle,
-		Logger: log.New(f.logs), RatePerSecond: 1000, RateBurst: 1000}
+	cfg := withCommands(Config{Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: idle,
+		Logger: log.New(f.logs), RatePerSecond: 1000, RateBurst: 1000})
 	if tune != nil {
 		tune(&cfg)
 	}
@@ -262,7 +262,7 @@ func TestHostKeyReused(t *testing.T) {
 
 func TestRunRefusesWithoutAccess(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "empty.db")
-	err := Run(cli.ServeConfig{DBPath: db, Listen: "127.0.0.1:0", Idle: time.Minute, Stderr: io.Discard})
+	err := Run(RunConfig{DBPath: db, Listen: "127.0.0.1:0", Idle: time.Minute, Stderr: io.Discard})
 	if err == nil || !strings.Contains(err.Error(), "access add") {
 		t.Fatalf("err %v", err)
 	}

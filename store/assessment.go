@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -463,7 +462,7 @@ func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans asse
 func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error) {
 	if !ans.Performer.Valid() {
 		return 0, fmt.Errorf("save answer: %w", &assessment.FieldError{Field: "performer",
-			Msg: fmt.Sprintf("unknown performer %q (use ce, bmet, manager, it, vendor, nobody or unsure)", ans.Performer)})
+			Msg: fmt.Sprintf("unknown performer %q (use ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure, or na where allowed)", ans.Performer)})
 	}
 	ans.Note = assessment.SanitizeNote(ans.Note)
 	if ans.AnsweredAt.IsZero() {
@@ -479,7 +478,7 @@ func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans as
 		if err != nil {
 			return err
 		}
-		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
+		if err := s.checkFunction(tx, h.Bank, functionID, ans.Performer); err != nil {
 			return err
 		}
 		if err := checkBase(b, h, orgID, functionID, base); err != nil {
@@ -512,8 +511,9 @@ func checkBase(b *bolt.Bucket, h head, orgID, functionID string, base *assessmen
 	return nil
 }
 
-// checkFunction returns ErrInvalid unless functionID is in the bank ref names.
-func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string) error {
+// checkFunction returns ErrInvalid unless functionID is in the bank ref names and
+// accepts performer p (not checked when p is empty).
+func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string, p assessment.Performer) error {
 	bank, err := s.bankTx(tx, ref)
 	if err != nil {
 		return err
@@ -522,7 +522,11 @@ func (s *Store) checkFunction(tx *bolt.Tx, ref questions.Ref, functionID string)
 		return &assessment.FieldError{Field: "function",
 			Msg: fmt.Sprintf("unknown function %q in bank %s", functionID, bank.Ref())}
 	}
-	return nil
+	if p == "" { // clearing an answer
+		return nil
+	}
+	f, _ := bank.Function(functionID)
+	return assessment.CheckAnswer(f, p)
 }
 
 // ClearAnswer removes the answer to function functionID from draft number of orgID, so
@@ -543,7 +547,7 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 		if err != nil {
 			return err
 		}
-		if err := s.checkFunction(tx, h.Bank, functionID); err != nil {
+		if err := s.checkFunction(tx, h.Bank, functionID, ""); err != nil {
 			return err
 		}
 		if err := checkBase(b, h, orgID, functionID, base); err != nil {
@@ -559,32 +563,6 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 		return 0, fmt.Errorf("clear answer: %w", err)
 	}
 	return rev, nil
-}
-
-// checkDraftProfile checks what a draft's profile may hold: it may be partly filled in
-// (beds 0 means not yet given), but every value must be in range.
-func checkDraftProfile(p assessment.Profile) error {
-	if p.Beds < 0 || p.Beds > assessment.MaxBeds {
-		return &assessment.FieldError{Field: string(assessment.FieldBeds),
-			Msg: fmt.Sprintf("staffed beds must be from 0 (not yet known) to %d, not %d", assessment.MaxBeds, p.Beds)}
-	}
-	for _, c := range []struct {
-		f assessment.ProfileField
-		v float64
-	}{
-		{assessment.FieldCEFTE, p.CEFTE}, {assessment.FieldBMETFTE, p.BMETFTE},
-		{assessment.FieldManagerFTE, p.ManagerFTE}, {assessment.FieldITFTE, p.ITFTE},
-	} {
-		if math.IsNaN(c.v) || math.IsInf(c.v, 0) || c.v < 0 || c.v > assessment.MaxFTE {
-			return &assessment.FieldError{Field: string(c.f),
-				Msg: fmt.Sprintf("%s must be a finite number of 0 or more, not %v", strings.ToLower(c.f.Label()), c.v)}
-		}
-	}
-	if p.Devices < 0 || p.Devices > assessment.MaxDevices {
-		return &assessment.FieldError{Field: string(assessment.FieldDevices),
-			Msg: fmt.Sprintf("devices must be 0 or more (0 = not known), not %d", p.Devices)}
-	}
-	return nil
 }
 
 // SaveProfile stores the profile of draft number of orgID. A partly filled profile is
@@ -606,7 +584,7 @@ func (s *Store) SaveProfileIf(orgID string, number int, p, base assessment.Profi
 }
 
 func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base *assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error) {
-	if err := checkDraftProfile(p); err != nil {
+	if err := p.ValidateDraft(); err != nil {
 		return assessment.Profile{}, 0, fmt.Errorf("save profile: %w", err)
 	}
 	var out assessment.Profile
@@ -751,25 +729,33 @@ func (s *Store) LatestCompleted() ([]assessment.PeerInput, error) {
 		}
 		return orgs.ForEachBucket(func(id []byte) error {
 			orgID := string(id)
-			org := orgs.Bucket(id)
-			n, v := lastCompleted(org)
-			if n == 0 {
-				return nil
+			a, bank, err := s.latestTx(tx, orgs.Bucket(id), orgID)
+			if a != nil {
+				out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: a})
 			}
-			a, err := s.completedTx(tx, org, orgID, n, v, true)
-			if err != nil {
-				return err
-			}
-			bank, err := s.bankTx(tx, a.Bank)
-			if err != nil {
-				return err
-			}
-			out = append(out, assessment.PeerInput{OrgID: orgID, Bank: bank, Assessment: &a})
-			return nil
+			return err
 		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read latest assessments: %w", err)
 	}
 	return out, nil
+}
+
+// latestTx reads the latest completed assessment of organization orgID (bucket org) with
+// its bank, as far as peer figures need it: the answers carry their performer only. It returns nil when the organization has none.
+func (s *Store) latestTx(tx *bolt.Tx, org *bolt.Bucket, orgID string) (*assessment.Assessment, *questions.Bank, error) {
+	n, v := lastCompleted(org)
+	if n == 0 {
+		return nil, nil, nil
+	}
+	a, err := s.completedTx(tx, org, orgID, n, v, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	bank, err := s.bankTx(tx, a.Bank)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &a, bank, nil
 }

@@ -217,11 +217,6 @@ func walk(tx *bolt.Tx) {
 
 // checkRecords decodes every record, reporting what does not decode or is missing.
 func (s *Store) checkRecords(tx *bolt.Tx, add func(string)) {
-	report := func(err error) {
-		if err != nil {
-			add(err.Error())
-		}
-	}
 	if k, _ := tx.Cursor().First(); k == nil {
 		return // never initialized: opened read-only before the first write
 	}
@@ -230,97 +225,15 @@ func (s *Store) checkRecords(tx *bolt.Tx, add func(string)) {
 			add(fmt.Sprintf("bucket %q is missing", name))
 		}
 	}
-	if banks := tx.Bucket(bucketBanks); banks != nil {
-		// Decode the stored bytes, not the cache: the default bank is always cached.
-		report(banks.ForEach(func(k, v []byte) error {
-			b, err := decodeBank(v, string(k))
-			if err == nil && b.ComputeHash() != string(k) {
-				err = fmt.Errorf("bank %s: its content does not match its hash", k)
-			}
-			report(err)
-			return nil
-		}))
-	}
-	// checkAssessment checks assessment bucket b of organization id (number 0: its
-	// draft) and returns its number.
-	checkAssessment := func(id string, b *bolt.Bucket, number int) int {
-		h, err := readHead(b, id, number)
+	report := func(err error) {
 		if err != nil {
 			add(err.Error())
-			return 0
-		}
-		answers, err := readAnswers(b, id, number)
-		if err != nil {
-			add(err.Error())
-			return h.Number
-		}
-		bank, err := s.bankTx(tx, h.Bank)
-		if err != nil {
-			add(fmt.Sprintf("assessment %d of %q: %v", h.Number, id, err))
-			return h.Number
-		}
-		switch {
-		case number == 0 && h.Status != assessment.Draft:
-			add(fmt.Sprintf("the draft of %q is marked %s", id, h.Status))
-		case number != 0 && (h.Status != assessment.Completed || h.Number != number):
-			add(fmt.Sprintf("assessment %d of %q is marked %s number %d", number, id, h.Status, h.Number))
-		case number != 0 && h.Performers != performersOf(bank, answers):
-			add(fmt.Sprintf("assessment %d of %q: the performers in its head disagree with its answers", number, id))
-		}
-		return h.Number
-	}
-	// checkCompact checks completed assessment n of organization id, stored compact as v.
-	checkCompact := func(tx *bolt.Tx, id string, org *bolt.Bucket, n int, v []byte) {
-		// Decoding checks the value (and finds the bank of positional answers); the
-		// bank must be there for a value without positions too, to score it.
-		a, err := s.completedTx(tx, org, id, n, v, false)
-		if err != nil {
-			add(err.Error())
-		} else if _, err := s.bankTx(tx, a.Bank); err != nil {
-			add(fmt.Sprintf("assessment %d of %q: %v", n, id, err))
 		}
 	}
-	last := map[string]int{} // organization id → its latest completed number
-	orgs := tx.Bucket(bucketOrgs)
-	if orgs != nil {
-		report(orgs.ForEachBucket(func(id []byte) error {
-			_, err := readOrg(orgs, id)
-			report(err)
-			org := orgs.Bucket(id)
-			last[string(id)] = 0
-			c := org.Cursor()
-			for k, v := c.First(); k != nil; k, v = c.Next() {
-				if bytes.Equal(k, keyOrg) {
-					continue
-				}
-				n, ok := keyNumber(k)
-				switch {
-				case !ok:
-					add(fmt.Sprintf("organization %q: bad assessment key %x", id, k))
-					continue
-				case v == nil: // the layout before schema 3
-					checkAssessment(string(id), org.Bucket(k), n)
-				default:
-					checkCompact(tx, string(id), org, n, v)
-				}
-				last[string(id)] = n
-			}
-			return nil
-		}))
-	}
-	if drafts := tx.Bucket(bucketDrafts); drafts != nil {
-		report(drafts.ForEachBucket(func(id []byte) error {
-			n, ok := last[string(id)]
-			if !ok {
-				add(fmt.Sprintf("a draft of organization %q, which does not exist", id))
-				return nil
-			}
-			if number := checkAssessment(string(id), drafts.Bucket(id), 0); number <= n {
-				add(fmt.Sprintf("the draft of %q is numbered %d, not after its latest completed assessment %d", id, number, n))
-			}
-			return nil
-		}))
-	}
+	report(checkBanks(tx, report))
+	last, err := s.checkOrgs(tx, add)
+	report(err)
+	report(s.checkDrafts(tx, last, add))
 	if access := tx.Bucket(bucketAccess); access != nil {
 		report(access.ForEach(func(k, v []byte) error {
 			var a Access
@@ -328,4 +241,118 @@ func (s *Store) checkRecords(tx *bolt.Tx, add func(string)) {
 			return nil
 		}))
 	}
+}
+
+// checkBanks decodes every stored bank and checks it against its hash.
+func checkBanks(tx *bolt.Tx, report func(error)) error {
+	banks := tx.Bucket(bucketBanks)
+	if banks == nil {
+		return nil
+	}
+	// Decode the stored bytes, not the cache: the default bank is always cached.
+	return banks.ForEach(func(k, v []byte) error {
+		b, err := decodeBank(v, string(k))
+		if err == nil && b.ComputeHash() != string(k) {
+			err = fmt.Errorf("bank %s: its content does not match its hash", k)
+		}
+		report(err)
+		return nil
+	})
+}
+
+// checkOrgs checks every organization and its completed assessments, and returns each
+// organization's latest completed number (0: none).
+func (s *Store) checkOrgs(tx *bolt.Tx, add func(string)) (map[string]int, error) {
+	last := map[string]int{}
+	orgs := tx.Bucket(bucketOrgs)
+	if orgs == nil {
+		return last, nil
+	}
+	err := orgs.ForEachBucket(func(id []byte) error {
+		if _, err := readOrg(orgs, id); err != nil {
+			add(err.Error())
+		}
+		org := orgs.Bucket(id)
+		last[string(id)] = 0
+		c := org.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if bytes.Equal(k, keyOrg) {
+				continue
+			}
+			n, ok := keyNumber(k)
+			switch {
+			case !ok:
+				add(fmt.Sprintf("organization %q: bad assessment key %x", id, k))
+				continue
+			case v == nil: // the layout before schema 3
+				s.checkAssessment(tx, string(id), org.Bucket(k), n, add)
+			default:
+				s.checkCompact(tx, string(id), org, n, v, add)
+			}
+			last[string(id)] = n
+		}
+		return nil
+	})
+	return last, err
+}
+
+// checkCompact checks completed assessment n of organization id, stored compact as v.
+// Decoding checks the value (and finds the bank of positional answers); the bank must
+// be there for a value without positions too, to score it.
+func (s *Store) checkCompact(tx *bolt.Tx, id string, org *bolt.Bucket, n int, v []byte, add func(string)) {
+	a, err := s.completedTx(tx, org, id, n, v, false)
+	if err != nil {
+		add(err.Error())
+	} else if _, err := s.bankTx(tx, a.Bank); err != nil {
+		add(fmt.Sprintf("assessment %d of %q: %v", n, id, err))
+	}
+}
+
+// checkDrafts checks every draft: of an organization that exists, numbered after its
+// latest completed assessment (last).
+func (s *Store) checkDrafts(tx *bolt.Tx, last map[string]int, add func(string)) error {
+	drafts := tx.Bucket(bucketDrafts)
+	if drafts == nil {
+		return nil
+	}
+	return drafts.ForEachBucket(func(id []byte) error {
+		n, ok := last[string(id)]
+		if !ok {
+			add(fmt.Sprintf("a draft of organization %q, which does not exist", id))
+			return nil
+		}
+		if number := s.checkAssessment(tx, string(id), drafts.Bucket(id), 0, add); number <= n {
+			add(fmt.Sprintf("the draft of %q is numbered %d, not after its latest completed assessment %d", id, number, n))
+		}
+		return nil
+	})
+}
+
+// checkAssessment checks assessment bucket b of organization id (number 0: its draft)
+// and returns its number.
+func (s *Store) checkAssessment(tx *bolt.Tx, id string, b *bolt.Bucket, number int, add func(string)) int {
+	h, err := readHead(b, id, number)
+	if err != nil {
+		add(err.Error())
+		return 0
+	}
+	answers, err := readAnswers(b, id, number)
+	if err != nil {
+		add(err.Error())
+		return h.Number
+	}
+	bank, err := s.bankTx(tx, h.Bank)
+	if err != nil {
+		add(fmt.Sprintf("assessment %d of %q: %v", h.Number, id, err))
+		return h.Number
+	}
+	switch {
+	case number == 0 && h.Status != assessment.Draft:
+		add(fmt.Sprintf("the draft of %q is marked %s", id, h.Status))
+	case number != 0 && (h.Status != assessment.Completed || h.Number != number):
+		add(fmt.Sprintf("assessment %d of %q is marked %s number %d", number, id, h.Status, h.Number))
+	case number != 0 && h.Performers != performersOf(bank, answers):
+		add(fmt.Sprintf("assessment %d of %q: the performers in its head disagree with its answers", number, id))
+	}
+	return h.Number
 }

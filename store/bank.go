@@ -56,8 +56,8 @@ func (s *Store) bankTx(tx *bolt.Tx, ref questions.Ref) (*questions.Bank, error) 
 			hash = string(refs.Get(bankRefKey(ref.ID, ref.Version)))
 		}
 		if hash == "" {
-			if def := questions.Default(); ref.ID == def.ID && ref.Version == def.Version {
-				return def, nil
+			if b := questions.BuiltinFor(ref); b != nil {
+				return b, nil
 			}
 			return nil, fmt.Errorf("bank %s: %w", ref, ErrNotFound)
 		}

@@ -35,8 +35,19 @@ func TestBanks(t *testing.T) {
 	if b, err := s.Bank(def.Ref()); err != nil || b.Hash != def.Hash {
 		t.Fatalf("Bank(default) before any save = %v, %v", b, err)
 	}
-	if b, err := s.Bank(questions.Ref{ID: "default", Version: 1}); err != nil || b.Hash != def.Hash {
-		t.Fatalf("Bank(default v1 by id) = %v, %v", b, err)
+	if b, err := s.Bank(questions.Ref{ID: "default", Version: def.Version}); err != nil || b.Hash != def.Hash {
+		t.Fatalf("Bank(default v%d by id) = %v, %v", def.Version, b, err)
+	}
+	// Version 1 stays embedded: assessments made with it resolve to it, by id and
+	// version or by hash, without it ever being saved.
+	v1def := questions.BuiltinFor(questions.Ref{ID: "default", Version: 1})
+	if v1def == nil || v1def.Hash == def.Hash {
+		t.Fatalf("no embedded default v1 distinct from the current default")
+	}
+	for _, ref := range []questions.Ref{{ID: "default", Version: 1}, v1def.Ref()} {
+		if b, err := s.Bank(ref); err != nil || b.Hash != v1def.Hash {
+			t.Fatalf("Bank(%+v) = %v, %v; want the embedded v1", ref, b, err)
+		}
 	}
 	if banks, err := s.Banks(); err != nil || len(banks) != 0 {
 		t.Fatalf("Banks() before any save = %v, %v", banks, err)

@@ -20,8 +20,8 @@ var benchAnswer = assessment.Answer{
 	AnsweredAt: time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC),
 }
 
-// BenchmarkSaveAnswer and BenchmarkBareUpdate are meant to be read side by side (SPEC
-// §8: an answer save costs at most 1.3× a bare bbolt Update of the same bytes on the
+// BenchmarkSaveAnswer and BenchmarkBareUpdate are meant to be read side by side
+// (docs/performance.md: an answer save costs at most 1.3× a bare bbolt Update of the same bytes on the
 // same disk): go test -run x -bench 'SaveAnswer|BareUpdate' ./store/
 func BenchmarkSaveAnswer(b *testing.B) {
 	s := open(b, filepath.Join(b.TempDir(), "save.db"), store.Options{})
@@ -63,7 +63,7 @@ func BenchmarkBareUpdate(b *testing.B) {
 }
 
 // BenchmarkSaveVsBare interleaves the two operations above, one of each per iteration
-// on the same disk, and reports each one's mean time and their ratio (SPEC §8 asks for
+// on the same disk, and reports each one's mean time and their ratio (docs/performance.md asks for
 // at most 1.3). Interleaving cancels the drift of fsync times between two separate runs.
 func BenchmarkSaveVsBare(b *testing.B) {
 	s := open(b, filepath.Join(b.TempDir(), "save.db"), store.Options{})

@@ -163,24 +163,15 @@ func (s *Store) collectTx(tx *bolt.Tx) ([]assessment.PeerValues, error) {
 	var out []assessment.PeerValues
 	if orgs := tx.Bucket(bucketOrgs); orgs != nil {
 		err := orgs.ForEachBucket(func(id []byte) error {
-			org := orgs.Bucket(id)
-			n, val := lastCompleted(org)
-			if n == 0 {
-				return nil
+			a, bank, err := s.latestTx(tx, orgs.Bucket(id), string(id))
+			if a == nil || err != nil {
+				return err
 			}
 			o, err := readOrg(orgs, id)
 			if err != nil {
 				return err
 			}
-			a, err := s.completedTx(tx, org, o.ID, n, val, true)
-			if err != nil {
-				return err
-			}
-			bank, err := s.bankTx(tx, a.Bank)
-			if err != nil {
-				return err
-			}
-			v := assessment.ValuesOf(o.ID, bank, &a)
+			v := assessment.ValuesOf(o.ID, bank, a)
 			v.Demo = o.Demo
 			out = append(out, v)
 			return nil

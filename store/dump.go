@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -13,11 +12,9 @@ import (
 	"cebalance/questions"
 )
 
-// OrgData is an organization with all its assessments, for export and import.
-type OrgData struct {
-	Organization
-	Assessments []assessment.Assessment
-}
+// OrgData is an organization with all its assessments, for export and import: the
+// domain's record, the same one an interchange file holds.
+type OrgData = assessment.Record
 
 // Dump returns the organizations orgIDs (nil: all, sorted by name) with every assessment
 // and answer, and the banks those assessments use (the embedded default bank included
@@ -93,165 +90,46 @@ func (s *Store) Dump(orgIDs []string) ([]OrgData, []*questions.Bank, error) {
 }
 
 // ReplaceAll writes organizations with their assessments, and banks, in one Update: all
-// or nothing. Everything is validated first (ErrInvalid, naming the field as
-// "organizations[i]…"): organization ids are slugs and names valid and unique; every
-// assessment's bank is among banks, stored, or the embedded default; completed
-// assessments pass assessment.Validate; a draft's values are in range, and an
-// organization has at most one draft, its highest-numbered assessment. Notes are
-// sanitized. Without replace, an organization id or name that already exists is
+// or nothing. Everything is validated first by the import rules of the domain
+// (assessment.CheckImport, the same rules an interchange file passes; ErrInvalid, naming
+// the field as "organizations[i]…"), with every assessment's bank found among banks, then
+// stored ones, then the embedded default. Notes are sanitized; the caller's data is not
+// changed. Without replace, an organization id or name that already exists is
 // ErrExists; with replace, existing organizations with those ids are deleted first
 // (other organizations still may not share a name).
 func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool) error {
-	fail := func(field, format string, args ...any) error {
-		return fmt.Errorf("import: %w", &assessment.FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
-	}
 	for i, b := range banks {
 		if err := checkBank(b); err != nil {
 			var fe *assessment.FieldError
 			errors.As(err, &fe)
-			return fail(fmt.Sprintf("banks[%d]", i), "%s", fe.Msg)
+			return fmt.Errorf("import: %w", &assessment.FieldError{Field: fmt.Sprintf("banks[%d]", i), Msg: fe.Msg})
 		}
 	}
-	ids := map[string]int{}
-	names := map[string]int{}
-	for i := range orgs {
-		o := &orgs[i]
-		p := fmt.Sprintf("organizations[%d]", i)
-		if err := assessment.CheckID("id", o.ID); err != nil {
-			return fail(p+".id", "%s", err.(*assessment.FieldError).Msg)
+	in := make([]OrgData, len(orgs))
+	for i, o := range orgs {
+		in[i] = OrgData{Organization: o.Organization, Assessments: make([]assessment.Assessment, len(o.Assessments))}
+		if in[i].CreatedAt.IsZero() {
+			in[i].CreatedAt = s.stamp()
 		}
-		if _, err := checkName("name", o.Name); err != nil {
-			return fail(p+".name", "%s", err.(*assessment.FieldError).Msg)
+		for j, a := range o.Assessments {
+			in[i].Assessments[j] = a.Clone()
 		}
-		if j, dup := ids[o.ID]; dup {
-			return fail(p+".id", "id %q is also organizations[%d]", o.ID, j)
-		}
-		ids[o.ID] = i
-		folded := fold(strings.TrimSpace(o.Name))
-		if j, dup := names[folded]; dup {
-			return fail(p+".name", "name %q is the same as organizations[%d] (names are compared ignoring case, full-width letters and accent encoding)", o.Name, j)
-		}
-		names[folded] = i
 	}
-
 	now := s.stamp()
 	err := s.update(func(tx *bolt.Tx) error {
-		// Resolve banks against the incoming ones first, then the stored ones.
-		byHash := map[string]*questions.Bank{}
-		byRef := map[string]*questions.Bank{}
-		for _, b := range banks {
-			byHash[b.Hash] = b
-			byRef[string(bankRefKey(b.ID, b.Version))] = b
+		resolve := s.importBanks(tx, banks)
+		if err := assessment.CheckImport(in, resolve, now); err != nil {
+			return err
 		}
-		resolve := func(ref questions.Ref) (*questions.Bank, error) {
-			if b := byHash[ref.Hash]; ref.Hash != "" && b != nil {
-				return b, nil
-			}
-			if b := byRef[string(bankRefKey(ref.ID, ref.Version))]; ref.Hash == "" && b != nil {
-				return b, nil
-			}
-			return s.bankTx(tx, ref)
-		}
-
-		prepared := make([]OrgData, len(orgs))
-		banksOf := make([][]*questions.Bank, len(orgs)) // the bank of each prepared assessment
-		for i := range orgs {
-			p := fmt.Sprintf("organizations[%d]", i)
-			d := OrgData{Organization: orgs[i].Organization}
-			d.Name = strings.TrimSpace(d.Name)
-			if d.CreatedAt.IsZero() {
-				d.CreatedAt = s.stamp()
-			}
-			var usedBanks []*questions.Bank
-			numbers := map[int]bool{}
-			drafts, last := 0, 0
-			for j := range orgs[i].Assessments {
-				a := orgs[i].Assessments[j].Clone()
-				ap := fmt.Sprintf("%s.assessments[%d]", p, j)
-				bank, err := resolve(a.Bank)
-				if err != nil {
-					return &assessment.FieldError{Field: ap + ".bank", Msg: err.Error()}
-				}
-				a.Bank = bank.Ref()
-				for id, ans := range a.Answers {
-					ans.Note = assessment.SanitizeNote(ans.Note)
-					a.Answers[id] = ans
-				}
-				if err := validateImported(&a, bank, now); err != nil {
-					var fe *assessment.FieldError
-					if errors.As(err, &fe) {
-						return &assessment.FieldError{Field: ap + "." + fe.Field, Msg: fe.Msg}
-					}
-					return err
-				}
-				if numbers[a.Number] {
-					return &assessment.FieldError{Field: ap + ".number", Msg: fmt.Sprintf("assessment number %d appears twice", a.Number)}
-				}
-				numbers[a.Number] = true
-				last = max(last, a.Number)
-				if a.Status == assessment.Draft {
-					drafts++
-				}
-				if err := putBank(tx, bank); err != nil {
-					return err
-				}
-				d.Assessments = append(d.Assessments, a)
-				usedBanks = append(usedBanks, bank)
-			}
-			if drafts > 1 {
-				return &assessment.FieldError{Field: p + ".assessments", Msg: "an organization has at most one draft"}
-			}
-			for j, a := range d.Assessments {
-				if a.Status == assessment.Draft && a.Number != last {
-					return &assessment.FieldError{Field: fmt.Sprintf("%s.assessments[%d].number", p, j),
-						Msg: fmt.Sprintf("draft %d must be the last assessment (the last is %d)", a.Number, last)}
-				}
-			}
-			prepared[i], banksOf[i] = d, usedBanks
-		}
-
 		root, err := top(tx, bucketOrgs)
 		if err != nil {
 			return err
 		}
-		for _, d := range prepared {
-			if root.Bucket([]byte(d.ID)) == nil {
-				continue
-			}
-			if !replace {
-				return fmt.Errorf("organization %q %w (import with replace to overwrite it)", d.ID, ErrExists)
-			}
-			if err := root.DeleteBucket([]byte(d.ID)); err != nil {
-				return err
-			}
-			if draftBucket(tx, d.ID) != nil {
-				if err := tx.Bucket(bucketDrafts).DeleteBucket([]byte(d.ID)); err != nil {
-					return err
-				}
-			}
-		}
-		// Names must stay unique among the organizations that remain.
-		taken := map[string]string{}
-		err = root.ForEachBucket(func(k []byte) error {
-			o, err := readOrg(root, k)
-			taken[fold(o.Name)] = o.ID
-			return err
-		})
-		if err != nil {
+		if err := clearReplaced(tx, root, in, replace); err != nil {
 			return err
 		}
-		for i, d := range prepared {
-			if id, ok := taken[fold(d.Name)]; ok {
-				return fmt.Errorf("name %q %w (organization %s; names are compared ignoring case, full-width letters and accent encoding)", d.Name, ErrExists, id)
-			}
-			if err := putOrg(root, d.Organization); err != nil {
-				return err
-			}
-			for j := range d.Assessments {
-				if err := writeAssessment(tx, d.ID, &d.Assessments[j], banksOf[i][j]); err != nil {
-					return err
-				}
-			}
+		if err := writeImported(tx, root, in, resolve); err != nil {
+			return err
 		}
 		for _, b := range banks {
 			if err := putBank(tx, b); err != nil {
@@ -266,28 +144,79 @@ func (s *Store) ReplaceAll(orgs []OrgData, banks []*questions.Bank, replace bool
 	return nil
 }
 
-// validateImported checks an incoming assessment against its bank and its dates against
-// now: completed ones as assessment.Validate does; drafts the same way except that the
-// profile may be partly filled in.
-func validateImported(a *assessment.Assessment, bank *questions.Bank, now time.Time) error {
-	if err := validateContent(a, bank); err != nil {
-		return err
+// importBanks resolves the bank references of an import: the incoming banks first (by
+// hash, or by id and version for a reference without a hash), then the stored ones.
+func (s *Store) importBanks(tx *bolt.Tx, banks []*questions.Bank) func(questions.Ref) (*questions.Bank, error) {
+	byHash := map[string]*questions.Bank{}
+	byRef := map[string]*questions.Bank{}
+	for _, b := range banks {
+		byHash[b.Hash] = b
+		byRef[string(bankRefKey(b.ID, b.Version))] = b
 	}
-	return a.CheckTimes(now)
+	return func(ref questions.Ref) (*questions.Bank, error) {
+		if b := byHash[ref.Hash]; ref.Hash != "" && b != nil {
+			return b, nil
+		}
+		if b := byRef[string(bankRefKey(ref.ID, ref.Version))]; ref.Hash == "" && b != nil {
+			return b, nil
+		}
+		return s.bankTx(tx, ref)
+	}
 }
 
-func validateContent(a *assessment.Assessment, bank *questions.Bank) error {
-	if a.Status != assessment.Draft {
-		return a.Validate(bank)
-	}
-	if err := checkDraftProfile(a.Profile); err != nil {
-		var fe *assessment.FieldError
-		if errors.As(err, &fe) {
-			return &assessment.FieldError{Field: "profile." + fe.Field, Msg: fe.Msg}
+// clearReplaced deletes the stored organizations (and drafts) that the import replaces,
+// or returns ErrExists without replace.
+func clearReplaced(tx *bolt.Tx, root *bolt.Bucket, in []OrgData, replace bool) error {
+	for _, d := range in {
+		if root.Bucket([]byte(d.ID)) == nil {
+			continue
 		}
+		if !replace {
+			return fmt.Errorf("organization %q %w (import with replace to overwrite it)", d.ID, ErrExists)
+		}
+		if err := root.DeleteBucket([]byte(d.ID)); err != nil {
+			return err
+		}
+		if draftBucket(tx, d.ID) != nil {
+			if err := tx.Bucket(bucketDrafts).DeleteBucket([]byte(d.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeImported writes the checked organizations and their assessments, with the bank of
+// each; a name may not be taken by an organization that stays.
+func writeImported(tx *bolt.Tx, root *bolt.Bucket, in []OrgData, resolve func(questions.Ref) (*questions.Bank, error)) error {
+	taken := map[string]string{}
+	err := root.ForEachBucket(func(k []byte) error {
+		o, err := readOrg(root, k)
+		taken[fold(o.Name)] = o.ID
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	c := *a
-	c.Profile = assessment.Profile{Beds: assessment.MinBeds} // checked above
-	return c.Validate(bank)
+	for _, d := range in {
+		if id, ok := taken[fold(d.Name)]; ok {
+			return fmt.Errorf("name %q %w (organization %s; names are compared ignoring case, full-width letters and accent encoding)", d.Name, ErrExists, id)
+		}
+		if err := putOrg(root, d.Organization); err != nil {
+			return err
+		}
+		for j := range d.Assessments {
+			bank, err := resolve(d.Assessments[j].Bank) // by the hash CheckImport set
+			if err != nil {
+				return err
+			}
+			if err := putBank(tx, bank); err != nil {
+				return err
+			}
+			if err := writeAssessment(tx, d.ID, &d.Assessments[j], bank); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

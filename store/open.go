@@ -64,8 +64,8 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, path: path, now: now, banks: map[string]*questions.Bank{}}
-	if def := questions.Default(); def != nil {
-		s.banks[def.Hash] = def
+	for _, b := range questions.Builtin() {
+		s.banks[b.Hash] = b // version 1 too: assessments made with it keep their bank
 	}
 	if err := s.prepare(opts.ReadOnly); err != nil {
 		_ = db.Close()

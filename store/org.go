@@ -4,25 +4,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"cebalance/assessment"
 )
 
-// Organization is a hospital or health system whose HTM department is assessed.
-type Organization struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-	// PeerOnly marks benchmark data (demo peers, a consortium's figures): the
-	// organization counts as a peer but is not assessed here, so lists leave it out.
-	PeerOnly bool `json:"peer_only,omitempty"`
-	// Demo marks demo data (`cebalance demo`): it is benchmarked only against other demo
-	// data and `cebalance demo --remove` deletes it.
-	Demo bool `json:"demo,omitempty"`
-}
+// Organization is the domain's organization (assessment.Organization), as stored.
+type Organization = assessment.Organization
 
 // MaxNameRunes is the longest organization or person name accepted.
 const MaxNameRunes = assessment.MaxNameRunes

@@ -33,7 +33,7 @@ func (d *ReportData) Report() *assessment.Report {
 	if d.Current == nil {
 		return nil
 	}
-	return assessment.NewReport(assessment.Organization{ID: d.Org.ID, Name: d.Org.Name, Demo: d.Org.Demo}, *d.Current, d.Previous, d.Peers)
+	return assessment.NewReport(d.Org.Public(), *d.Current, d.Previous, d.Peers)
 }
 
 // ReportData reads, in one transaction, assessment number of organization orgID (0:

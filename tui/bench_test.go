@@ -10,7 +10,7 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// The frame budgets of SPEC §8: a questionnaire frame ≤ 300 µs and a scorecard frame
+// The frame budgets of docs/performance.md: a questionnaire frame ≤ 300 µs and a scorecard frame
 // ≤ 1 ms at 120×40. The baselines show what lipgloss itself costs for a frame of the
 // same size, for comparison.
 

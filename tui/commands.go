@@ -146,12 +146,13 @@ func loadOrg(st Store, org store.Organization) tea.Cmd {
 // sessionMsg opens a draft for answering: its bank, and the previous completed
 // assessment (nil for a first assessment) whose answers are shown as "last time".
 type sessionMsg struct {
-	org     store.Organization
-	draft   assessment.Assessment
-	bank    *questions.Bank
-	prev    *assessment.Assessment
-	started bool // a new draft, rather than one resumed
-	rev     int  // the draft's revision as read
+	org      store.Organization
+	draft    assessment.Assessment
+	bank     *questions.Bank
+	prev     *assessment.Assessment
+	prevBank *questions.Bank // the bank prev was answered with
+	started  bool            // a new draft, rather than one resumed
+	rev      int             // the draft's revision as read
 }
 
 // startSession starts a new draft; when one exists already (started in another
@@ -202,7 +203,7 @@ func session(st Store, org store.Organization, draft assessment.Assessment, star
 		msg.draft.Answers = map[string]assessment.Answer{}
 	}
 	if d.Previous != nil {
-		msg.prev = d.Previous.Assessment
+		msg.prev, msg.prevBank = d.Previous.Assessment, d.Previous.Bank
 	}
 	return msg
 }

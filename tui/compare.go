@@ -12,7 +12,7 @@ import (
 	"cebalance/store"
 )
 
-// compareModel shows the comparison of two assessments (SPEC §4.2): the change of the
+// compareModel shows the comparison of two assessments: the change of the
 // indexes and of who does the engineering work, the functions whose performer changed,
 // and the staffing ratios then and now.
 type compareModel struct {
@@ -120,6 +120,30 @@ func comparisonLines(s *styles, c assessment.Comparison, w int) []string {
 	if shares == 0 {
 		add("", " "+s.bold.Render("Who does the engineering work"),
 			"   "+s.muted.Render("no engineering function answered in either assessment"))
+	}
+
+	if bc := present.BankChange(&c); bc != "" {
+		add("")
+		for _, l := range wrap(bc, w-2) {
+			add(" " + s.warn.Render(l))
+		}
+		for _, l := range []struct {
+			intro string
+			fs    []present.BankFunction
+		}{{present.AddedIntro(&c), present.Added(&c)}, {present.RemovedIntro(&c), present.Removed(&c)}} {
+			if len(l.fs) == 0 {
+				continue
+			}
+			add(" " + s.bold.Render(truncate(l.intro, w-2)))
+			for _, f := range l.fs {
+				for i, line := range wrap(f.Title+" ("+f.Severity+")", w-4) {
+					if i > 0 {
+						line = "  " + line
+					}
+					add("   " + line)
+				}
+			}
+		}
 	}
 
 	changed := present.ChangedRows(&c)

@@ -51,7 +51,10 @@ func consistencyReport(t *testing.T) (*assessment.Report, *assessment.Assessment
 	cur.Answers[g.Function] = ans
 	// A 1 % share of nobody, and an engineering index change that reads +0.2 as shown
 	// (70.0 → 70.2) but is +0.12 exactly.
-	r.Engineering.Shares = assessment.Shares{0.5, 0.49, 0, 0, 0, 0.01, 0}
+	r.Engineering.Shares = assessment.Shares{}
+	r.Engineering.Shares[questions.CE.Index()] = 0.5
+	r.Engineering.Shares[questions.BMET.Index()] = 0.49
+	r.Engineering.Shares[questions.Nobody.Index()] = 0.01
 	from, to := 70.04, 70.16
 	r.Change.EngineeringIndex = assessment.Delta{From: &from, To: &to, Change: new(to - from)}
 	return r, cur
@@ -144,7 +147,7 @@ func TestScreensAndReportsAgree(t *testing.T) {
 				t.Errorf("%s lacks %q", name, want)
 			}
 		}
-		if strings.Contains(out, "2025-02-28") || strings.Contains(out, "technicians per engineer") {
+		if strings.Contains(out, "2025-02-28") || strings.Contains(out, "Technicians per engineer") {
 			t.Errorf("%s shows a local date or another label for BMETs per CE", name)
 		}
 		// Each staffing ratio reads the same.

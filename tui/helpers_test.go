@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -367,4 +368,11 @@ func seedPeers(t testing.TB, st *store.Store, clk *clock, n int) {
 	if err := st.RefreshBenchmark(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fns fills in the size of the default bank in a screen text: {n} is the number of
+// functions, {n-1} and {n-5} that many fewer.
+func fns(s string) string {
+	n := len(questions.Default().Functions)
+	return strings.NewReplacer("{n}", strconv.Itoa(n), "{n-1}", strconv.Itoa(n-1), "{n-5}", strconv.Itoa(n-5)).Replace(s)
 }

@@ -13,7 +13,7 @@ import (
 	"cebalance/store"
 )
 
-// historyModel shows an organization's trend (SPEC §4.2): a chart of the balance,
+// historyModel shows an organization's trend: a chart of the balance,
 // engineering and operations indexes over its completed assessments, a table of them,
 // and the comparison of any two (mark two with space, then c).
 type historyModel struct {
@@ -193,6 +193,9 @@ func (m *historyModel) view() string {
 			padLeft(fmtIndex(p.BalanceIndex), 7) + "  " + padLeft(fmtIndex(p.EngineeringIndex), 5) + "  " +
 			padLeft(fmtIndex(p.OperationsIndex), 5) + "  " + pad(p.Verdict.Title(), verdictW) + "  " +
 			fmt.Sprintf("%d (%d)", p.Gaps, p.CriticalGaps)
+		if mark := present.BankMark(p); mark != "" {
+			text += "  ¦ " + mark
+		}
 		rows = append(rows, listRow(s, text, i == m.cursor, m.width))
 	}
 	b.WriteString(strings.Join(rows, "\n"))
@@ -236,6 +239,21 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 			grid[rowOf(v)][x] = cell{'·', 4}
 		}
 	}
+	// A change of question bank: a dashed line between the last point of the old bank
+	// and the first of the new one, in the cells nothing else uses.
+	banks := false
+	for j, p := range pts {
+		if !p.BankChanged || j == 0 {
+			continue
+		}
+		banks = true
+		x := xOf(j) - spacing/2
+		for i := range grid {
+			if grid[i][x].r == ' ' {
+				grid[i][x] = cell{'¦', 5}
+			}
+		}
+	}
 	put := func(j, dx int, v *float64, r rune, st int) {
 		if x := xOf(j) + dx; v != nil && x >= 0 && x < pw {
 			grid[rowOf(*v)][x] = cell{r, st}
@@ -248,7 +266,7 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 		put(j, 1, p.OperationsIndex, 'o', 3)
 		put(j, 0, p.BalanceIndex, '●', 1)
 	}
-	styleOf := [...]func(...string) string{nil, s.chartBalance.Render, s.chartEng.Render, s.chartOps.Render, s.chartBalance.Render}
+	styleOf := [...]func(...string) string{nil, s.chartBalance.Render, s.chartEng.Render, s.chartOps.Render, s.chartBalance.Render, s.muted.Render}
 
 	out := make([]string, 0, h+3)
 	for i := 0; i < h; i++ {
@@ -275,10 +293,13 @@ func chartLines(s *styles, points []assessment.Point, w, h int) []string {
 	out = append(out, " "+s.muted.Render("    └"+strings.Repeat("─", pw)))
 	out = append(out, " "+s.muted.Render(pointLabels(pts, pw, spacing, xOf)))
 	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations"
+	if banks {
+		legend += "   " + s.muted.Render("¦ new question bank")
+	}
 	if k < len(points) {
 		legend += s.muted.Render(fmt.Sprintf("   (the last %d of %d)", k, len(points)))
 	}
-	out = append(out, " "+legend)
+	out = append(out, " "+truncate(legend, w))
 	return out
 }
 

@@ -199,7 +199,7 @@ func newQuestKeys() questKeys {
 		Up:         bind([]string{"up", "k"}, "↑/k", "up"),
 		Down:       bind([]string{"down", "j"}, "↓/j", "down"),
 		Answer:     bind([]string{"enter"}, "enter", "confirm answer"),
-		Number:     bind([]string{"1", "2", "3", "4", "5", "6", "7"}, "1–7", "answer"),
+		Number:     bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}, "1–9 0", "answer"),
 		Next:       bind([]string{"right", "tab"}, "→/tab", "next"),
 		Prev:       bind([]string{"left", "shift+tab"}, "←/shift+tab", "previous"),
 		Unanswered: bind([]string{"u"}, "u", "next unanswered"),

@@ -14,7 +14,7 @@ import (
 	"cebalance/store"
 )
 
-// profileModel is the profile form (SPEC §3.4): one line per field, validated inline
+// profileModel is the profile form: one line per field, validated inline
 // with assessment.Profile.Set, each field saved as soon as the user leaves it. Saves go
 // out one at a time, in order, so a slow write never lets an older profile overwrite a
 // newer one.

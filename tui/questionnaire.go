@@ -32,8 +32,13 @@ type questionnaireModel struct {
 	number         int
 	bank           *questions.Bank
 	answers        map[string]assessment.Answer // saved answers only
-	last           map[string]assessment.Answer // the previous completed assessment's
-	lastNumber     int
+	// last is what the previous completed assessment suggests for each function
+	// (assessment.Prefill: by function id, only answers this bank accepts); carried
+	// marks the functions new in this bank. A suggestion is never stored by itself:
+	// the cursor starts on it, and the director confirms or changes it.
+	last       map[string]assessment.Answer
+	carried    map[string]assessment.Carried
+	lastNumber int
 
 	idx        int // the function shown
 	cursor     int // the performer under the cursor
@@ -104,8 +109,12 @@ type questCache struct {
 	question []string
 	help     []string
 	progress string
-	labels   [questions.NumPerformers]string
+	labels   [questions.NumOptions]string
+	options  []questions.Performer // the answers the function accepts, in order
 }
+
+// optionKey returns the number key of the i-th answer option: 1–9, then 0 for the tenth.
+func optionKey(i int) int { return (i + 1) % 10 }
 
 func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time) questionnaireModel {
 	ti := textinput.New()
@@ -133,13 +142,29 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 		m.answers[id] = a
 	}
 	if sess.prev != nil {
-		m.last, m.lastNumber = sess.prev.Answers, sess.prev.Number
+		m.last, m.carried = assessment.Prefill(sess.bank, sess.prevBank, sess.prev)
+		m.lastNumber = sess.prev.Number
 	}
 	m.goTo(assessment.ResumeIndex(sess.bank, m.answers), false)
 	return m
 }
 
 func (m *questionnaireModel) capturing() bool { return m.editing }
+
+// lastNoteDropped reports whether the note shown is last time's, for a function not
+// yet answered in this draft, with the cursor on another answer than last time's:
+// confirming would not carry it (assessment.LastNote).
+func (m *questionnaireModel) lastNoteDropped() bool {
+	f := m.fn()
+	last, ok := m.last[f.ID]
+	if !ok || m.note.Value() == "" || m.note.Value() != last.Note {
+		return false
+	}
+	if _, answered := m.answers[f.ID]; answered {
+		return false
+	}
+	return assessment.LastNote(last, f.AnswerOptions()[m.cursor]) != ""
+}
 
 // title returns the name of function fid.
 func (m *questionnaireModel) title(fid string) string {
@@ -165,9 +190,9 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 	if a, ok := m.answers[f.ID]; ok {
 		m.shown = &a
 	}
-	if a, ok := m.answers[f.ID]; ok && a.Performer.Valid() {
+	if a, ok := m.answers[f.ID]; ok && f.Allows(a.Performer) {
 		m.cursor, note = a.Performer.Index(), a.Note
-	} else if a, ok := m.last[f.ID]; ok && a.Performer.Valid() {
+	} else if a, ok := m.last[f.ID]; ok && f.Allows(a.Performer) {
 		m.cursor, note = a.Performer.Index(), a.Note
 	}
 	m.note.SetValue(note)
@@ -198,11 +223,16 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 	n := len(m.bank.Functions)
 	switch {
 	case key.Matches(k, m.keys.Up):
-		m.cursor = (m.cursor + questions.NumPerformers - 1) % questions.NumPerformers
+		n := len(m.fn().AnswerOptions())
+		m.cursor = (m.cursor + n - 1) % n
 	case key.Matches(k, m.keys.Down):
-		m.cursor = (m.cursor + 1) % questions.NumPerformers
+		m.cursor = (m.cursor + 1) % len(m.fn().AnswerOptions())
 	case key.Matches(k, m.keys.Number):
-		m.cursor = int(k.Runes[0] - '1')
+		i := (int(k.Runes[0]-'0') + 9) % 10 // 1–9, then 0 for the tenth
+		if i >= len(m.fn().AnswerOptions()) {
+			return nil // "0" where "not applicable" is not offered
+		}
+		m.cursor = i
 		return m.answer()
 	case key.Matches(k, m.keys.Answer):
 		return m.answer()
@@ -317,7 +347,7 @@ func (m *questionnaireModel) noteKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.keys.SaveNote):
 		m.editing = false
 		m.note.Blur()
-		return m.answer()
+		return m.answerKeep(true)
 	case key.Matches(k, m.keys.CancelNote):
 		m.editing = false
 		m.note.Blur()
@@ -357,10 +387,23 @@ func (m *questionnaireModel) snapshot() map[string]assessment.Answer {
 }
 
 // answer answers the current function with the performer under the cursor and the note.
-func (m *questionnaireModel) answer() tea.Cmd {
+func (m *questionnaireModel) answer() tea.Cmd { return m.answerKeep(false) }
+
+// answerKeep answers the current function. When the function has no answer in this
+// draft yet and last time's is the suggestion, last time's note goes with the answer
+// only while the answer is unchanged; a note confirmed in the note editor (keep) is
+// taken as it stands. A note written about another performer would otherwise
+// contradict the new answer.
+func (m *questionnaireModel) answerKeep(keep bool) tea.Cmd {
 	f := m.fn()
-	p := questions.Performers[m.cursor]
+	p := m.fn().AnswerOptions()[m.cursor]
 	note := assessment.SanitizeNote(m.note.Value())
+	if last, ok := m.last[f.ID]; ok {
+		// A note confirmed in the editor is the director's, as typed (even empty).
+		if _, answered := m.answers[f.ID]; !answered && !m.queued(f.ID) && !keep {
+			note = assessment.NoteFor(last, p, note, false)
+		}
+	}
 	if cur, ok := m.answers[f.ID]; ok && cur.Performer == p && cur.Note == note && !m.queued(f.ID) {
 		m.setStatus("Unchanged: "+m.title(f.ID)+" — "+p.Label()+".", false)
 		return m.advance()
@@ -537,8 +580,12 @@ func (m *questionnaireModel) refresh() {
 	if f.Kind == questions.Operations {
 		kind = "operations work"
 	}
+	newMark := ""
+	if m.carried[f.ID].New {
+		newMark = s.ok.Render(" · " + assessment.NewIn(m.bank))
+	}
 	c.domain = truncate(s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name)))+
-		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions))), m.width-1)
+		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions)))+newMark, m.width-1)
 	c.desc = c.desc[:0]
 	for _, l := range wrap(dom.Description, tw) {
 		c.desc = append(c.desc, s.muted.Render(l))
@@ -578,8 +625,9 @@ func (m *questionnaireModel) refresh() {
 	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
 	m.bar.Width = max(10, min(40, tw-width(label)))
 	c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
-	for i, p := range questions.Performers {
-		c.labels[i] = fmt.Sprintf("%d  %s", i+1, p.Label())
+	c.options = m.fn().AnswerOptions()
+	for i, p := range c.options {
+		c.labels[i] = fmt.Sprintf("%d  %s", optionKey(i), p.Label())
 	}
 }
 
@@ -590,7 +638,7 @@ func (m *questionnaireModel) requiredLines() int {
 	if m.editing {
 		noteLines = 2
 	}
-	return 3 + len(m.c.question) + questions.NumPerformers + noteLines + 1
+	return 3 + len(m.c.question) + len(m.c.options) + noteLines + 1
 }
 
 // helpShown reports whether the explanation is shown: always when asked for, never
@@ -691,7 +739,7 @@ func (m *questionnaireModel) view() string {
 	if blank[2] {
 		line("")
 	}
-	for i, p := range questions.Performers {
+	for i, p := range c.options {
 		text := c.labels[i]
 		// The marks after the performer, and shorter ones for narrow windows: the row is
 		// 35 columns before them.
@@ -712,7 +760,12 @@ func (m *questionnaireModel) view() string {
 		if i == m.cursor {
 			row = s.selected.Render(" › " + row)
 		} else {
-			row = "   " + s.performer[i].Render(row[:2]) + row[2:]
+			// "Not applicable" (the tenth option) is no performer: it has no color.
+			lead := row[:2]
+			if i < questions.NumPerformers {
+				lead = s.performer[i].Render(lead)
+			}
+			row = "   " + lead + row[2:]
 		}
 		if len(marks) > 0 {
 			tail := " " + strings.Join(marks, " ")
@@ -742,7 +795,11 @@ func (m *questionnaireModel) view() string {
 	switch {
 	case m.editing:
 		line(" Note " + m.note.View())
-		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", questions.Performers[m.cursor].Label()), m.width-2)))
+		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", m.fn().AnswerOptions()[m.cursor].Label()), m.width-2)))
+	case m.lastNoteDropped():
+		// Last time's note stays visible, but goes with a changed answer only if the
+		// director keeps it (n, then enter).
+		line(" " + s.muted.Render(truncate(fmt.Sprintf("Last time's note (not kept with a changed answer; n keeps it): %s", m.note.Value()), m.width-2)))
 	case m.note.Value() != "":
 		// " Note: " and "  (n to edit)" take 20 columns.
 		line(" Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)"))

@@ -13,7 +13,7 @@ import (
 	"cebalance/store"
 )
 
-// scorecardModel shows the balance scorecard of one assessment (SPEC §4): the balance
+// scorecardModel shows the balance scorecard of one assessment: the balance
 // index and verdict first, then who does the work, the domains, the gaps, staffing
 // beside the reference figures, the peers and the change since the previous assessment.
 // The page is rendered when the report arrives or the width changes, never in View.
@@ -232,6 +232,21 @@ func (c *card) headline(r *assessment.Report) {
 	for _, l := range strings.Split(s.box.Width(w-2).Render(strings.Join(box, "\n")), "\n") {
 		c.add(" " + l)
 	}
+	// The findings stand beside the verdict: checks of the answers against the profile.
+	for _, f := range present.Findings(r) {
+		st := s.warn
+		if f.Severity != string(assessment.Warning) {
+			st = s.muted
+		}
+		lines := wrap(f.Text, w-14)
+		for i, l := range lines {
+			lead := strings.Repeat(" ", 10)
+			if i == 0 {
+				lead = st.Render(pad(strings.ToUpper(f.Severity), 9)) + " "
+			}
+			c.add("  " + lead + l)
+		}
+	}
 	c.add("")
 	c.para(fmt.Sprintf("Engineering index %s · Operations index %s · Engineering work absorbed by BMETs or IT: %s",
 		present.Index(r.EngineeringIndex), present.Index(r.OperationsIndex), present.Absorbed(r)), nil, "")
@@ -244,8 +259,12 @@ func (c *card) kinds(r *assessment.Report) {
 	c.section("WHO DOES THE WORK (share of weighted functions)")
 	names := [2]string{"Engineering / management work", "Day-to-day operations work"}
 	for i, k := range present.Kinds(r) {
-		c.add(" " + s.bold.Render(names[i]) + s.muted.Render(fmt.Sprintf(" — index %s · coverage %s · %s answered",
-			k.Index, k.Coverage, strings.Replace(k.Answered, "/", " of ", 1))))
+		figures := fmt.Sprintf("index %s · coverage %s · %s answered", k.Index, k.Coverage, strings.Replace(k.Answered, "/", " of ", 1))
+		if width(names[i])+3+width(figures) <= w+3 { // the line may use the margin
+			c.add(" " + s.bold.Render(names[i]) + s.muted.Render(" — "+figures))
+		} else { // narrow: the figures go under the name
+			c.add(" "+s.bold.Render(names[i]), "   "+s.muted.Render(truncate(figures, w-2)))
+		}
 		if k.Empty {
 			c.add("   " + s.muted.Render("nothing answered yet"))
 			continue
@@ -259,12 +278,28 @@ func (c *card) kinds(r *assessment.Report) {
 		}
 		c.para(strings.Join(parts, " · "), nil, "  ")
 	}
-	var legend []string
-	for i, p := range questions.Performers {
-		legend = append(legend, s.bar[i].Render(present.Letter(i))+" "+legendName(p))
+	// The legend lists the performers that have a share, wrapped to the width.
+	line, lineW := s.muted.Render("Legend: "), 8
+	sep := s.muted.Render(" · ")
+	first := true
+	for _, i := range present.ShareColumns(r) {
+		name := legendName(questions.Performers[i])
+		entryW := 2 + width(name)
+		if !first && lineW+3+entryW > w-2 {
+			c.add(" " + line)
+			line, lineW, first = strings.Repeat(" ", 8), 8, true
+		}
+		if !first {
+			line += sep
+			lineW += 3
+		}
+		line += s.bar[i].Render(present.Letter(i)) + " " + name
+		lineW += entryW
+		first = false
 	}
-	c.add(" " + s.muted.Render("Legend: ") + strings.Join(legend[:4], s.muted.Render(" · ")))
-	c.add(" " + strings.Repeat(" ", 8) + strings.Join(legend[4:], s.muted.Render(" · ")))
+	if !first {
+		c.add(" " + line)
+	}
 }
 
 func (c *card) domains(r *assessment.Report) {
@@ -288,8 +323,9 @@ func (c *card) gaps(r *assessment.Report, a *assessment.Assessment) {
 		if g.Critical {
 			st = s.bad
 		}
-		c.add("   " + st.Render(pad(strings.ToUpper(g.Severity), 9)) + " " + s.bold.Render(truncate(g.Title, w-14)) +
-			s.muted.Render(" — "+g.Performer))
+		who := " — " + g.Performer
+		c.add("   " + st.Render(pad(strings.ToUpper(g.Severity), 9)) + " " + s.bold.Render(truncate(g.Title, max(10, w-12-width(who)))) +
+			s.muted.Render(who))
 		c.para(g.Recommendation, nil, strings.Repeat(" ", 12))
 		if g.Note != "" {
 			c.para("Your note: "+g.Note, s.muted.Render, strings.Repeat(" ", 12))
@@ -321,7 +357,14 @@ func (c *card) staffing(r *assessment.Report) {
 		if row.WhyEmpty != "" {
 			c.para("("+row.WhyEmpty+")", s.muted.Render, strings.Repeat(" ", 4))
 		}
-		c.para(assessment.ReferenceLabel+" — "+row.Source, s.muted.Render, strings.Repeat(" ", 4))
+	}
+	c.add("")
+	c.para("Reference figures — each a "+assessment.ReferenceLabel+":", s.muted.Render, " ")
+	for _, ref := range present.References(st) {
+		c.para(ref.Title(), s.bold.Render, "  ")
+		for _, l := range ref.Lines() {
+			c.para(l, s.muted.Render, "    ")
+		}
 	}
 	c.para(assessment.NoCEBenchmark, s.muted.Render, " ")
 }

@@ -28,7 +28,7 @@ func TestAnswerConflictPrompt(t *testing.T) {
 	f0, f1 := bank.Functions[0].ID, bank.Functions[1].ID
 
 	a.press("1") // A: Capital planning = CE
-	b.press("6") // B, on a screen that shows it unanswered: Nobody
+	b.press("8") // B, on a screen that shows it unanswered: Nobody
 	b.mustSee("NOT saved: someone else changed this meanwhile to Dedicated clinical engineer.",
 		"o overwrites with yours · t or esc keeps theirs — yours: Nobody")
 	b.mustNotSee("saved ✓")
@@ -42,13 +42,13 @@ func TestAnswerConflictPrompt(t *testing.T) {
 		t.Fatalf("keeping theirs changed the answer: %+v", d.Answers[f0])
 	}
 	// Now that B has seen it, B may change it knowingly.
-	b.press("6")
+	b.press("8")
 	b.mustSee("saved ✓ Capital planning — Nobody")
 
 	// Overwrite: B answers Technology assessment; A, still showing it unanswered,
 	// answers it too and chooses to overwrite.
-	b.press("3")
-	a.press("2")
+	b.press("4")
+	a.press("3")
 	a.mustSee("NOT saved: someone else changed this meanwhile to HTM manager or director.")
 	a.press("o")
 	a.mustSee("saved ✓ Technology assessment — BMETs / technicians")
@@ -81,9 +81,9 @@ func TestLiveUpdateAndPresence(t *testing.T) {
 	}
 	d.send(DraftChangedMsg{OrgID: org.ID, Number: 1, Rev: rev, By: "Bea Director", Function: questions.Default().Functions[0].ID,
 		Answer: &assessment.Answer{Performer: assessment.Vendor}})
-	d.mustSee("Bea Director answered Capital planning: Vendor", "› 5  Vendor")
+	d.mustSee("Bea Director answered Capital planning: Vendor", "› 7  Vendor")
 	// Answering over it now is knowing: saved, no conflict.
-	d.press("2")
+	d.press("3")
 	d.mustSee("saved ✓ Capital planning — BMETs / technicians")
 	d.press("esc")
 	d.mustBeOn(screenOrg)

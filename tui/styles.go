@@ -28,18 +28,16 @@ var (
 	// colPerformer gives every performer its own color, in performer order.
 	colPerformer = [questions.NumPerformers]lipgloss.AdaptiveColor{
 		{Light: "#1F5FAD", Dark: "#5B8DEF"}, // ce: blue
+		{Light: "#1B6E6E", Dark: "#4FB3A9"}, // specialist: blue-green
 		{Light: "#2E7D32", Dark: "#57AB5A"}, // bmet: green
 		{Light: "#7B3FA0", Dark: "#B083F0"}, // manager: purple
 		{Light: "#00838F", Dark: "#39C5CF"}, // it: teal
+		{Light: "#8D6E00", Dark: "#D4B64A"}, // other_dept: ochre
 		{Light: "#B85C00", Dark: "#F0883E"}, // vendor: orange
 		{Light: "#C62828", Dark: "#F85149"}, // nobody: red
 		{Light: "#6E6E6E", Dark: "#A0A0A0"}, // unsure: gray
 	}
 )
-
-// performerLetter marks each performer in bars and legends, so the bars read without
-// color.
-var performerLetter = [questions.NumPerformers]string{"C", "B", "M", "I", "V", "N", "?"}
 
 // styles holds every style of one session, built from the session's renderer. There
 // are no package-level styles: each SSH session has its own color profile.
