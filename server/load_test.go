@@ -37,6 +37,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -140,8 +141,12 @@ func startLoadServer(tb testing.TB, n int, logs io.Writer) *loadServer {
 	ls.srv, err = New(withCommands(Config{
 		Store: st, HostKey: hostKey, Bank: questions.Default(), Idle: 30 * time.Minute,
 		Logger: log.NewWithOptions(logs, log.Options{Level: log.WarnLevel}),
-		// Every session comes from 127.0.0.1: the per-IP limit would refuse most of them.
+		// Every session comes from 127.0.0.1: the per-IP rate limit would refuse most of
+		// them. All n connect at once, so the caps on connections, and on connections not
+		// yet authenticated, are raised to fit n (the defaults, 1,024 and 256, suit a
+		// shared server, where directors do not all dial in the same second).
 		RatePerSecond: 1e6, RateBurst: 1e6,
+		MaxConns: 2*n + 64, MaxPreAuth: n + 64,
 	}))
 	if err != nil {
 		tb.Fatal(err)
@@ -285,10 +290,22 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	raiseOpenFiles(t, n)
 	logs := &lockedBuffer{}
 	setup := time.Now()
-	ls := startLoadServer(t, n, logs)
-	t.Logf("server on %s with %d directors, set up in %v", ls.addr, n, time.Since(setup).Round(time.Millisecond))
+	// The server: cebalance, or one of the anchors (anchor_test.go) driven by the same
+	// client, for the figures beside which cebalance's are read.
+	server, addr := "cebalance", ""
+	var check func(loadResult) (lost int, wrong []string)
+	if kind := os.Getenv(loadAnchorEnv); kind != "" {
+		as := startAnchor(t, kind, n)
+		server, addr, check = "anchor-"+kind, as.addr, as.check
+	} else {
+		ls := startLoadServer(t, n, logs)
+		addr = ls.addr
+		check = func(res loadResult) (int, []string) { return checkLoadStore(t, ls, res) }
+	}
+	t.Logf("%s on %s with %d directors, set up in %v", server, addr, n, time.Since(setup).Round(time.Millisecond))
 
 	deadline := loadDeadline(n, think)
 	ctx, cancel := context.WithTimeout(context.Background(), deadline+time.Minute)
@@ -296,7 +313,7 @@ func TestLoad(t *testing.T) {
 	outPath := filepath.Join(t.TempDir(), "client.json")
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestLoadClient$", "-test.count=1", "-test.v",
 		"-test.timeout="+(deadline+30*time.Second).String())
-	cmd.Env = append(os.Environ(), loadClientEnv+"="+ls.addr, loadOutEnv+"="+outPath)
+	cmd.Env = append(os.Environ(), loadClientEnv+"="+addr, loadOutEnv+"="+outPath)
 	cmd.WaitDelay = 5 * time.Second
 	var childErr lockedBuffer
 	cmd.Stderr = &childErr
@@ -363,7 +380,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	lost, wrong := checkLoadStore(t, ls, res)
+	lost, wrong := check(res)
 	errs := res.Errors
 	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		if l != "" {
@@ -412,15 +429,35 @@ func TestLoad(t *testing.T) {
 	if len(missed) > 0 {
 		verdict = "MISSED: " + strings.Join(missed, ", ")
 	}
-	t.Logf("load summary: N=%d think=%v completed=%d errors=%d lost=%d p50=%v p99=%v saved-p99=%v answers/s=%.0f server=%.2fMB/session (rss %.2f) client=%.2fMB/conn — %s",
-		n, think, res.Completed, len(errs), lost, pct(frame, 50).Round(10*time.Microsecond), pct(frame, 99).Round(10*time.Microsecond),
-		pct(save, 99).Round(time.Millisecond), rate, mb(live), mb(rss), mb(res.ClientLive), verdict)
+	t.Logf("load summary: %s N=%d think=%v completed=%d errors=%d lost=%d p50=%v p99=%v saved-p99=%v answers/s=%.0f cpu/answer=%.0fµs server=%.2fMB/session (rss %.2f, peak %.2f) client=%.2fMB/conn — %s",
+		server, n, think, res.Completed, len(errs), lost, pct(frame, 50).Round(10*time.Microsecond), pct(frame, 99).Round(10*time.Microsecond),
+		pct(save, 99).Round(time.Millisecond), rate, float64(serverCPU.Microseconds())/math.Max(1, float64(typed)),
+		mb(live), mb(rss), mb(peak), mb(res.ClientLive), verdict)
 
 	if len(errs) > 0 || lost > 0 || res.Completed != n {
 		t.Errorf("%d errors, %d lost answers, %d of %d sessions completed", len(errs), lost, res.Completed, n)
 	}
 	if len(missed) > 0 && os.Getenv(loadStrictEnv) != "" {
 		t.Errorf("targets missed: %s", strings.Join(missed, ", "))
+	}
+}
+
+// raiseOpenFiles raises this process's limit on open files to fit n sessions (each
+// is a socket in the server and another in the client process, which inherits it),
+// as far as the hard limit allows.
+func raiseOpenFiles(t *testing.T, n int) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Logf("open files limit: %v", err)
+		return
+	}
+	want := uint64(4*n + 256)
+	if lim.Cur >= want {
+		return
+	}
+	lim.Cur = min(want, lim.Max)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Cur < want {
+		t.Logf("open files limit %d (hard %d) is below the %d that %d sessions need: %v", lim.Cur, lim.Max, want, n, err)
 	}
 }
 
