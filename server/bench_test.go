@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"path/filepath"
@@ -22,6 +23,9 @@ import (
 // like with like.
 //
 //	go test -run x -bench 'Connect' -count 5 ./server/
+//
+// BenchmarkConnectVsBare5000 is the same comparison with 5,000 organizations in the
+// database besides the director's own.
 
 const bareLine = "hello from a bare wish server"
 
@@ -136,8 +140,19 @@ func BenchmarkConnectBareWish(b *testing.B) {
 // BenchmarkConnectVsBare interleaves the two above, one of each per iteration, and
 // reports each one's mean and their ratio: interleaving cancels drift between two
 // separate runs, as in store's BenchmarkSaveVsBare.
-func BenchmarkConnectVsBare(b *testing.B) {
+func BenchmarkConnectVsBare(b *testing.B) { connectVsBare(b, 0) }
+
+// BenchmarkConnectVsBare5000 is BenchmarkConnectVsBare with 5,000 other organizations
+// in the database: what a director's connect costs does not depend on them.
+func BenchmarkConnectVsBare5000(b *testing.B) { connectVsBare(b, 5000) }
+
+func connectVsBare(b *testing.B, others int) {
 	ls := startLoadServer(b, 1, io.Discard)
+	for i := range others {
+		if _, err := ls.st.CreateOrganization(fmt.Sprintf("Other Hospital %04d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
 	bare := startBareWish(b)
 	key := loadKey(0)
 	connectUntil(b, ls.addr, key, loadOrgName(0))

@@ -225,6 +225,30 @@ func (s *sessionStore) allowed(orgID string) error {
 	return nil
 }
 
+// Organizations implements tui.Store: an administrator's are every organization; a
+// director's are those of their access record as it is now, read by id
+// (store.OrganizationsOf), so that a director's home screen costs the same whatever
+// else the database holds, instead of listing and sorting every organization to keep
+// one.
+func (s *sessionStore) Organizations() ([]store.Organization, error) {
+	acc, err := s.Store.AccessFor(s.fp)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errors.New(RevokedMessage)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if acc.Role == store.Admin {
+		return s.Store.Organizations()
+	}
+	orgs, err := s.Store.OrganizationsOf(acc.Orgs)
+	if err != nil {
+		return nil, err
+	}
+	store.SortOrganizations(orgs)
+	return orgs, nil
+}
+
 // onDraft is tui.Options.OnDraft: the session has draft number of orgID open.
 func (s *sessionStore) onDraft(orgID string, number int) {
 	if number != 0 && s.allowed(orgID) != nil {

@@ -67,6 +67,7 @@ import (
 	"github.com/charmbracelet/wish"
 	"github.com/charmbracelet/wish/bubbletea"
 	"github.com/charmbracelet/wish/ratelimiter"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
@@ -473,9 +474,16 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		OnDraft:   ss.onDraft,
 		Remote:    true, PacketCommand: sshCommand(sess),
 	})
+	pty, _, _ := sess.Pty()
+	view := tui.Prepare(model, pty.Window.Width, pty.Window.Height)
+	// The program's output, as bubbletea.MakeOptions chooses it.
+	var out io.Writer = sess
+	if !sess.EmulatedPty() && pty.Slave != nil {
+		out = pty.Slave
+	}
 	opts := append(bubbletea.MakeOptions(sess), tea.WithInput(newPasteLimiter(sess)),
 		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate))
-	t := &tracked{Model: model}
+	t := &tracked{Model: model, out: out, first: firstFrame(view, pty.Window.Width, pty.Window.Height)}
 	sess.Context().SetValue(trackedKey{}, t)
 	p := tea.NewProgram(t, opts...)
 	ss.p = p
@@ -551,10 +559,59 @@ func (e environ) Getenv(key string) string {
 }
 
 // tracked keeps the latest root model, so that after the program ends the server can
-// ask it why it quit.
-type tracked struct{ tea.Model }
+// ask it why it quit; and it writes the first frame as soon as the program starts.
+type tracked struct {
+	tea.Model
+	out   io.Writer // the program's output
+	first []byte    // the first frame, written by Init; nil afterwards
+}
 
 type trackedKey struct{}
+
+// Init implements tea.Model. It writes the first frame at once: Bubble Tea writes
+// frames only on its ticker, so the first would wait a frame period after Run, however
+// fast the model was ready (tui.Prepare readied it, with the home screen's data, before
+// Run). Run calls Init after it has entered the alternate screen (which clears it and
+// homes the cursor) and started the renderer, and before it hands the renderer its
+// first view, so nothing else writes meanwhile and the renderer has nothing to flush
+// yet. Its first flush then repaints the same cells from the same view (firstFrame
+// lays it out exactly as that flush does), so the director sees one frame, sooner.
+func (t *tracked) Init() tea.Cmd {
+	cmd := t.Model.Init()
+	if t.first != nil {
+		_, _ = t.out.Write(t.first)
+		t.first = nil
+	}
+	return cmd
+}
+
+// firstFrame lays out view as Bubble Tea v1's standard renderer paints its first frame
+// on the alternate screen (standardRenderer.flush with nothing rendered before): the
+// cursor home, each line cut to the width and its rest erased, lines joined by CR LF,
+// at most height lines (the last ones), the cursor left at the start of the last line.
+func firstFrame(view string, width, height int) []byte {
+	lines := strings.Split(view, "\n")
+	if height > 0 && len(lines) > height {
+		lines = lines[len(lines)-height:]
+	}
+	var b bytes.Buffer
+	b.WriteString(ansi.CursorHomePosition)
+	b.WriteByte('\r')
+	for i, l := range lines {
+		if width > 0 {
+			l = ansi.Truncate(l, width, "")
+		}
+		b.WriteString(l)
+		if ansi.StringWidth(l) < width {
+			b.WriteString(ansi.EraseLineRight)
+		}
+		if i < len(lines)-1 {
+			b.WriteString("\r\n")
+		}
+	}
+	b.WriteString(ansi.CursorPosition(0, len(lines)))
+	return b.Bytes()
+}
 
 // Update implements tea.Model.
 func (t *tracked) Update(msg tea.Msg) (tea.Model, tea.Cmd) {

@@ -148,9 +148,19 @@ func (s *Store) Organizations() ([]Organization, error) {
 	return out, nil
 }
 
-func sortOrgs(orgs []Organization) {
+func sortOrgs(orgs []Organization) { SortOrganizations(orgs) }
+
+// SortOrganizations sorts orgs by name ignoring case, then by id: the order of
+// Organizations, for a list read another way (OrganizationsOf). Each name is
+// lower-cased once, not at every comparison: with 5,000 organizations that was most
+// of the sort.
+func SortOrganizations(orgs []Organization) {
+	keys := make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		keys[o.ID] = strings.ToLower(o.Name)
+	}
 	sort.Slice(orgs, func(i, j int) bool {
-		a, b := strings.ToLower(orgs[i].Name), strings.ToLower(orgs[j].Name)
+		a, b := keys[orgs[i].ID], keys[orgs[j].ID]
 		if a != b {
 			return a < b
 		}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strconv"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -80,7 +81,30 @@ func (s *styles) color(a lipgloss.AdaptiveColor) lipgloss.TerminalColor {
 	if s.r.HasDarkBackground() {
 		hex = a.Dark
 	}
-	switch c := s.r.ColorProfile().Color(hex).(type) {
+	k := paletteKey{hex, s.r.ColorProfile()}
+	if c, ok := palette.Load(k); ok {
+		return c.(lipgloss.TerminalColor)
+	}
+	c := convertColor(k)
+	palette.Store(k, c)
+	return c
+}
+
+// palette holds every palette color already converted to a color profile
+// (paletteKey → lipgloss.TerminalColor). The conversion is the same for every session
+// with that profile (for a 256-color terminal, a search of the palette by perceptual
+// distance, about 0.2 ms for the whole palette), so it runs once per color and profile
+// per process, not at every connection. It stays small: a fixed handful of colors
+// times termenv's four profiles.
+var palette sync.Map
+
+type paletteKey struct {
+	hex     string
+	profile termenv.Profile
+}
+
+func convertColor(k paletteKey) lipgloss.TerminalColor {
+	switch c := k.profile.Color(k.hex).(type) {
 	case termenv.ANSI256Color:
 		return lipgloss.Color(strconv.Itoa(int(c)))
 	case termenv.ANSIColor:

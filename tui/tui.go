@@ -140,6 +140,11 @@ type model struct {
 	others  []string
 	present draftKey
 
+	// prepared is set by Prepare, which read the home screen's data before the
+	// program ran; pending is what its updates asked for, started by Init.
+	prepared bool
+	pending  tea.Cmd
+
 	lastKey   time.Time
 	quitting  string        // why the TUI is closing; shown instead of the screens
 	quitDelay time.Duration // how long the reason stays on screen
@@ -200,7 +205,37 @@ func QuitReason(m tea.Model) string {
 
 // Init implements tea.Model.
 func (m *model) Init() tea.Cmd {
+	if m.prepared {
+		cmd := m.pending
+		m.pending = nil
+		return tea.Batch(cmd, m.idleTick())
+	}
 	return tea.Batch(loadOrgs(m.st, m.opts.CanSee), m.idleTick())
+}
+
+// Prepare readies root model m (from New) for its first frame before its program runs,
+// and returns that frame (m.View()): it takes the window size the terminal reported
+// and reads the home screen's data now, with the command Init would otherwise start.
+// So the first frame a director sees is the home screen with their organizations, not
+// an empty or "Loading…" one followed by the real one a frame later, and it can be
+// written as soon as the program has entered the alternate screen (the SSH server does
+// so). Prepare must be called before the program runs, never after: it calls Update,
+// which only the program may do once it runs. Init then starts what those updates
+// asked for.
+func Prepare(m tea.Model, width, height int) string {
+	r, ok := m.(*model)
+	if !ok || r.prepared {
+		return m.View()
+	}
+	r.prepared = true
+	var cmds []tea.Cmd
+	if width > 0 && height > 0 {
+		_, cmd := r.Update(tea.WindowSizeMsg{Width: width, Height: height})
+		cmds = append(cmds, cmd)
+	}
+	_, cmd := r.Update(loadOrgs(r.st, r.opts.CanSee)())
+	r.pending = tea.Batch(append(cmds, cmd)...)
+	return r.View()
 }
 
 // idleMsg checks for idleness.
