@@ -47,6 +47,9 @@ type Answer struct {
 	Performer  Performer `json:"performer"`
 	Note       string    `json:"note"`
 	AnsweredAt time.Time `json:"answered_at"`
+	// Hours is the director's estimate of how many hours a month the function takes —
+	// or would take, done properly; nil when there is no estimate (CheckHours).
+	Hours *float64 `json:"hours_per_month,omitempty"`
 }
 
 // Assessment is one run of the questionnaire for one organization.
@@ -69,6 +72,10 @@ func (a Assessment) Clone() Assessment {
 	}
 	c.Answers = make(map[string]Answer, len(a.Answers))
 	for k, v := range a.Answers {
+		if v.Hours != nil {
+			h := *v.Hours
+			v.Hours = &h
+		}
 		c.Answers[k] = v
 	}
 	return c
@@ -280,6 +287,9 @@ func (a *Assessment) Validate(bank *questions.Bank) error {
 		if err := CheckAnswer(f, ans.Performer); err != nil {
 			return fieldErr("answers."+id+".performer", "%s", err.(*FieldError).Msg)
 		}
+		if err := CheckHours(ans.Performer, ans.Hours); err != nil {
+			return fieldErr("answers."+id+".hours_per_month", "%s", err.(*FieldError).Msg)
+		}
 		if utf8.RuneCountInString(ans.Note) > MaxNoteRunes {
 			return fieldErr("answers."+id+".note", "note is %d characters; the limit is %d", utf8.RuneCountInString(ans.Note), MaxNoteRunes)
 		}
@@ -315,6 +325,9 @@ type Profile struct {
 	ManagerFTE float64 `json:"manager_fte"`
 	ITFTE      float64 `json:"it_fte"`
 	Devices    int     `json:"devices"`
+	// ProductiveHours is how many hours a year one FTE spends on the work, used to turn
+	// hour estimates into FTE; 0 means not set, read as DefaultProductiveHours.
+	ProductiveHours int `json:"productive_hours,omitempty"`
 }
 
 // Limits of the profile fields.
@@ -323,7 +336,21 @@ const (
 	MaxBeds    = 5000
 	MaxFTE     = 10000
 	MaxDevices = 10_000_000
+	// DefaultProductiveHours is the productive hours a year of one FTE when the profile
+	// does not say: 2,080 paid hours less leave, holidays, training and meetings.
+	DefaultProductiveHours = 1700
+	MinProductiveHours     = 1000
+	MaxProductiveHours     = 2080
 )
+
+// Productive returns the productive hours a year of one FTE: the profile's, or
+// DefaultProductiveHours when it is not set.
+func (p Profile) Productive() int {
+	if p.ProductiveHours == 0 {
+		return DefaultProductiveHours
+	}
+	return p.ProductiveHours
+}
 
 // ProfileField names one field of the profile.
 type ProfileField string
@@ -337,10 +364,12 @@ const (
 	FieldManagerFTE ProfileField = "manager_fte"
 	FieldITFTE      ProfileField = "it_fte"
 	FieldDevices    ProfileField = "devices"
+	// FieldProductiveHours is the assumption behind the workload figures.
+	FieldProductiveHours ProfileField = "productive_hours"
 )
 
 // ProfileFields lists the profile fields in form order.
-var ProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices}
+var ProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices, FieldProductiveHours}
 
 // Label returns the field's name for people.
 func (f ProfileField) Label() string {
@@ -359,6 +388,8 @@ func (f ProfileField) Label() string {
 		return "IT staff for devices (FTE)"
 	case FieldDevices:
 		return "Devices in inventory"
+	case FieldProductiveHours:
+		return "Productive hours per FTE a year"
 	}
 	return string(f)
 }
@@ -380,6 +411,8 @@ func (f ProfileField) Hint() string {
 		return "IT staff supporting medical devices; 0 if none"
 	case FieldDevices:
 		return "whole number; 0 = not known"
+	case FieldProductiveHours:
+		return "an assumption for the workload figures; 1000–2080, usually 1700"
 	}
 	return ""
 }
@@ -398,6 +431,8 @@ func (p Profile) Value(f ProfileField) string {
 		return FormatFTE(*p.fte(f))
 	case FieldDevices:
 		return strconv.Itoa(p.Devices)
+	case FieldProductiveHours:
+		return strconv.Itoa(p.Productive())
 	}
 	return ""
 }
@@ -453,6 +488,13 @@ func (p *Profile) Set(f ProfileField, text string) error {
 			return fieldErr(string(f), "devices must be a whole number of 0 or more (0 = not known), not %q", text)
 		}
 		c.Devices = n
+	case FieldProductiveHours:
+		n, err := parseWhole(text)
+		if err != nil || n < MinProductiveHours || n > MaxProductiveHours {
+			return fieldErr(string(f), "productive hours per FTE must be a whole number from %d to %d (usually %d), not %q",
+				MinProductiveHours, MaxProductiveHours, DefaultProductiveHours, text)
+		}
+		c.ProductiveHours = n
 	default:
 		return fieldErr(string(f), "unknown profile field")
 	}
@@ -501,6 +543,10 @@ func (p Profile) validateCounts() error {
 	}
 	if p.Devices < 0 || p.Devices > MaxDevices {
 		return fieldErr("devices", "devices must be 0 or more (0 = not known), not %d", p.Devices)
+	}
+	if h := p.ProductiveHours; h != 0 && (h < MinProductiveHours || h > MaxProductiveHours) {
+		return fieldErr(string(FieldProductiveHours), "productive hours per FTE must be from %d to %d (0 = the default %d), not %d",
+			MinProductiveHours, MaxProductiveHours, DefaultProductiveHours, h)
 	}
 	return nil
 }
@@ -563,3 +609,45 @@ func CheckAnswer(f *questions.Function, p Performer) error {
 	}
 	return nil
 }
+
+// MaxHours is the most hours a month an estimate may give: every hour of a 31-day month.
+const MaxHours = 744
+
+// CheckHours returns a *FieldError unless h is an acceptable estimate of hours a month
+// for an answer with performer p: none (nil), or 0 to MaxHours in steps of 0.5 for any
+// answer but "not applicable". It is the one rule the store, the interchange and every
+// front-end apply.
+func CheckHours(p Performer, h *float64) error {
+	if h == nil {
+		return nil
+	}
+	v := *h
+	switch {
+	case p == questions.NA:
+		return &FieldError{Field: "hours_per_month", Msg: "a function answered \"not applicable\" takes no hours: leave the estimate blank"}
+	case math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxHours || v*2 != math.Trunc(v*2):
+		return &FieldError{Field: "hours_per_month", Msg: fmt.Sprintf("hours a month must be 0 to %d in steps of 0.5 (blank = no estimate), not %v", MaxHours, v)}
+	}
+	return nil
+}
+
+// ParseHours reads an estimate of hours a month as a person types it: blank is no
+// estimate (nil); "12", "7.5" and "7,5" are numbers; the value must pass CheckHours.
+func ParseHours(p Performer, text string) (*float64, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
+	if err != nil {
+		return nil, &FieldError{Field: "hours_per_month", Msg: fmt.Sprintf("hours a month must be a number from 0 to %d in steps of 0.5 (blank = no estimate), not %q", MaxHours, text)}
+	}
+	v += 0 // -0 becomes 0
+	if err := CheckHours(p, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// FormatHours prints an estimate without needless zeros: 12, 7.5.
+func FormatHours(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -21,7 +21,8 @@ func sameProfile(a, b Profile) bool {
 func profileRules(p Profile) bool {
 	fte := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 && v <= MaxFTE }
 	return p.Beds >= MinBeds && p.Beds <= MaxBeds && p.Devices >= 0 && p.Devices <= MaxDevices &&
-		fte(p.CEFTE) && fte(p.BMETFTE) && fte(p.ManagerFTE) && fte(p.ITFTE)
+		fte(p.CEFTE) && fte(p.BMETFTE) && fte(p.ManagerFTE) && fte(p.ITFTE) &&
+		(p.ProductiveHours == 0 || p.ProductiveHours >= 1000 && p.ProductiveHours <= 2080)
 }
 
 // fieldRule reports whether field f of p holds a value Set may store.
@@ -44,6 +45,8 @@ func fieldRule(p Profile, f ProfileField) bool {
 		return fte(p.ITFTE)
 	case FieldDevices:
 		return p.Devices >= 0 && p.Devices <= MaxDevices
+	case FieldProductiveHours:
+		return p.ProductiveHours >= 1000 && p.ProductiveHours <= 2080
 	}
 	return false
 }
