@@ -28,6 +28,10 @@ type head struct {
 	// short string per organization instead of every answer (encoding/json is the cost
 	// there); Check verifies that the two agree.
 	Performers string `json:"performers,omitempty"`
+	// Hours is, likewise, the estimate of hours a month of every function in bank order,
+	// comma-separated, empty where there is none ("12,,7.5"); left out when no answer
+	// carries one. The benchmark's workload figures read it.
+	Hours string `json:"hours,omitempty"`
 	// Rev counts the changes to a draft (answers, clears, profile saves): an editor
 	// who saw revision n may complete it only while it is still at n, so nobody
 	// completes a draft holding a change they have not seen.
@@ -43,6 +47,7 @@ func headOf(a *assessment.Assessment, bank *questions.Bank) head {
 	}
 	if a.Status == assessment.Completed {
 		h.Performers = performersOf(bank, a.Answers)
+		h.Hours = hoursOf(bank, a.Answers)
 	}
 	return h
 }
@@ -67,17 +72,53 @@ func performersOf(bank *questions.Bank, answers map[string]assessment.Answer) st
 	return b.String()
 }
 
-// peerAnswers turns a completed head's performers back into answers (performer only),
-// or returns false when they do not fit the bank.
+// hoursOf lists the estimate of every function of bank, in bank order, comma-separated
+// and empty where there is none; "" when no answer carries an estimate.
+func hoursOf(bank *questions.Bank, answers map[string]assessment.Answer) string {
+	var b strings.Builder
+	seen := false
+	for i := range bank.Functions {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if h := answers[bank.Functions[i].ID].Hours; h != nil {
+			b.WriteString(assessment.FormatHours(*h))
+			seen = true
+		}
+	}
+	if !seen {
+		return ""
+	}
+	return b.String()
+}
+
+// peerAnswers turns a completed head's performers and estimates back into answers
+// (performer and hours only), or returns false when they do not fit the bank.
 func (h head) peerAnswers(bank *questions.Bank) (map[string]assessment.Answer, bool) {
 	out := make(map[string]assessment.Answer, len(bank.Functions))
-	rest := h.Performers
+	rest, hours := h.Performers, h.Hours
 	for i := range bank.Functions {
+		last := i == len(bank.Functions)-1
 		p, more, found := strings.Cut(rest, ",")
-		if found != (i < len(bank.Functions)-1) || !assessment.Performer(p).Valid() {
+		if found == last || !assessment.Performer(p).Valid() {
 			return nil, false
 		}
-		out[bank.Functions[i].ID] = assessment.Answer{Performer: assessment.Performer(p)}
+		a := assessment.Answer{Performer: assessment.Performer(p)}
+		if h.Hours != "" {
+			hs, moreH, found := strings.Cut(hours, ",")
+			if found == last {
+				return nil, false
+			}
+			if hs != "" {
+				v, err := assessment.ParseHours(a.Performer, hs)
+				if err != nil {
+					return nil, false
+				}
+				a.Hours = v
+			}
+			hours = moreH
+		}
+		out[bank.Functions[i].ID] = a
 		rest = more
 	}
 	return out, true
@@ -158,16 +199,25 @@ func bankRefKey(id string, version int) []byte {
 //
 //	group:   N, NoCE, Outside (uint32 each), then per metric: count (uint32) and that
 //	         many float64, little-endian, sorted
-//	member:  flags (1 byte: teaching, demo, outside, no CE), band length (1 byte),
-//	         band, then one float64 per metric (NaN: the organization has none)
+//	member:  flags (1 byte: teaching, demo, outside, no CE, all metrics), band length
+//	         (1 byte), band, then one float64 per metric (NaN: the organization has
+//	         none)
 //	members: per member: id length (uint16), id, member
+//
+// Files written before the workload metrics hold legacyMetrics metrics per group and
+// per member (a member without the all-metrics flag); they read with the later metrics
+// missing, so outside contributions kept in the file stay readable.
 
 const (
 	flagTeaching = 1 << iota
 	flagDemo
 	flagOutside
 	flagNoCE
+	flagAllMetrics // the member carries NumMetrics values, not legacyMetrics
 )
+
+// legacyMetrics is how many metrics snapshots held before the workload metrics.
+const legacyMetrics = int(assessment.MetricEngWorkloadPer100Beds)
 
 func encodeGroup(g *assessment.Group) []byte {
 	size := 12
@@ -197,6 +247,9 @@ func decodeGroup(data []byte) (assessment.Group, error) {
 	g.Outside = int(binary.LittleEndian.Uint32(data[8:]))
 	data = data[12:]
 	for m := range g.Values {
+		if len(data) == 0 && m == legacyMetrics {
+			break // a group written before the workload metrics
+		}
 		if len(data) < 4 {
 			return g, fmt.Errorf("group ends before metric %d", m)
 		}
@@ -219,7 +272,7 @@ func decodeGroup(data []byte) (assessment.Group, error) {
 }
 
 func encodeMember(v assessment.PeerValues) []byte {
-	var flags byte
+	flags := byte(flagAllMetrics)
 	for bit, on := range map[byte]bool{flagTeaching: v.Teaching, flagDemo: v.Demo, flagOutside: v.Outside, flagNoCE: v.NoCE} {
 		if on {
 			flags |= bit
@@ -239,7 +292,11 @@ func memberSize(data []byte) int {
 	if len(data) < 2 {
 		return -1
 	}
-	n := 2 + int(data[1]) + 8*int(assessment.NumMetrics)
+	metrics := legacyMetrics
+	if data[0]&flagAllMetrics != 0 {
+		metrics = int(assessment.NumMetrics)
+	}
+	n := 2 + int(data[1]) + 8*metrics
 	if len(data) < n {
 		return -1
 	}
@@ -256,6 +313,10 @@ func decodeMember(id string, data []byte) (assessment.PeerValues, error) {
 	v.Band = assessment.SizeBand(data[2 : 2+bl])
 	data = data[2+bl:]
 	for m := range v.Values {
+		if 8*m >= len(data) { // a member written before the workload metrics
+			v.Values[m] = math.NaN()
+			continue
+		}
 		v.Values[m] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*m:]))
 	}
 	return v, nil
