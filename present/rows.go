@@ -339,7 +339,7 @@ func Changes(c *assessment.Comparison) []ChangeRow {
 		rows = append(rows, ChangeRow{Group: GroupStaffing, Label: tr.Label, Then: RatioValue(tr), Now: RatioValue(nr[i]),
 			Change: Change(tr.Value, nr[i].Value), Same: RatioValue(tr) == RatioValue(nr[i])})
 	}
-	return rows
+	return append(rows, workloadChanges(c)...)
 }
 
 // Changed is one function whose performer changed.
