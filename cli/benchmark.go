@@ -208,6 +208,10 @@ var benchmarkColumns = []struct {
 	{"Balance index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.BalanceIndex }, whole},
 	{"Engineering index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Engineering }, whole},
 	{"Absorbed", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Absorbed }, pct},
+	// The measured answer to "how many engineers": in-house engineering workload, over
+	// the organizations that estimated every engineering function (benchmarkIntro).
+	{"Eng. work FTE/100 beds", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.EngWorkloadPer100Beds }, dec1},
+	{"Eng. work ÷ CE FTE", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.EngWorkloadPerCE }, dec1},
 }
 
 func dec1(v float64) string  { return fmt.Sprintf("%.1f", v) }
@@ -273,7 +277,8 @@ func benchmarkIntro(b *assessment.Benchmark) string {
 	if b.Outside > 0 {
 		s += fmt.Sprintf(" %d of the %d came from other installations.", b.Outside, b.N)
 	}
-	return s + fmt.Sprintf(" Figures are medians (with the 25th–75th percentiles from %d organizations), rounded; a band with fewer than %d shows nothing; your own organizations are left out.",
+	return s + fmt.Sprintf(" Figures are medians (with the 25th–75th percentiles from %d organizations), rounded; a band with fewer than %d shows nothing; your own organizations are left out."+
+		" Eng. work is the engineering work done in house, in FTE from the directors' estimates of hours, counted only over organizations that estimated every engineering function (÷ CE FTE: those of them with a CE).",
 		assessment.QuartilePeers, assessment.MinPeers)
 }
 
