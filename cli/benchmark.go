@@ -3,17 +3,14 @@ package cli
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"cebalance/assessment"
 	"cebalance/report"
 	"cebalance/store"
 )
@@ -53,7 +50,7 @@ func (a *app) benchmarkCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeBenchmark(cmd.OutOrStdout(), f, &b)
+			return report.Benchmark(cmd.OutOrStdout(), f, &b)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text, markdown, json or csv")
@@ -193,135 +190,4 @@ func randomID() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return hex.EncodeToString(b[:])
-}
-
-// benchmarkColumns are the figures of the community benchmark, in column order.
-var benchmarkColumns = []struct {
-	head string
-	get  func(*assessment.BandBenchmark) *assessment.SubFigure
-	fmt  func(float64) string
-}{
-	{"CE FTE per 100 beds", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.CEPer100Beds }, dec1},
-	{"CE share of HTM staff", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.CEShareOfStaff }, pct},
-	{"BMETs per CE", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.BMETPerCE }, dec1},
-	{"HTM FTE per 100 beds", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.HTMPer100Beds }, dec1},
-	{"Balance index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.BalanceIndex }, whole},
-	{"Engineering index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Engineering }, whole},
-	{"Absorbed", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Absorbed }, pct},
-	// The measured answer to "how many engineers": in-house engineering workload, over
-	// the organizations that estimated every engineering function (benchmarkIntro).
-	{"Eng. work FTE/100 beds", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.EngWorkloadPer100Beds }, dec1},
-	{"Eng. work ÷ CE FTE", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.EngWorkloadPerCE }, dec1},
-}
-
-func dec1(v float64) string  { return fmt.Sprintf("%.1f", v) }
-func whole(v float64) string { return fmt.Sprintf("%.0f", v) }
-func pct(v float64) string   { return fmt.Sprintf("%.0f %%", v*100) }
-
-// cell formats a published figure: "median" or "median (p25–p75)".
-func cell(f *assessment.SubFigure, format func(float64) string) string {
-	switch {
-	case f == nil:
-		return "—"
-	case f.Figure == nil:
-		return fmt.Sprintf("fewer than %d", assessment.MinPeers)
-	case f.P25 != nil && f.P75 != nil:
-		return fmt.Sprintf("%s (%s–%s)", format(f.Median), format(*f.P25), format(*f.P75))
-	}
-	return format(f.Median)
-}
-
-func bandName(b *assessment.BandBenchmark) string {
-	s := b.SizeBand.Describe()
-	if b.Teaching != nil {
-		if *b.Teaching {
-			s += ", teaching"
-		} else {
-			s += ", non-teaching"
-		}
-	}
-	return s
-}
-
-// benchmarkRows are the community benchmark as rows of cells, with a header row.
-func benchmarkRows(b *assessment.Benchmark) [][]string {
-	head := []string{"Size band", "Organizations", "Without a CE"}
-	for _, c := range benchmarkColumns {
-		head = append(head, c.head)
-	}
-	rows := [][]string{head}
-	for i := range b.Bands {
-		band := &b.Bands[i]
-		if band.N == 0 {
-			rows = append(rows, append([]string{bandName(band), fmt.Sprintf("fewer than %d", assessment.MinPeers)}, make([]string, len(head)-2)...))
-			continue
-		}
-		row := []string{bandName(band), fmt.Sprint(band.N), pct(*band.NoCEShare)}
-		if band.Outside > 0 {
-			row[1] += fmt.Sprintf(" (%d outside)", band.Outside)
-		}
-		for _, c := range benchmarkColumns {
-			row = append(row, cell(c.get(band), c.fmt))
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func benchmarkIntro(b *assessment.Benchmark) string {
-	s := "Community benchmark: " + b.Label
-	if b.AsOf != nil {
-		s += ", benchmark of " + b.AsOf.Format("2006-01-02")
-	}
-	s += "."
-	if b.Outside > 0 {
-		s += fmt.Sprintf(" %d of the %d came from other installations.", b.Outside, b.N)
-	}
-	return s + fmt.Sprintf(" Figures are medians (with the 25th–75th percentiles from %d organizations), rounded; a band with fewer than %d shows nothing; your own organizations are left out."+
-		" Eng. work is the engineering work done in house, in FTE from the directors' estimates of hours, counted only over organizations that estimated every engineering function (÷ CE FTE: those of them with a CE).",
-		assessment.QuartilePeers, assessment.MinPeers)
-}
-
-func writeBenchmark(w io.Writer, f report.Format, b *assessment.Benchmark) error {
-	switch f {
-	case report.JSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(b)
-	case report.CSV:
-		cw := csv.NewWriter(w)
-		if err := cw.WriteAll(benchmarkRows(b)); err != nil {
-			return err
-		}
-		return cw.Error()
-	case report.Markdown:
-		rows := benchmarkRows(b)
-		var sb strings.Builder
-		sb.WriteString("# Community benchmark\n\n" + benchmarkIntro(b) + "\n\n")
-		for i, r := range rows {
-			sb.WriteString("| " + strings.Join(r, " | ") + " |\n")
-			if i == 0 {
-				sb.WriteString("|" + strings.Repeat("---|", len(r)) + "\n")
-			}
-		}
-		_, err := io.WriteString(w, sb.String())
-		return err
-	}
-	var sb strings.Builder
-	sb.WriteString(benchmarkIntro(b) + "\n\n")
-	rows := benchmarkRows(b)
-	for i := range b.Bands {
-		r := rows[i+1]
-		sb.WriteString(r[0] + "\n")
-		if r[2] == "" {
-			sb.WriteString("  " + r[1] + " organizations: nothing to show\n\n")
-			continue
-		}
-		for j := 1; j < len(r); j++ {
-			sb.WriteString(fmt.Sprintf("  %-24s %s\n", rows[0][j], r[j]))
-		}
-		sb.WriteString("\n")
-	}
-	_, err := io.WriteString(w, sb.String())
-	return err
 }

@@ -21,11 +21,11 @@ func RunPlain(env *Env, ps plain.Store, st *store.Store, bank *questions.Bank) e
 		CanSee:    env.Scope.CanSee,
 		CanCreate: env.Scope.Admin,
 		Scorecard: func(w io.Writer, org store.Organization, number int) error {
-			rep, b, cur, err := a.buildReport(st, org.ID, number)
+			d, err := a.buildReport(st, org.ID, number)
 			if err != nil {
 				return err
 			}
-			return report.Scorecard(w, report.Text, rep, b, cur)
+			return report.Scorecard(w, report.Text, d.Report(), d.Current.Bank, d.Current.Assessment)
 		},
 	})
 }

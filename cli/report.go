@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"cebalance/assessment"
-	"cebalance/questions"
 	"cebalance/report"
 	"cebalance/store"
 )
@@ -38,16 +37,14 @@ func (a *app) reportCmd() *cobra.Command {
 				return err
 			}
 			defer a.closeStore(st)
-			rep, bank, cur, err := a.buildReport(st, org, number)
+			d, err := a.buildReport(st, org, number)
 			if err != nil {
 				return err
 			}
+			rep, bank, cur := d.Report(), d.Current.Bank, d.Current.Assessment
 			if f == report.HTML {
-				// The packet shows the trend up to this assessment.
-				tr, err := trendOf(st, rep.Organization.ID, cur)
-				if err != nil {
-					return err
-				}
+				// The packet shows the trend up to this assessment, from the same read.
+				tr := trendOf(d.Completed, cur)
 				return report.Packet(cmd.OutOrStdout(), rep, bank, cur, &tr)
 			}
 			return report.Scorecard(cmd.OutOrStdout(), f, rep, bank, cur)
@@ -62,27 +59,27 @@ func (a *app) reportCmd() *cobra.Command {
 // buildReport assembles the report of assessment number of the organization (0 = the
 // latest completed), with the previous completed assessment and the peers, all read in
 // one store transaction (store.ReportData).
-func (a *app) buildReport(st *store.Store, orgRef string, number int) (*assessment.Report, *questions.Bank, *assessment.Assessment, error) {
+func (a *app) buildReport(st *store.Store, orgRef string, number int) (store.ReportData, error) {
 	org, err := a.resolveOrg(st, orgRef)
 	if err != nil {
-		return nil, nil, nil, err
+		return store.ReportData{}, err
 	}
 	d, err := st.ReportData(org.ID, number, a.env.Scope.Excluded())
 	if err != nil {
-		return nil, nil, nil, err
+		return store.ReportData{}, err
 	}
 	if d.Current == nil {
 		all := d.Assessments
 		switch {
 		case number > 0:
-			return nil, nil, nil, fmt.Errorf("%s has no assessment %d (it has %s)", org.Name, number, numbersOf(all))
+			return d, fmt.Errorf("%s has no assessment %d (it has %s)", org.Name, number, numbersOf(all))
 		case len(all) > 0:
 			last := all[len(all)-1].Number
-			return nil, nil, nil, fmt.Errorf("%s has no completed assessment yet: finish draft %d in `cebalance`, or see it with --assessment %d", org.Name, last, last)
+			return d, fmt.Errorf("%s has no completed assessment yet: finish draft %d in `cebalance`, or see it with --assessment %d", org.Name, last, last)
 		}
-		return nil, nil, nil, fmt.Errorf("%s has no assessment yet: run `cebalance` to start one", org.Name)
+		return d, fmt.Errorf("%s has no assessment yet: run `cebalance` to start one", org.Name)
 	}
-	return d.Report(), d.Current.Bank, d.Current.Assessment, nil
+	return d, nil
 }
 
 func numbersOf(all []assessment.Ref) string {
@@ -119,10 +116,11 @@ func (a *app) historyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tr, err := trendOf(st, o.ID, nil)
+			completed, err := st.Completed(o.ID)
 			if err != nil {
 				return err
 			}
+			tr := trendOf(completed, nil)
 			if len(tr.Points) == 0 && (f == report.Text || f == report.HTML) {
 				return fmt.Errorf("%s has no completed assessment yet: the history starts with the first one", o.Name)
 			}
@@ -136,27 +134,15 @@ func (a *app) historyCmd() *cobra.Command {
 
 // trendOf is the history of the organization's completed assessments; with upTo, only
 // those completed no later than upTo (all of them when upTo is a draft).
-func trendOf(st *store.Store, orgID string, upTo *assessment.Assessment) (assessment.Trend, error) {
-	all, err := st.Assessments(orgID)
-	if err != nil {
-		return assessment.Trend{}, err
-	}
-	items := make([]assessment.Scored, 0, len(all))
-	for i := range all {
-		x := &all[i]
-		if x.Status != assessment.Completed || x.CompletedAt == nil {
+func trendOf(completed []assessment.Scored, upTo *assessment.Assessment) assessment.Trend {
+	items := make([]assessment.Scored, 0, len(completed))
+	for _, x := range completed {
+		if upTo != nil && upTo.CompletedAt != nil && x.Assessment.CompletedAt.After(*upTo.CompletedAt) {
 			continue
 		}
-		if upTo != nil && upTo.CompletedAt != nil && x.CompletedAt.After(*upTo.CompletedAt) {
-			continue
-		}
-		b, err := st.Bank(x.Bank)
-		if err != nil {
-			return assessment.Trend{}, err
-		}
-		items = append(items, assessment.Scored{Bank: b, Assessment: x})
+		items = append(items, x)
 	}
-	return assessment.History(items), nil
+	return assessment.History(items)
 }
 
 // resolveOrg finds the organization the caller named, or the only one they can see.
@@ -267,10 +253,7 @@ func PacketFile(st *store.Store, dir string) func(orgID string, number int) (str
 		if d.Current == nil {
 			return "", fmt.Errorf("assessment %d of %s: %w", number, orgID, store.ErrNotFound)
 		}
-		tr, err := trendOf(st, orgID, d.Current.Assessment)
-		if err != nil {
-			return "", err
-		}
+		tr := trendOf(d.Completed, d.Current.Assessment)
 		var buf bytes.Buffer
 		if err := report.Packet(&buf, d.Report(), d.Current.Bank, d.Current.Assessment, &tr); err != nil {
 			return "", err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,16 +22,80 @@ func orgBucket(tx *bolt.Tx, id string) (*bolt.Bucket, error) {
 	return nil, fmt.Errorf("organization %q: %w", id, ErrNotFound)
 }
 
-// lastCompleted returns the number and bucket of an organization's latest completed
-// assessment, or 0 and nil when it has none. Its buckets hold only completed ones.
-func lastCompleted(org *bolt.Bucket) (int, *bolt.Bucket) {
+// lastCompleted returns the number and stored value of an organization's latest
+// completed assessment (a nil value: the bucket of the layout before schema 3), or 0
+// when it has none.
+func lastCompleted(org *bolt.Bucket) (int, []byte) {
 	c := org.Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		if n, ok := keyNumber(k); ok && v == nil {
-			return n, org.Bucket(k)
+		if n, ok := keyNumber(k); ok {
+			return n, v
 		}
 	}
 	return 0, nil
+}
+
+// forEachCompleted calls fn with the number and stored value of every completed
+// assessment of organization orgID (bucket org), by number. A nil value is an
+// assessment still in the layout before schema 3: a bucket under the same key.
+func forEachCompleted(org *bolt.Bucket, orgID string, fn func(n int, v []byte) error) error {
+	c := org.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if bytes.Equal(k, keyOrg) {
+			continue
+		}
+		n, ok := keyNumber(k)
+		if !ok {
+			return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, orgID)
+		}
+		if err := fn(n, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// completedTx decodes completed assessment n of organization orgID, stored as v in its
+// bucket org: a compact value, or (v nil) a bucket of the layout before schema 3, which
+// readers accept so that an assessment the migration could not convert stays readable.
+// With performersOnly the answers carry only their performer.
+func (s *Store) completedTx(tx *bolt.Tx, org *bolt.Bucket, orgID string, n int, v []byte, performersOnly bool) (assessment.Assessment, error) {
+	if v == nil {
+		b := org.Bucket(numberKey(n))
+		if b == nil {
+			return assessment.Assessment{}, fmt.Errorf("assessment %d of %q: %w", n, orgID, ErrNotFound)
+		}
+		if performersOnly {
+			h, err := readHead(b, orgID, n)
+			if err != nil {
+				return assessment.Assessment{}, err
+			}
+			if bank, err := s.bankTx(tx, h.Bank); err == nil {
+				if answers, ok := h.peerAnswers(bank); ok {
+					return h.assessment(answers), nil
+				}
+			}
+		}
+		return readAssessment(b, orgID, n)
+	}
+	a, err := decodeCompleted(v, func(ref questions.Ref) (*questions.Bank, error) { return s.bankTx(tx, ref) }, performersOnly)
+	if err == nil && a.Number != n {
+		err = fmt.Errorf("%w: it says it is number %d", ErrCorrupt, a.Number)
+	}
+	if err != nil {
+		return assessment.Assessment{}, fmt.Errorf("assessment %d of %q: %w", n, orgID, err)
+	}
+	return a, nil
+}
+
+// completedValue returns the stored value of completed assessment n in org (nil for a
+// bucket of the layout before schema 3) and whether there is one.
+func completedValue(org *bolt.Bucket, n int) ([]byte, bool) {
+	k, v := org.Cursor().Seek(numberKey(n))
+	if k == nil || !bytes.Equal(k, numberKey(n)) {
+		return nil, false
+	}
+	return v, true
 }
 
 // draftBucket returns the bucket of organization orgID's draft, or nil.
@@ -41,28 +104,6 @@ func draftBucket(tx *bolt.Tx, orgID string) *bolt.Bucket {
 		return drafts.Bucket([]byte(orgID))
 	}
 	return nil
-}
-
-// findAssessment returns the bucket and head of assessment number of orgID: its draft
-// or one of its completed assessments.
-func findAssessment(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) {
-	org, err := orgBucket(tx, orgID)
-	if err != nil {
-		return nil, head{}, err
-	}
-	if d := draftBucket(tx, orgID); d != nil {
-		h, err := readHead(d, orgID, 0)
-		if err != nil || h.Number == number {
-			return d, h, err
-		}
-	}
-	if number > 0 {
-		if b := org.Bucket(numberKey(number)); b != nil {
-			h, err := readHead(b, orgID, number)
-			return b, h, err
-		}
-	}
-	return nil, head{}, fmt.Errorf("assessment %d of %q: %w", number, orgID, ErrNotFound)
 }
 
 // readHead decodes the head in assessment bucket b (number 0: the draft).
@@ -109,9 +150,9 @@ func readAssessment(b *bolt.Bucket, orgID string, number int) (assessment.Assess
 	return h.assessment(answers), nil
 }
 
-// writeAssessment stores a (head and answers) of organization orgID, replacing what
-// was there: a draft as the organization's draft, a completed one under its number;
-// bank is a's bank.
+// writeAssessment stores a of organization orgID, replacing what was there: a draft
+// as the organization's draft bucket (a head and one key per answer), a completed one
+// as one compact value under its number; bank is a's bank.
 func writeAssessment(tx *bolt.Tx, orgID string, a *assessment.Assessment, bank *questions.Bank) error {
 	// Every writer comes here: a number the reader would refuse as damage (from an
 	// import made before the bound existed) is refused instead of written.
@@ -122,13 +163,23 @@ func writeAssessment(tx *bolt.Tx, orgID string, a *assessment.Assessment, bank *
 	if err != nil {
 		return err
 	}
-	key := numberKey(a.Number)
-	if a.Status == assessment.Draft {
-		if parent, err = top(tx, bucketDrafts); err != nil {
+	if a.Status != assessment.Draft {
+		key := numberKey(a.Number)
+		v, err := encodeCompleted(a, bank)
+		if err != nil {
 			return err
 		}
-		key = []byte(orgID)
+		if parent.Bucket(key) != nil { // the layout before schema 3
+			if err := parent.DeleteBucket(key); err != nil {
+				return err
+			}
+		}
+		return parent.Put(key, v)
 	}
+	if parent, err = top(tx, bucketDrafts); err != nil {
+		return err
+	}
+	key := []byte(orgID)
 	if parent.Bucket(key) != nil {
 		if err := parent.DeleteBucket(key); err != nil {
 			return err
@@ -159,49 +210,40 @@ func writeAssessment(tx *bolt.Tx, orgID string, a *assessment.Assessment, bank *
 
 // draftOf opens assessment number of orgID for a change: it must exist and be a draft.
 func draftOf(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) {
-	b, h, err := findAssessment(tx, orgID, number)
+	org, err := orgBucket(tx, orgID)
 	if err != nil {
-		return nil, h, err
+		return nil, head{}, err
 	}
-	if h.Status != assessment.Draft {
-		return nil, h, fmt.Errorf("assessment %d of %q is %w: start a new assessment to change answers", number, orgID, ErrNotDraft)
+	if d := draftBucket(tx, orgID); d != nil {
+		h, err := readHead(d, orgID, 0)
+		if err != nil {
+			return nil, h, err
+		}
+		if h.Number == number {
+			if h.Status != assessment.Draft {
+				err := fmt.Errorf("assessment %d of %q is %w: start a new assessment to change answers", number, orgID, ErrNotDraft)
+				return nil, h, err
+			}
+			return d, h, nil
+		}
 	}
-	return b, h, nil
+	if _, ok := completedValue(org, number); ok && number > 0 {
+		return nil, head{}, fmt.Errorf("assessment %d of %q is %w: start a new assessment to change answers", number, orgID, ErrNotDraft)
+	}
+	return nil, head{}, fmt.Errorf("assessment %d of %q: %w", number, orgID, ErrNotFound)
 }
 
 // Assessments returns every assessment of organization orgID with its answers, by number.
 func (s *Store) Assessments(orgID string) ([]assessment.Assessment, error) {
 	var out []assessment.Assessment
 	err := s.view(func(tx *bolt.Tx) error {
-		org, err := orgBucket(tx, orgID)
-		if err != nil {
-			return err
-		}
-		err = org.ForEachBucket(func(k []byte) error {
-			n, ok := keyNumber(k)
-			if !ok {
-				return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, orgID)
-			}
-			a, err := readAssessment(org.Bucket(k), orgID, n)
-			out = append(out, a)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if d := draftBucket(tx, orgID); d != nil {
-			a, err := readAssessment(d, orgID, 0)
-			out = append(out, a)
-			return err
-		}
-		return nil
+		var err error
+		out, err = s.assessmentsTx(tx, orgID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list assessments: %w", err)
 	}
-	// The draft is numbered past every completed assessment, so it is already last;
-	// sorting keeps the promise even for a file that breaks that rule.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, nil
 }
 
@@ -209,13 +251,25 @@ func (s *Store) Assessments(orgID string) ([]assessment.Assessment, error) {
 func (s *Store) Assessment(orgID string, number int) (assessment.Assessment, error) {
 	var a assessment.Assessment
 	err := s.view(func(tx *bolt.Tx) error {
-		b, h, err := findAssessment(tx, orgID, number)
+		org, err := orgBucket(tx, orgID)
 		if err != nil {
 			return err
 		}
-		answers, err := readAnswers(b, orgID, number)
-		a = h.assessment(answers)
-		return err
+		if d := draftBucket(tx, orgID); d != nil {
+			h, err := readHead(d, orgID, 0)
+			if err != nil {
+				return err
+			}
+			if h.Number == number {
+				a, err = readAssessment(d, orgID, 0)
+				return err
+			}
+		}
+		if v, ok := completedValue(org, number); ok && number > 0 {
+			a, err = s.completedTx(tx, org, orgID, number, v, false)
+			return err
+		}
+		return fmt.Errorf("assessment %d of %q: %w", number, orgID, ErrNotFound)
 	})
 	if err != nil {
 		return assessment.Assessment{}, fmt.Errorf("read assessment: %w", err)
@@ -300,8 +354,8 @@ func (s *Store) StartAssessment(orgID string, bank *questions.Bank) (assessment.
 			}
 			return fmt.Errorf("%w for %q (assessment %d): resume it, or delete it first", ErrDraftExists, orgID, h.Number)
 		}
-		if n, b := lastCompleted(org); b != nil {
-			h, err := readHead(b, orgID, n)
+		if n, v := lastCompleted(org); n > 0 {
+			h, err := s.completedTx(tx, org, orgID, n, v, true)
 			if err != nil {
 				return err
 			}
@@ -702,27 +756,19 @@ func (s *Store) LatestCompleted() ([]assessment.PeerInput, error) {
 }
 
 // latestTx reads the latest completed assessment of organization orgID (bucket org) with
-// its bank, as far as peer figures need it: the answers are read only when the head does
-// not carry the performers. It returns nil when the organization has none.
+// its bank, as far as peer figures need it: the answers carry their performer only. It returns nil when the organization has none.
 func (s *Store) latestTx(tx *bolt.Tx, org *bolt.Bucket, orgID string) (*assessment.Assessment, *questions.Bank, error) {
-	n, b := lastCompleted(org)
-	if b == nil {
+	n, v := lastCompleted(org)
+	if n == 0 {
 		return nil, nil, nil
 	}
-	h, err := readHead(b, orgID, n)
+	a, err := s.completedTx(tx, org, orgID, n, v, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	bank, err := s.bankTx(tx, h.Bank)
+	bank, err := s.bankTx(tx, a.Bank)
 	if err != nil {
 		return nil, nil, err
 	}
-	answers, ok := h.peerAnswers(bank)
-	if !ok {
-		if answers, err = readAnswers(b, orgID, n); err != nil {
-			return nil, nil, err
-		}
-	}
-	a := h.assessment(answers)
 	return &a, bank, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -273,18 +274,38 @@ func (s *Store) checkOrgs(tx *bolt.Tx, add func(string)) (map[string]int, error)
 		}
 		org := orgs.Bucket(id)
 		last[string(id)] = 0
-		return org.ForEachBucket(func(k []byte) error {
-			n, ok := keyNumber(k)
-			if !ok {
-				add(fmt.Sprintf("organization %q: bad assessment key %x", id, k))
-				return nil
+		c := org.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if bytes.Equal(k, keyOrg) {
+				continue
 			}
-			s.checkAssessment(tx, string(id), org.Bucket(k), n, add)
+			n, ok := keyNumber(k)
+			switch {
+			case !ok:
+				add(fmt.Sprintf("organization %q: bad assessment key %x", id, k))
+				continue
+			case v == nil: // the layout before schema 3
+				s.checkAssessment(tx, string(id), org.Bucket(k), n, add)
+			default:
+				s.checkCompact(tx, string(id), org, n, v, add)
+			}
 			last[string(id)] = n
-			return nil
-		})
+		}
+		return nil
 	})
 	return last, err
+}
+
+// checkCompact checks completed assessment n of organization id, stored compact as v.
+// Decoding checks the value (and finds the bank of positional answers); the bank must
+// be there for a value without positions too, to score it.
+func (s *Store) checkCompact(tx *bolt.Tx, id string, org *bolt.Bucket, n int, v []byte, add func(string)) {
+	a, err := s.completedTx(tx, org, id, n, v, false)
+	if err != nil {
+		add(err.Error())
+	} else if _, err := s.bankTx(tx, a.Bank); err != nil {
+		add(fmt.Sprintf("assessment %d of %q: %v", n, id, err))
+	}
 }
 
 // checkDrafts checks every draft: of an organization that exists, numbered after its

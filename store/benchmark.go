@@ -455,11 +455,12 @@ func (s *Store) Contributions(ids []string, newID func() string) ([]Contribution
 			if o.Demo || o.PeerOnly {
 				continue
 			}
-			n, b := lastCompleted(orgs.Bucket([]byte(id)))
-			if b == nil {
+			org := orgs.Bucket([]byte(id))
+			n, v := lastCompleted(org)
+			if n == 0 {
 				continue
 			}
-			a, err := readAssessment(b, id, n)
+			a, err := s.completedTx(tx, org, id, n, v, false)
 			if err != nil {
 				return err
 			}
@@ -628,7 +629,7 @@ func (s *Store) RemoveDemo() (orgCount, assessments int, err error) {
 			return err
 		}
 		for _, id := range ids {
-			err := orgs.Bucket(id).ForEachBucket(func([]byte) error {
+			err := forEachCompleted(orgs.Bucket(id), string(id), func(int, []byte) error {
 				assessments++
 				return nil
 			})

@@ -142,6 +142,10 @@ func TestLegacyHighKeyReadable(t *testing.T) {
 	a := mustStart(t, s, o.ID)
 	completeWith(t, s, o.ID, a.Number, assessment.BMET, goodProfile)
 	s.Close()
+	// Such a file has the layout of schema 2; opening it migrates it.
+	if err := store.WriteLegacy(path, nil, 2); err != nil {
+		t.Fatal(err)
+	}
 	editBolt(t, path, func(tx *bolt.Tx) error {
 		org := tx.Bucket([]byte("orgs")).Bucket([]byte(o.ID))
 		var one, high [8]byte

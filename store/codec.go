@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -357,4 +358,385 @@ func decodeMembers(data []byte) ([]assessment.PeerValues, error) {
 		data = data[n:]
 	}
 	return out, nil
+}
+
+// A completed assessment is stored as one compact binary value (its answers never
+// change again, so nothing is gained by keeping them apart, and one value reads in one
+// lookup instead of a bucket of 43). Drafts keep one key per answer. The value:
+//
+//	format      1 byte (compactFormat)
+//	number      uvarint
+//	started     time (below), relative to 0
+//	flags       1 byte: completed time present, teaching, positional answers
+//	completed   time relative to started, if present
+//	bank        id (string), version (varint), hash (string)
+//	profile     beds (varint), CE, BMET, manager, IT FTE (float64 bits, little-endian),
+//	            devices (varint)
+//	positional  if the flag is set: uvarint count, which must equal the number of the
+//	            bank's functions; one byte per function in bank order (0: unanswered,
+//	            1+i: questions.Performers[i]); then per answered function its time
+//	            relative to started and its note (string)
+//	extras      uvarint count; per answer: function id, performer, time relative to
+//	            started, note (strings): answers that have no position (the bank is not
+//	            known by hash, the function is not in the bank, the performer is unknown)
+//
+// A time is its seconds since the base (varint), nanoseconds (uvarint) and zone offset
+// in seconds (varint): the instant and the offset JSON would show. A string is its
+// length (uvarint) and bytes. Decoding checks every length against what is left and
+// refuses trailing bytes, so damage is ErrCorrupt, never a panic or a huge allocation.
+const compactFormat = 1
+
+const (
+	compactHasCompleted = 1 << iota
+	compactTeaching
+	compactPositional
+)
+
+// maxOffset bounds a stored zone offset: real ones are within ±24 hours.
+const maxOffset = 24 * 60 * 60
+
+// encodeCompleted returns the compact value of completed assessment a; bank is a's bank
+// (nil when it is not available: the answers are then stored by function id).
+func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, error) {
+	if a.Status != assessment.Completed {
+		return nil, fmt.Errorf("encode: assessment %d is %s, not completed", a.Number, a.Status)
+	}
+	if a.Number <= 0 {
+		return nil, fmt.Errorf("encode: assessment number %d", a.Number)
+	}
+	out := make([]byte, 0, 256+16*len(a.Answers))
+	out = append(out, compactFormat)
+	out = binary.AppendUvarint(out, uint64(a.Number))
+	var err error
+	if out, err = appendTime(out, a.StartedAt, 0); err != nil {
+		return nil, err
+	}
+	base := a.StartedAt.Unix()
+	positional := bank != nil && a.Bank.Hash != "" && bank.Hash == a.Bank.Hash
+	var flags byte
+	if a.CompletedAt != nil {
+		flags |= compactHasCompleted
+	}
+	if a.Profile.Teaching {
+		flags |= compactTeaching
+	}
+	if positional {
+		flags |= compactPositional
+	}
+	out = append(out, flags)
+	if a.CompletedAt != nil {
+		if out, err = appendTime(out, *a.CompletedAt, base); err != nil {
+			return nil, err
+		}
+	}
+	out = appendString(out, a.Bank.ID)
+	out = binary.AppendVarint(out, int64(a.Bank.Version))
+	out = appendString(out, a.Bank.Hash)
+	p := a.Profile
+	out = binary.AppendVarint(out, int64(p.Beds))
+	for _, x := range [...]float64{p.CEFTE, p.BMETFTE, p.ManagerFTE, p.ITFTE} {
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(x))
+	}
+	out = binary.AppendVarint(out, int64(p.Devices))
+
+	placed := 0 // answers stored by position
+	if positional {
+		fns := bank.Functions
+		out = binary.AppendUvarint(out, uint64(len(fns)))
+		for i := range fns {
+			var tag byte
+			if ans, ok := a.Answers[fns[i].ID]; ok {
+				if p := ans.Performer.Index(); p >= 0 {
+					tag = byte(1 + p)
+				}
+			}
+			out = append(out, tag)
+		}
+		for i := range fns {
+			ans, ok := a.Answers[fns[i].ID]
+			if !ok || ans.Performer.Index() < 0 {
+				continue
+			}
+			if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
+				return nil, err
+			}
+			out = appendString(out, ans.Note)
+			placed++
+		}
+	}
+	var extras []string
+	if placed < len(a.Answers) {
+		for id, ans := range a.Answers {
+			if positional && ans.Performer.Index() >= 0 {
+				if _, ok := bank.Function(id); ok {
+					continue
+				}
+			}
+			extras = append(extras, id)
+		}
+		sort.Strings(extras) // one value for one assessment
+	}
+	out = binary.AppendUvarint(out, uint64(len(extras)))
+	for _, id := range extras {
+		ans := a.Answers[id]
+		out = appendString(out, id)
+		out = appendString(out, string(ans.Performer))
+		if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
+			return nil, err
+		}
+		out = appendString(out, ans.Note)
+	}
+	return out, nil
+}
+
+func appendString(out []byte, s string) []byte {
+	out = binary.AppendUvarint(out, uint64(len(s)))
+	return append(out, s...)
+}
+
+func appendTime(out []byte, t time.Time, base int64) ([]byte, error) {
+	_, off := t.Zone()
+	if off <= -maxOffset || off >= maxOffset {
+		return nil, fmt.Errorf("encode: time %v has a zone offset of %d seconds", t, off)
+	}
+	out = binary.AppendVarint(out, t.Unix()-base)
+	out = binary.AppendUvarint(out, uint64(t.Nanosecond()))
+	return binary.AppendVarint(out, int64(off)), nil
+}
+
+// compactReader reads a compact value; the first failure sticks in err.
+type compactReader struct {
+	data []byte
+	err  error
+	// str is the whole value as one string, so that the strings decoded from it share
+	// one allocation; total is its length.
+	str   string
+	total int
+	// zone is the last fixed zone made, reused for the next time with its offset.
+	zone *time.Location
+	off  int
+}
+
+func (r *compactReader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (r *compactReader) byte(what string) byte {
+	if r.err != nil {
+		return 0
+	}
+	if len(r.data) == 0 {
+		r.fail("ends before its %s", what)
+		return 0
+	}
+	b := r.data[0]
+	r.data = r.data[1:]
+	return b
+}
+
+func (r *compactReader) uvarint(what string) uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.data)
+	if n <= 0 {
+		r.fail("bad %s", what)
+		return 0
+	}
+	r.data = r.data[n:]
+	return v
+}
+
+func (r *compactReader) varint(what string) int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.data)
+	if n <= 0 {
+		r.fail("bad %s", what)
+		return 0
+	}
+	r.data = r.data[n:]
+	return v
+}
+
+// int reads a varint that must fit in [lo, hi].
+func (r *compactReader) int(what string, lo, hi int64) int {
+	v := r.varint(what)
+	if r.err == nil && (v < lo || v > hi) {
+		r.fail("%s %d out of range", what, v)
+		return 0
+	}
+	return int(v)
+}
+
+// bytes reads a length-prefixed string's bytes, shared with the value.
+func (r *compactReader) bytes(what string) []byte {
+	n := r.uvarint(what + " length")
+	if r.err != nil {
+		return nil
+	}
+	if n > uint64(len(r.data)) {
+		r.fail("%s of %d bytes, only %d left", what, n, len(r.data))
+		return nil
+	}
+	b := r.data[:n:n]
+	r.data = r.data[n:]
+	return b
+}
+
+func (r *compactReader) string(what string) string {
+	b := r.bytes(what)
+	if r.err != nil {
+		return ""
+	}
+	at := r.total - len(r.data) - len(b)
+	return r.str[at : at+len(b)]
+}
+
+// maxSeconds bounds a stored time: Unix seconds of years 0 to 9999, the years JSON
+// can write, with room for a base.
+const maxSeconds = 1 << 40
+
+func (r *compactReader) time(what string, base int64) time.Time {
+	sec := r.varint(what)
+	nsec := r.uvarint(what)
+	off := r.varint(what)
+	if r.err != nil {
+		return time.Time{}
+	}
+	if sec <= -maxSeconds || sec >= maxSeconds || nsec >= 1e9 || off <= -maxOffset || off >= maxOffset {
+		r.fail("bad %s", what)
+		return time.Time{}
+	}
+	t := time.Unix(base+sec, int64(nsec))
+	if off == 0 {
+		return t.UTC()
+	}
+	if r.zone == nil || r.off != int(off) {
+		r.zone, r.off = time.FixedZone("", int(off)), int(off)
+	}
+	return t.In(r.zone)
+}
+
+func (r *compactReader) float(what string) float64 {
+	if r.err != nil {
+		return 0
+	}
+	if len(r.data) < 8 {
+		r.fail("ends before its %s", what)
+		return 0
+	}
+	x := math.Float64frombits(binary.LittleEndian.Uint64(r.data))
+	r.data = r.data[8:]
+	return x
+}
+
+// decodeCompleted decodes a compact value. bankOf returns a bank by reference; it is
+// called only for positional answers, and its error is returned as it is (a missing
+// bank is not damage to this value). With performersOnly the answers carry their
+// performer and nothing else (what the peer benchmark reads). Any other failure is
+// ErrCorrupt.
+func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, error), performersOnly bool) (assessment.Assessment, error) {
+	var a assessment.Assessment
+	r := &compactReader{data: data, str: string(data), total: len(data)}
+	if v := r.byte("format"); r.err == nil && v != compactFormat {
+		return a, fmt.Errorf("%w: compact format %d, not %d", ErrCorrupt, v, compactFormat)
+	}
+	n := r.uvarint("number")
+	if r.err == nil && (n == 0 || n > maxKeyNumber) {
+		r.fail("number %d out of range", n)
+	}
+	a.Number, a.Status = int(n), assessment.Completed
+	a.StartedAt = r.time("start time", 0)
+	base := a.StartedAt.Unix()
+	flags := r.byte("flags")
+	if flags&^(compactHasCompleted|compactTeaching|compactPositional) != 0 {
+		r.fail("unknown flags %#x", flags)
+	}
+	if flags&compactHasCompleted != 0 {
+		t := r.time("completion time", base)
+		a.CompletedAt = &t
+	}
+	a.Bank.ID = r.string("bank id")
+	a.Bank.Version = r.int("bank version", math.MinInt32, math.MaxInt32)
+	a.Bank.Hash = r.string("bank hash")
+	p := &a.Profile
+	p.Beds = r.int("beds", math.MinInt32, math.MaxInt32)
+	p.Teaching = flags&compactTeaching != 0
+	p.CEFTE, p.BMETFTE, p.ManagerFTE, p.ITFTE = r.float("CE FTE"), r.float("BMET FTE"), r.float("manager FTE"), r.float("IT FTE")
+	p.Devices = r.int("devices", math.MinInt32, math.MaxInt32)
+	if r.err != nil {
+		return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
+	}
+
+	if flags&compactPositional != 0 {
+		if a.Bank.Hash == "" {
+			return a, fmt.Errorf("%w: positional answers without a bank hash", ErrCorrupt)
+		}
+		bank, err := bankOf(a.Bank)
+		if err != nil {
+			return a, err
+		}
+		count := r.uvarint("function count")
+		if r.err == nil && count != uint64(len(bank.Functions)) {
+			r.fail("%d answer positions for a bank of %d functions", count, len(bank.Functions))
+		}
+		if r.err == nil && count > uint64(len(r.data)) {
+			r.fail("ends before its answers")
+		}
+		if r.err != nil {
+			return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
+		}
+		tags := r.data[:count]
+		r.data = r.data[count:]
+		a.Answers = make(map[string]assessment.Answer, count)
+		for i, tag := range tags {
+			if tag == 0 {
+				continue
+			}
+			if int(tag) > questions.NumPerformers {
+				return a, fmt.Errorf("%w: answer %d has performer %d", ErrCorrupt, i, tag)
+			}
+			ans := assessment.Answer{Performer: questions.Performers[tag-1]}
+			t := r.time("answer time", base)
+			note := r.string("note")
+			if !performersOnly {
+				ans.AnsweredAt, ans.Note = t, note
+			}
+			a.Answers[bank.Functions[i].ID] = ans
+		}
+	}
+	extras := r.uvarint("extra answer count")
+	if r.err == nil && extras > uint64(len(r.data)) { // each takes at least a byte
+		r.fail("%d extra answers in %d bytes", extras, len(r.data))
+	}
+	if r.err == nil && extras > 0 && a.Answers == nil {
+		a.Answers = make(map[string]assessment.Answer, extras)
+	}
+	for i := uint64(0); i < extras && r.err == nil; i++ {
+		id := r.string("function id")
+		ans := assessment.Answer{Performer: assessment.Performer(r.string("performer"))}
+		t := r.time("answer time", base)
+		note := r.string("note")
+		if !performersOnly {
+			ans.AnsweredAt, ans.Note = t, note
+		}
+		if _, dup := a.Answers[id]; dup && r.err == nil {
+			r.fail("function %q answered twice", id)
+		}
+		a.Answers[id] = ans
+	}
+	if r.err == nil && len(r.data) > 0 {
+		r.fail("%d bytes after its end", len(r.data))
+	}
+	if r.err != nil {
+		return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
+	}
+	if a.Answers == nil {
+		a.Answers = map[string]assessment.Answer{}
+	}
+	return a, nil
 }

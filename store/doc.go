@@ -9,7 +9,8 @@
 //
 // # Layout
 //
-// Values are JSON (codec.go is the only place that encodes or decodes them); assessment
+// Values are JSON, except a completed assessment and the benchmark snapshot, which are
+// compact binary (codec.go is the only place that encodes or decodes values); assessment
 // numbers are big-endian uint64 keys, so they sort numerically.
 //
 //	meta                       bucket
@@ -22,11 +23,11 @@
 //	orgs                       bucket: organization id → bucket
 //	  <org id>
 //	    org                    Organization JSON
-//	    <8-byte number>        bucket: one completed assessment
-//	      .head                the assessment without its answers (number, status,
-//	                           times, bank ref with hash, profile, and its performers
-//	                           in bank order, for LatestCompleted)
-//	      <function id>        assessment.Answer JSON
+//	    <8-byte number>        one completed assessment as one compact value (codec.go:
+//	                           format byte, number, times as deltas, bank ref, profile,
+//	                           one performer byte per function in bank order, notes
+//	                           only where given): about 1.2 KB for the default bank
+//	                           with a quarter of the answers noted
 //	drafts                     bucket: organization id → bucket: its draft, if any
 //	  <org id>
 //	    .head                  as above (no performers yet)
@@ -44,9 +45,15 @@
 // BenchmarkSaveVsBare5000). ".head" cannot clash with a function id (ids start with a
 // letter), nor "org" with an 8-byte number.
 //
+// A completed assessment never changes again, so it is one value: one organization's
+// history of 500 reads in one short cursor walk (BenchmarkHistory500) instead of 500
+// buckets of 38 keys, and takes a fifth of the space. Drafts keep a key per answer,
+// since a save must stay cheap.
+//
 // An organization has at most one draft (drafts is keyed by organization), numbered one
-// past its latest completed assessment. Complete moves the draft under the organization
-// in the same transaction; DeleteDraft drops it. ReplaceAll refuses a draft that is not
+// past its latest completed assessment. Complete turns the draft into the compact value
+// under the organization and deletes the draft bucket in the same transaction;
+// DeleteDraft drops it. ReplaceAll refuses a draft that is not
 // an organization's highest-numbered assessment.
 //
 // Banks are stored by content hash, so a bank is written once however many assessments
@@ -95,4 +102,15 @@
 // to date by the ordered migrations, each in its own Update that also records the new
 // version, so an interrupted upgrade resumes where it stopped. A read-only Open of an
 // older file fails and asks for one read-write open.
+//
+// A migration may take several transactions. Schema 2 → 3 (migrateCompact) rewrites
+// every completed assessment bucket of schema 2 (a ".head" and one key per answer) as
+// its compact value, each organization whole within one transaction, about 256
+// assessments per transaction; the version is recorded with the last one. A crash
+// between transactions leaves organizations wholly in one layout or the other, and the
+// next read-write Open goes on (TestMigrateKill kills it mid-way). No store method runs
+// on a half-migrated file (Open finishes the upgrade first, a read-only Open refuses an
+// older schema), but the readers accept both layouts anyway: an assessment the
+// migration cannot convert exactly (damaged, or not what its key says) is left in its
+// bucket, stays readable, and Check reports it as before.
 package store

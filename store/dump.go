@@ -45,8 +45,7 @@ func (s *Store) Dump(orgIDs []string) ([]OrgData, []*questions.Bank, error) {
 			if d.Organization, err = readOrg(orgs, []byte(id)); err != nil {
 				return err
 			}
-			add := func(b *bolt.Bucket, n int) error {
-				a, err := readAssessment(b, id, n)
+			add := func(a assessment.Assessment, err error) error {
 				if err != nil {
 					return err
 				}
@@ -58,18 +57,14 @@ func (s *Store) Dump(orgIDs []string) ([]OrgData, []*questions.Bank, error) {
 				d.Assessments = append(d.Assessments, a)
 				return nil
 			}
-			err = org.ForEachBucket(func(k []byte) error {
-				n, ok := keyNumber(k)
-				if !ok {
-					return fmt.Errorf("%w: bad assessment key %x in %q", ErrCorrupt, k, id)
-				}
-				return add(org.Bucket(k), n)
+			err = forEachCompleted(org, id, func(n int, v []byte) error {
+				return add(s.completedTx(tx, org, id, n, v, false))
 			})
 			if err != nil {
 				return err
 			}
 			if b := draftBucket(tx, id); b != nil {
-				if err := add(b, 0); err != nil {
+				if err := add(readAssessment(b, id, 0)); err != nil {
 					return err
 				}
 			}

@@ -36,13 +36,13 @@ func TestMigrate(t *testing.T) {
 	boom := errors.New("boom")
 	fail := true
 	step := func(n int) migration {
-		return func(tx *bolt.Tx) error {
+		return once(func(tx *bolt.Tx) error {
 			if n == 3 && fail {
 				return boom
 			}
 			ran = append(ran, n)
 			return tx.Bucket(bucketMeta).Put([]byte("step"), []byte{byte(n)})
-		}
+		})
 	}
 	list := []migration{step(1), step(2), step(3)}
 

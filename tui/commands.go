@@ -212,40 +212,50 @@ func session(st Store, org store.Organization, draft assessment.Assessment, star
 // marks the answer saved only when it arrives without an error. A *store.ConflictError
 // means someone else changed the answer first: nothing was written.
 type answerSavedMsg struct {
+	draft   draftKey
 	fid     string
 	ans     assessment.Answer
 	cleared bool
 	rev     int // the draft's revision after the write
 	err     error
+
+	// Filled in by the autosave: the write this is the result of; on a conflict, the
+	// last queued write of the same function (what the editor wants) and how many
+	// queued writes of it were dropped.
+	job, mine saveJob
+	dropped   int
 }
 
-func saveAnswer(st Store, orgID string, number int, fid string, ans assessment.Answer, base *assessment.Answer) tea.Cmd {
+func saveAnswer(st Store, k draftKey, fid string, ans assessment.Answer, base *assessment.Answer) tea.Cmd {
 	return func() tea.Msg {
-		rev, err := st.SaveAnswerIf(orgID, number, fid, ans, base)
-		return answerSavedMsg{fid: fid, ans: ans, rev: rev, err: err}
+		rev, err := st.SaveAnswerIf(k.org, k.number, fid, ans, base)
+		return answerSavedMsg{draft: k, fid: fid, ans: ans, rev: rev, err: err}
 	}
 }
 
-func clearAnswer(st Store, orgID string, number int, fid string, base *assessment.Answer) tea.Cmd {
+func clearAnswer(st Store, k draftKey, fid string, base *assessment.Answer) tea.Cmd {
 	return func() tea.Msg {
-		rev, err := st.ClearAnswerIf(orgID, number, fid, base)
-		return answerSavedMsg{fid: fid, cleared: true, rev: rev, err: err}
+		rev, err := st.ClearAnswerIf(k.org, k.number, fid, base)
+		return answerSavedMsg{draft: k, fid: fid, cleared: true, rev: rev, err: err}
 	}
 }
 
 // profileSavedMsg is the result of saving the profile after fields changed: profile is
-// what the store holds now (the editor's fields over everyone else's).
+// what the store holds now (the editor's fields over everyone else's). reqs are the
+// fields as asked for, one per request.
 type profileSavedMsg struct {
+	draft   draftKey
 	profile assessment.Profile
 	fields  []assessment.ProfileField
+	reqs    []assessment.ProfileField
 	rev     int
 	err     error
 }
 
-func saveProfile(st Store, orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) tea.Cmd {
+func saveProfile(st Store, k draftKey, p, base assessment.Profile, fields, reqs []assessment.ProfileField) tea.Cmd {
 	return func() tea.Msg {
-		stored, rev, err := st.SaveProfileIf(orgID, number, p, base, fields)
-		return profileSavedMsg{profile: stored, fields: fields, rev: rev, err: err}
+		stored, rev, err := st.SaveProfileIf(k.org, k.number, p, base, fields)
+		return profileSavedMsg{draft: k, profile: stored, fields: fields, reqs: reqs, rev: rev, err: err}
 	}
 }
 
@@ -313,12 +323,13 @@ func loadReport(st Store, org store.Organization, number int, own []string) tea.
 // historyMsg carries an organization's trend and its completed assessments (for
 // comparisons), in the trend's order.
 type historyMsg struct {
-	org   store.Organization
-	trend assessment.Trend
-	done  []assessment.Scored
+	org     store.Organization
+	trend   assessment.Trend
+	done    []assessment.Scored
+	compare bool // opened to compare: say how
 }
 
-func loadHistory(st Store, org store.Organization) tea.Cmd {
+func loadHistory(st Store, org store.Organization, compare bool) tea.Cmd {
 	return func() tea.Msg {
 		as, err := st.Assessments(org.ID)
 		if err != nil {
@@ -340,7 +351,7 @@ func loadHistory(st Store, org store.Organization) tea.Cmd {
 		for i, p := range trend.Points {
 			done[i] = byNumber[p.Number]
 		}
-		return historyMsg{org, trend, done}
+		return historyMsg{org, trend, done, compare}
 	}
 }
 
@@ -360,6 +371,8 @@ func compareAssessments(org store.Organization, from, to assessment.Scored) tea.
 type (
 	// backMsg leaves the current screen.
 	backMsg struct{}
+	// listOrgsMsg asks for the organizations again.
+	listOrgsMsg struct{}
 	// openOrgMsg opens an organization.
 	openOrgMsg struct{ org store.Organization }
 	// startMsg starts a new assessment.

@@ -16,6 +16,7 @@ import (
 // indexes and of who does the engineering work, the functions whose performer changed,
 // and the staffing ratios then and now.
 type compareModel struct {
+	noInput
 	styles *styles
 	keys   scrollKeys
 	back   key.Binding
@@ -29,8 +30,14 @@ type compareModel struct {
 	renderedW     int
 }
 
-func (m *compareModel) set(s *styles, org store.Organization, c assessment.Comparison) {
-	m.styles, m.keys, m.back, m.org, m.cmp = s, newScrollKeys(), newGlobalKeys().Back, org, &c
+func newCompare(s *styles) *compareModel {
+	return &compareModel{styles: s, keys: newScrollKeys(), back: newGlobalKeys().Back}
+}
+
+func (m *compareModel) id() screenID { return screenCompare }
+
+func (m *compareModel) set(org store.Organization, c assessment.Comparison) {
+	m.org, m.cmp = org, &c
 	m.page = newPage()
 	m.page.setSize(m.width, m.height-2)
 	m.renderedW = 0
@@ -64,6 +71,10 @@ func (m *compareModel) render() {
 }
 
 func (m *compareModel) update(msg tea.Msg) tea.Cmd {
+	if c, ok := msg.(comparisonMsg); ok {
+		m.set(c.org, c.cmp)
+		return nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || m.cmp == nil {
 		return nil

@@ -87,14 +87,14 @@ func TestScreensAndReportsAgree(t *testing.T) {
 
 	r, a := consistencyReport(t)
 	s := newStyles(asciiRenderer())
-	var card scorecardModel
+	card := newScorecard(s, packetOptions{})
 	card.width, card.height = 120, 40
 	card.page = newPage()
-	card.set(s, store.Organization{ID: "x", Name: r.Organization.Name}, &scored{r, a})
+	card.set(store.Organization{ID: "x", Name: r.Organization.Name}, &scored{r, a})
 	tuiCard := ansi.Strip(card.page.content)
-	var cmp compareModel
+	cmp := newCompare(s)
 	cmp.width, cmp.height = 120, 40
-	cmp.set(s, store.Organization{ID: "x", Name: r.Organization.Name}, *r.Change)
+	cmp.set(store.Organization{ID: "x", Name: r.Organization.Name}, *r.Change)
 	tuiCmp := ansi.Strip(cmp.page.content)
 
 	var text, md bytes.Buffer

@@ -4,11 +4,42 @@
 //
 // # Structure
 //
-// Only the root model (New) implements tea.Model. Each screen is an unexported struct in
-// its own file with update, view, setSize and the key bindings it honours (keys.go). The
-// root routes by a typed screen enum kept as a stack, so esc always goes back to where
-// the user came from. Screens never reach into each other: they return commands that
-// yield messages (…Msg), and the root switches screens.
+// Only the root model (New, a *model) implements tea.Model. Each screen is an
+// unexported struct in its own file that meets the screen contract (screen.go): id,
+// update, view, setSize, help (its keys for the footer, from keys.go), capturing (a
+// text field has the keyboard, so q types a "q") and inputRoom. The root holds screens
+// by that contract: one registered per id, and a stack of them, so esc always goes
+// back to where the user came from. It never switches on which screen it has: a key
+// goes to the screen on top, the footer comes from its help, the body from its view,
+// and every registered screen gets the size. Adding a screen is one file and one
+// screenID.
+//
+// Screens never reach into each other, nor does the root write their fields: a screen
+// returns commands that yield messages (…Msg) asking for something (open the review,
+// go back), and the root switches screens and routes data to the screen it is for as
+// a message (orgsLoadedMsg to the home screen, reportMsg to the scorecard,
+// answersMsg to the review, shownMsg to a screen on top again).
+//
+// # Saving
+//
+// One autosave (autosave.go), owned by the root, serves every screen that saves (the
+// questionnaire, the profile form), which get it when they are built. A screen queues
+// a write in the Update that took the key, so that a quit typed right after it waits
+// for it. Per draft, writes go out one at a time, in order; an answer queued behind
+// another of the same function is based on it, and profile writes waiting behind
+// another are merged. The result comes to the root, which keeps the saved draft and
+// gives the result back to the screen that asked; a compare-and-set refusal
+// (*store.ConflictError) goes back the same way, and that screen shows both values and
+// asks. Quitting waits until the autosave is empty.
+//
+// # Rendering
+//
+// What does not change between keys is not rendered again: the footer once per key
+// map and width; the review's rows when the answers change; the questionnaire's
+// function text once per bank, function, width and color profile, shared by every
+// session of the process; the questionnaire's body when something it shows changed
+// (a save acknowledged for another function changes only the progress and status
+// lines).
 //
 // # Data
 //

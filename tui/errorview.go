@@ -13,6 +13,7 @@ import (
 // errorModel is the one error view: what failed, in words, what it means for the
 // user's answers, and esc to go back to where they were.
 type errorModel struct {
+	noInput
 	styles *styles
 	keys   errorKeys
 	err    errMsg
@@ -20,11 +21,17 @@ type errorModel struct {
 	width, height int
 }
 
-func (m *errorModel) set(s *styles, err errMsg) {
-	m.styles, m.keys, m.err = s, newErrorKeys(), err
+func newErrorView(s *styles) *errorModel {
+	return &errorModel{styles: s, keys: newErrorKeys()}
 }
 
+func (m *errorModel) id() screenID { return screenError }
+
 func (m *errorModel) update(msg tea.Msg) tea.Cmd {
+	if e, ok := msg.(errMsg); ok {
+		m.err = e
+		return nil
+	}
 	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, m.keys.Back) {
 		return emit(backMsg{})
 	}
@@ -34,7 +41,7 @@ func (m *errorModel) update(msg tea.Msg) tea.Cmd {
 func (m *errorModel) setSize(w, h int) { m.width, m.height = w, h }
 
 func (m *errorModel) help() keyHelp {
-	return keyHelp{short: []key.Binding{m.keys.Back}, full: [][]key.Binding{{m.keys.Back}}}
+	return keyHelp{noEsc: true, short: []key.Binding{m.keys.Back}, full: [][]key.Binding{{m.keys.Back}}}
 }
 
 // advice says what an error means for the user and what to do.
@@ -55,7 +62,7 @@ func advice(err error) string {
 }
 
 func (m *errorModel) view() string {
-	if m.styles == nil {
+	if m.err.err == nil {
 		return ""
 	}
 	s := m.styles

@@ -325,7 +325,7 @@ func playFuzz(t *testing.T, data []byte) {
 		start := time.Now()
 		d.send(msg)
 		if took := time.Since(start); took >= d.wait {
-			t.Fatalf("message %d (%#v) on %s took %v: a command hangs", i, msg, d.root().top(), took)
+			t.Fatalf("message %d (%#v) on %s took %v: a command hangs", i, msg, d.on(), took)
 		}
 		checkFrame(t, d, i, msg, w, h)
 		checkSaved(t, d, st, i, msg)
@@ -345,11 +345,11 @@ func checkFrame(t *testing.T, d *driver, i int, msg tea.Msg, w, h int) {
 	}
 	lines := strings.Split(v, "\n")
 	if len(lines) > h {
-		t.Fatalf("after message %d (%#v) on %s: %d lines in a %d×%d window:\n%s", i, msg, d.root().top(), len(lines), w, h, ansi.Strip(v))
+		t.Fatalf("after message %d (%#v) on %s: %d lines in a %d×%d window:\n%s", i, msg, d.on(), len(lines), w, h, ansi.Strip(v))
 	}
 	for _, l := range lines {
 		if n := ansi.StringWidth(l); n > w {
-			t.Fatalf("after message %d (%#v) on %s: a line %d wide in a %d×%d window: %q", i, msg, d.root().top(), n, w, h, ansi.Strip(l))
+			t.Fatalf("after message %d (%#v) on %s: a line %d wide in a %d×%d window: %q", i, msg, d.on(), n, w, h, ansi.Strip(l))
 		}
 	}
 }
@@ -358,7 +358,7 @@ func checkFrame(t *testing.T, d *driver, i int, msg tea.Msg, w, h int) {
 // driver runs every command before the next message, so no save is in flight.
 func checkSaved(t *testing.T, d *driver, st *store.Store, i int, msg tea.Msg) {
 	t.Helper()
-	q := d.root().quest
+	q := d.quest()
 	if q.bank == nil {
 		return
 	}
@@ -366,8 +366,8 @@ func checkSaved(t *testing.T, d *driver, st *store.Store, i int, msg tea.Msg) {
 	if err != nil || draft.Number != q.number {
 		return // finished since: the questionnaire is not shown again
 	}
-	if len(q.queue) > 0 {
-		t.Fatalf("after message %d (%#v): %d saves still queued with nothing in flight", i, msg, len(q.queue))
+	if len(q.pend) > 0 || d.root().saves.writing() {
+		t.Fatalf("after message %d (%#v): %d saves still queued with nothing in flight", i, msg, len(q.pend))
 	}
 	if len(draft.Answers) != len(q.answers) {
 		t.Fatalf("after message %d (%#v): the questionnaire has %d answers saved, the database %d", i, msg, len(q.answers), len(draft.Answers))

@@ -90,9 +90,7 @@ func newDriver(t testing.TB, st Store, opts Options, w, h int) *driver {
 	if opts.Idle > 0 {
 		d.wait = 200 * time.Millisecond // the idle timer is not awaited
 	}
-	r := d.m.(model)
-	r.quitDelay = 0
-	d.m = r
+	d.m.(*model).quitDelay = 0
 	d.run(d.m.Init())
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return d
@@ -188,7 +186,18 @@ func (d *driver) typeText(s string) {
 	}
 }
 
-func (d *driver) root() model { return d.m.(model) }
+func (d *driver) root() *model { return d.m.(*model) }
+
+// quest is the questionnaire last opened; a zero one when none was.
+func (d *driver) quest() *questionnaireModel {
+	if q, ok := d.root().screens[screenQuestionnaire].(*questionnaireModel); ok {
+		return q
+	}
+	return &questionnaireModel{}
+}
+
+// on is the id of the screen on top.
+func (d *driver) on() screenID { return d.root().top().id() }
 
 // view is the screen without escape sequences, trailing spaces trimmed.
 func (d *driver) view() string {
@@ -202,13 +211,13 @@ func (d *driver) view() string {
 // pageText is the whole scrollable page of the current screen (scorecard or
 // comparison), not only what is visible.
 func (d *driver) pageText() string {
-	switch r := d.root(); r.top() {
-	case screenScorecard:
-		return ansi.Strip(r.card.page.content)
-	case screenCompare:
-		return ansi.Strip(r.cmp.page.content)
+	switch s := d.root().top().(type) {
+	case *scorecardModel:
+		return ansi.Strip(s.page.content)
+	case *compareModel:
+		return ansi.Strip(s.page.content)
 	}
-	d.t.Fatalf("screen %s has no page", d.root().top())
+	d.t.Fatalf("screen %s has no page", d.on())
 	return ""
 }
 
@@ -242,9 +251,9 @@ func (d *driver) mustNotSee(parts ...string) {
 	}
 }
 
-func (d *driver) mustBeOn(s screen) {
+func (d *driver) mustBeOn(s screenID) {
 	d.t.Helper()
-	if got := d.root().top(); got != s {
+	if got := d.on(); got != s {
 		d.t.Fatalf("on screen %s, want %s:\n%s", got, s, d.view())
 	}
 }

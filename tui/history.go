@@ -17,6 +17,7 @@ import (
 // engineering and operations indexes over its completed assessments, a table of them,
 // and the comparison of any two (mark two with space, then c).
 type historyModel struct {
+	noInput
 	styles *styles
 	keys   historyKeys
 
@@ -35,9 +36,15 @@ type historyModel struct {
 	width, height int
 }
 
-func (m *historyModel) set(s *styles, msg historyMsg) {
-	m.styles, m.keys = s, newHistoryKeys()
+func newHistory(s *styles) *historyModel {
+	return &historyModel{styles: s, keys: newHistoryKeys()}
+}
+
+func (m *historyModel) id() screenID { return screenHistory }
+
+func (m *historyModel) set(msg historyMsg) {
 	m.org, m.trend, m.done, m.loaded = msg.org, msg.trend, msg.done, true
+	m.pickHint = msg.compare
 	m.cursor = max(0, len(msg.trend.Points)-1)
 	m.marked, m.message = nil, ""
 	m.render()
@@ -61,6 +68,10 @@ func (m *historyModel) render() {
 }
 
 func (m *historyModel) update(msg tea.Msg) tea.Cmd {
+	if h, ok := msg.(historyMsg); ok {
+		m.set(h)
+		return nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || !m.loaded {
 		return nil

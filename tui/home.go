@@ -35,7 +35,7 @@ type homeModel struct {
 	width, height int
 }
 
-func newHome(s *styles, canCreate bool) homeModel {
+func newHome(s *styles, canCreate bool) *homeModel {
 	ti := textinput.New()
 	ti.Prompt = "> "
 	ti.Placeholder = "e.g. St Example Hospital"
@@ -43,8 +43,10 @@ func newHome(s *styles, canCreate bool) homeModel {
 	ti.KeyMap.Paste.SetEnabled(false) // would read the server's clipboard over SSH
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	s.styleInput(&ti)
-	return homeModel{styles: s, keys: newHomeKeys(), canCreate: canCreate, input: ti}
+	return &homeModel{styles: s, keys: newHomeKeys(), canCreate: canCreate, input: ti}
 }
+
+func (m *homeModel) id() screenID { return screenHome }
 
 func (m *homeModel) capturing() bool { return m.creating }
 
@@ -106,10 +108,28 @@ func (m *homeModel) startCreating() tea.Cmd {
 }
 
 func (m *homeModel) update(msg tea.Msg) tea.Cmd {
-	k, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
+	switch msg := msg.(type) {
+	case orgsLoadedMsg:
+		m.setOrgs(msg.orgs)
+	case orgCreatedMsg:
+		if msg.err != nil {
+			m.createFailed(msg.err)
+		} else {
+			m.created(msg.org)
+		}
+	case AccessChangedMsg:
+		m.setCanCreate(msg.CanCreate)
+	case accessLostMsg:
+		m.notice = "You no longer have access to " + msg.name + " (changed by an administrator). Everything you saved is kept."
+	case shownMsg:
+		return emit(listOrgsMsg{})
+	case tea.KeyMsg:
+		return m.key(msg)
 	}
+	return nil
+}
+
+func (m *homeModel) key(k tea.KeyMsg) tea.Cmd {
 	if m.creating {
 		switch {
 		case key.Matches(k, m.keys.Cancel):
@@ -167,14 +187,14 @@ func (m *homeModel) setSize(w, h int) {
 
 func (m *homeModel) help() keyHelp {
 	if m.creating {
-		return keyHelp{short: []key.Binding{m.keys.Submit, m.keys.Cancel}, full: [][]key.Binding{{m.keys.Submit, m.keys.Cancel}}}
+		return keyHelp{noEsc: true, short: []key.Binding{m.keys.Submit, m.keys.Cancel}, full: [][]key.Binding{{m.keys.Submit, m.keys.Cancel}}}
 	}
 	l := m.keys.list
 	short := []key.Binding{l.Move, l.Enter}
 	if m.canCreate {
 		short = append(short, m.keys.Create)
 	}
-	return keyHelp{short: short, full: [][]key.Binding{{l.Up, l.Down, l.Top, l.Bottom}, {l.Enter, m.keys.Create}}}
+	return keyHelp{noEsc: true, short: short, full: [][]key.Binding{{l.Up, l.Down, l.Top, l.Bottom}, {l.Enter, m.keys.Create}}}
 }
 
 func (m *homeModel) view() string {

@@ -50,7 +50,7 @@ func TestOverlongPasteRefused(t *testing.T) {
 	d.typeText("St Example")
 	d.send(tea.KeyMsg{Type: tea.KeyRunes, Paste: true, Runes: []rune(strings.Repeat("x", 200))})
 	d.mustSee("Paste refused: 200 characters; this field has room for 90 more (max 100).")
-	if v := d.root().home.input.Value(); v != "St Example" {
+	if v := d.root().screens[screenHome].(*homeModel).input.Value(); v != "St Example" {
 		t.Fatalf("the name field holds %q", v)
 	}
 	// A paste that fits goes in; the notice goes with the next key.

@@ -102,6 +102,42 @@ type keyHelp struct {
 	full  [][]key.Binding
 	// noBack leaves esc out of the short help, to make room on 80 columns.
 	noBack bool
+	// noEsc leaves the global esc out altogether: the first screen has nothing to go
+	// back to, and the error view says its own esc.
+	noEsc bool
+}
+
+// hash identifies the help the key map shows (every binding's keys, help text and
+// whether it is on), so that the footer is rendered once per key map and width.
+func (k keyHelp) hash() uint64 {
+	h := uint64(14695981039346656037) // FNV-1a
+	add := func(s string) {
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= 1099511628211
+		}
+		h ^= 0xff
+		h *= 1099511628211
+	}
+	binding := func(b key.Binding) {
+		if b.Enabled() {
+			add(b.Help().Key)
+			add(b.Help().Desc)
+		} else {
+			add("")
+		}
+	}
+	for _, b := range k.short {
+		binding(b)
+	}
+	add("|")
+	for _, col := range k.full {
+		for _, b := range col {
+			binding(b)
+		}
+		add("/")
+	}
+	return h
 }
 
 // ShortHelp implements help.KeyMap.

@@ -16,6 +16,7 @@ import (
 // its assessments, newest first. Both are one list, so ↑/↓ and enter are all a new user
 // needs.
 type orgModel struct {
+	noInput
 	styles *styles
 	keys   orgKeys
 
@@ -35,9 +36,11 @@ type orgItem struct {
 	row   int // index in rows, -1 for actions
 }
 
-func newOrg(s *styles, org store.Organization) orgModel {
-	return orgModel{styles: s, keys: newOrgKeys(), org: org}
+func newOrg(s *styles, org store.Organization) *orgModel {
+	return &orgModel{styles: s, keys: newOrgKeys(), org: org}
 }
+
+func (m *orgModel) id() screenID { return screenOrg }
 
 func (m *orgModel) setRows(rows []assessmentRow) {
 	m.rows, m.loaded = rows, true
@@ -82,10 +85,18 @@ func (m *orgModel) setRows(rows []assessmentRow) {
 }
 
 func (m *orgModel) update(msg tea.Msg) tea.Cmd {
-	k, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
+	switch msg := msg.(type) {
+	case orgLoadedMsg:
+		m.setRows(msg.rows)
+	case shownMsg:
+		return emit(openOrgMsg{m.org}) // a summary: read it again
+	case tea.KeyMsg:
+		return m.key(msg)
 	}
+	return nil
+}
+
+func (m *orgModel) key(k tea.KeyMsg) tea.Cmd {
 	l := m.keys.list
 	switch {
 	case l.isMove(k):

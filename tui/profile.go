@@ -14,14 +14,14 @@ import (
 	"cebalance/store"
 )
 
-// profileModel is the profile form: one line per field, validated inline
-// with assessment.Profile.Set, each field saved as soon as the user leaves it. Saves go
-// out one at a time, in order, so a slow write never lets an older profile overwrite a
-// newer one.
+// profileModel is the profile form: one line per field, validated inline with
+// assessment.Profile.Set, each field saved as soon as the user leaves it. Saves go
+// through the root's autosave, one at a time, in order, so a slow write never lets an
+// older profile overwrite a newer one.
 type profileModel struct {
 	styles *styles
 	keys   profileKeys
-	st     Store
+	saves  *autosave
 
 	orgID, orgName string
 	number         int
@@ -32,8 +32,8 @@ type profileModel struct {
 	fields []profileField
 	focus  int // len(fields) is the Continue button
 
-	inflight      bool
-	pending       []assessment.ProfileField
+	// waiting counts the saves asked for and not yet returned, by field.
+	waiting       map[assessment.ProfileField]int
 	continueAfter bool // continue once the saves in flight are done
 	message       string
 
@@ -60,10 +60,10 @@ type profileField struct {
 	unsaved bool
 }
 
-func newProfile(s *styles, st Store, sess sessionMsg) profileModel {
+func newProfile(s *styles, saves *autosave, sess sessionMsg) *profileModel {
 	p := sess.draft.Profile
-	m := profileModel{
-		styles: s, keys: newProfileKeys(), st: st,
+	m := &profileModel{
+		styles: s, keys: newProfileKeys(), saves: saves, waiting: map[assessment.ProfileField]int{},
 		orgID: sess.org.ID, orgName: sess.org.Name, number: sess.draft.Number,
 		want: p, stored: p,
 	}
@@ -94,6 +94,11 @@ func newProfile(s *styles, st Store, sess sessionMsg) profileModel {
 	return m
 }
 
+func (m *profileModel) id() screenID { return screenProfile }
+
+// draft is the draft whose profile the form edits.
+func (m *profileModel) draft() draftKey { return draftKey{m.orgID, m.number} }
+
 // capturing is always true: the form is for typing, so q never quits here (esc leaves).
 func (m *profileModel) capturing() bool { return true }
 
@@ -120,7 +125,19 @@ func (m *profileModel) move(to int) tea.Cmd {
 func (m *profileModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case profileSavedMsg:
+		if msg.draft != m.draft() {
+			return nil
+		}
 		return m.saved(msg)
+	case DraftChangedMsg:
+		if (draftKey{msg.OrgID, msg.Number}) == m.draft() && msg.Profile != nil {
+			m.remote(*msg.Profile, msg.By)
+		}
+	case openedMsg:
+		return m.focusCmd()
+	case quittingMsg:
+		// Queues the save of the value typed, if any: the root quits once it is done.
+		return m.commit(m.focus)
 	case tea.KeyMsg:
 		return m.key(msg)
 	}
@@ -205,29 +222,36 @@ func (m *profileModel) commit(i int) tea.Cmd {
 	return m.save(fld.f)
 }
 
-// save queues a save of the whole profile for field f.
+// save asks for a save of the whole profile for field f.
 func (m *profileModel) save(f assessment.ProfileField) tea.Cmd {
 	for i := range m.fields {
 		if m.fields[i].f == f {
 			m.fields[i].state = fieldSaving
 		}
 	}
-	m.pending = append(m.pending, f)
-	if m.inflight {
-		return nil
-	}
-	return m.flush()
+	return m.request([]assessment.ProfileField{f})
 }
 
-func (m *profileModel) flush() tea.Cmd {
-	fields := m.pending
-	m.pending = nil
-	m.inflight = true
-	return saveProfile(m.st, m.orgID, m.number, m.want, m.stored, fields)
+// request queues a write of fields of the profile the form holds with the root's
+// autosave.
+func (m *profileModel) request(fields []assessment.ProfileField) tea.Cmd {
+	for _, f := range fields {
+		m.waiting[f]++
+	}
+	return m.saves.add(saveJob{owner: screenProfile, draft: m.draft(), profile: m.want, pbase: m.stored, fields: fields})
 }
+
+// writing reports whether saves asked for have not returned yet.
+func (m *profileModel) writing() bool { return len(m.waiting) > 0 }
 
 func (m *profileModel) saved(msg profileSavedMsg) tea.Cmd {
-	m.inflight = false
+	for _, f := range msg.reqs {
+		if m.waiting[f] <= 1 {
+			delete(m.waiting, f)
+		} else {
+			m.waiting[f]--
+		}
+	}
 	var ce *store.ConflictError
 	if errors.As(msg.err, &ce) {
 		return m.conflicted(msg.fields, ce)
@@ -252,8 +276,8 @@ func (m *profileModel) saved(msg profileSavedMsg) tea.Cmd {
 			}
 		}
 	}
-	if len(m.pending) > 0 {
-		return m.flush()
+	if m.writing() {
+		return nil
 	}
 	if m.continueAfter && msg.err == nil {
 		m.continueAfter = false
@@ -280,13 +304,14 @@ func (m *profileModel) conflicted(fields []assessment.ProfileField, ce *store.Co
 		fld.unsaved = true
 	}
 	m.continueAfter = false
+	var again []assessment.ProfileField
 	for _, f := range fields {
 		if f != ce.Field && !m.isPending(f) {
-			m.pending = append(m.pending, f)
+			again = append(again, f)
 		}
 	}
-	if len(m.pending) > 0 {
-		return m.flush()
+	if len(again) > 0 {
+		return m.request(again)
 	}
 	return nil
 }
@@ -318,14 +343,7 @@ func (m *profileModel) adopt(p assessment.Profile) {
 	}
 }
 
-func (m *profileModel) isPending(f assessment.ProfileField) bool {
-	for _, p := range m.pending {
-		if p == f {
-			return true
-		}
-	}
-	return false
-}
+func (m *profileModel) isPending(f assessment.ProfileField) bool { return m.waiting[f] > 0 }
 
 // tryContinue leaves the form for the questions once every field holds a valid, saved
 // value; otherwise it shows what is missing.
@@ -346,7 +364,7 @@ func (m *profileModel) tryContinue() tea.Cmd {
 		m.message = sentence(err)
 		return cmd
 	}
-	if m.inflight || len(m.pending) > 0 {
+	if m.writing() {
 		m.continueAfter = true
 		return cmd
 	}
@@ -354,12 +372,13 @@ func (m *profileModel) tryContinue() tea.Cmd {
 		// Something the form holds is not in the database (a save failed): save it,
 		// and go on only once it is.
 		m.continueAfter = true
+		var fields []assessment.ProfileField
 		for _, f := range assessment.ProfileFields {
 			if m.want.Value(f) != m.stored.Value(f) {
-				m.pending = append(m.pending, f)
+				fields = append(fields, f)
 			}
 		}
-		return tea.Batch(cmd, m.flush())
+		return tea.Batch(cmd, m.request(fields))
 	}
 	return tea.Batch(cmd, emit(profileDoneMsg{m.want}))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -20,12 +22,12 @@ import (
 // questionnaireModel asks one function per screen: who performs it? Confirming an
 // answer queues a store write and moves on at once, so a director can type ahead; the
 // answer counts as answered, and is marked saved, only when the write has returned.
-// Writes go out one at a time, in order. If one fails, the questionnaire goes back to
-// that function and the error view says it is not saved.
+// Writes go through the root's autosave, one at a time, in order. If one fails, the
+// questionnaire goes back to that function and the error view says it is not saved.
 type questionnaireModel struct {
 	styles *styles
 	keys   questKeys
-	st     Store
+	saves  *autosave
 	now    func() time.Time
 
 	orgID, orgName string
@@ -48,7 +50,9 @@ type questionnaireModel struct {
 	note    textinput.Model
 	editing bool // the note has the keyboard
 
-	queue []saveJob // queue[0] is in flight
+	// pend are the writes asked for and not yet returned, by function: how many, and
+	// the last one (what the function will hold).
+	pend map[string]pendingWrite
 
 	// conflict is set when a save was refused because someone else changed the answer
 	// first: the editor chooses between theirs and theirs overwritten with this one.
@@ -71,6 +75,9 @@ type questionnaireModel struct {
 	bar           progress.Model
 	width, height int
 	c             questCache
+	body          string // see view
+	bodyOK        bool
+	mk            *performerMarks
 }
 
 // helpMode says whether the explanation of a function is shown: by default when it fits
@@ -83,14 +90,10 @@ const (
 	helpOff
 )
 
-// saveJob is one answer write, or a clear. base is the answer the editor saw when
-// giving it (nil: unanswered): the store writes only while it still holds base.
-type saveJob struct {
-	fid   string
-	ans   assessment.Answer
-	clear bool
-	base  *assessment.Answer
-	based bool // base is given (an overwrite after a conflict), not yet to be found
+// pendingWrite is the writes of one function on their way to the store.
+type pendingWrite struct {
+	n    int
+	last saveJob
 }
 
 // answerConflict is a save refused because the stored answer is not the one the editor
@@ -101,22 +104,150 @@ type answerConflict struct {
 }
 
 // questCache holds the parts of the frame that change only with the function, the
-// window size or the help toggle, so that View only assembles lines.
+// window size or the help toggle, so that View only assembles lines. text is shared
+// with every session showing the same function at the same width and colors: it is
+// never changed, only replaced.
 type questCache struct {
-	title    string
-	domain   string
+	title     string
+	titleW    int    // the width title was rendered for
+	*funcText        // of the function shown
+	domLine   string // the domain line, with this session's "new" mark
+	progress  string
+}
+
+// funcText is a function's text as the questionnaire shows it: rendered once per bank,
+// function, width and colors, and shared by every session (see funcTexts).
+type funcText struct {
+	domain   string // the domain line, cut to the width
+	domRaw   string // the domain line, not cut
 	desc     []string
 	question []string
 	help     []string
-	progress string
-	labels   [questions.NumOptions]string
-	options  []questions.Performer // the answers the function accepts, in order
+	// the answer options, and their rows under the cursor and not
+	options       []questions.Performer
+	rowOn, rowOff [questions.NumOptions]string
 }
 
 // optionKey returns the number key of the i-th answer option: 1–9, then 0 for the tenth.
 func optionKey(i int) int { return (i + 1) % 10 }
 
-func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time) questionnaireModel {
+// funcTextKey names a funcText. A bank is named by its content hash; one without a
+// hash (built in a test) by its address.
+type funcTextKey struct {
+	hash    string
+	bank    *questions.Bank
+	idx     int
+	width   int
+	profile termenv.Profile
+	dark    bool
+}
+
+// funcTexts is the shared cache of function texts. A bank of 40 functions at a few
+// widths and color profiles is a few hundred entries of a few KB; maxFuncTexts bounds
+// what many banks and window sizes can make it hold.
+var funcTexts = struct {
+	sync.Mutex
+	m map[funcTextKey]*funcText
+}{m: map[funcTextKey]*funcText{}}
+
+const maxFuncTexts = 2048
+
+// functionText returns the text of function idx of the questionnaire's bank at its
+// width, from the shared cache or rendered now.
+func (m *questionnaireModel) functionText() *funcText {
+	k := funcTextKey{hash: m.bank.Hash, idx: m.idx, width: m.width,
+		profile: m.styles.r.ColorProfile(), dark: m.styles.r.HasDarkBackground()}
+	if k.hash == "" {
+		k.bank = m.bank
+	}
+	funcTexts.Lock()
+	t := funcTexts.m[k]
+	funcTexts.Unlock()
+	if t != nil {
+		return t
+	}
+	t = m.renderText()
+	funcTexts.Lock()
+	if len(funcTexts.m) >= maxFuncTexts {
+		for old := range funcTexts.m { // evict one at random
+			delete(funcTexts.m, old)
+			break
+		}
+	}
+	funcTexts.m[k] = t
+	funcTexts.Unlock()
+	return t
+}
+
+// renderText renders the text of the function shown at the questionnaire's width.
+func (m *questionnaireModel) renderText() *funcText {
+	s := m.styles
+	tw := textWidth(m.width)
+	f := m.fn()
+	d := m.bank.DomainOf(m.idx)
+	var dom questions.Domain
+	if d >= 0 {
+		dom = m.bank.Domains[d]
+	}
+	t := &funcText{}
+	kind := "engineering work"
+	if f.Kind == questions.Operations {
+		kind = "operations work"
+	}
+	t.domRaw = s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name))) +
+		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions)))
+	t.domain = truncate(t.domRaw, m.width-1)
+	for _, l := range wrap(dom.Description, tw) {
+		t.desc = append(t.desc, s.muted.Render(l))
+	}
+	weight := s.muted.Render(fmt.Sprintf("weight %d (%s)", f.Weight, weightWord(f.Weight)))
+	if f.Weight == 3 {
+		weight = s.muted.Render("weight 3 (") + s.warn.Render("critical") + s.muted.Render(": safety or regulatory)")
+	}
+	t.question = append(t.question, truncate(s.title.Render(assessment.SanitizeNote(f.Name()))+
+		s.muted.Render(" · "+kind+" · ")+weight, tw))
+	t.question = append(t.question, wrap(f.Question, tw)...)
+	text := f.Help
+	if text == "" {
+		text = "No further explanation for this function."
+	}
+	for _, l := range wrap(text, tw-2) {
+		t.help = append(t.help, s.muted.Render("│ ")+l)
+	}
+	t.options = f.AnswerOptions()
+	for i, p := range t.options {
+		row := pad(fmt.Sprintf("%d  %s", optionKey(i), p.Label()), 32)
+		t.rowOn[i] = s.selected.Render(" › " + row)
+		// "Not applicable" (the tenth option) is no performer: it has no color.
+		lead := row[:2]
+		if i < questions.NumPerformers {
+			lead = s.performer[i].Render(lead)
+		}
+		t.rowOff[i] = "   " + lead + row[2:]
+	}
+	return t
+}
+
+// performerMarks are the marks after a performer, rendered once per questionnaire.
+type performerMarks struct {
+	yours, yoursShort, saving, last, lastShort string
+}
+
+func (m *questionnaireModel) marks() *performerMarks {
+	if m.mk == nil {
+		s := m.styles
+		m.mk = &performerMarks{
+			yours:      s.ok.Render("✓ your answer"),
+			yoursShort: s.ok.Render("✓ yours"),
+			saving:     s.muted.Render("saving…"),
+			last:       s.muted.Render(fmt.Sprintf("◂ last time (#%d)", m.lastNumber)),
+			lastShort:  s.muted.Render(fmt.Sprintf("◂ last (#%d)", m.lastNumber)),
+		}
+	}
+	return m.mk
+}
+
+func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() time.Time) *questionnaireModel {
 	ti := textinput.New()
 	ti.Prompt = "> "
 	ti.Placeholder = "optional: who exactly, how, what to change…"
@@ -124,8 +255,8 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 	ti.KeyMap.Paste.SetEnabled(false) // would read the server's clipboard over SSH
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	s.styleInput(&ti)
-	m := questionnaireModel{
-		styles: s, keys: newQuestKeys(), st: st, now: now,
+	m := &questionnaireModel{
+		styles: s, keys: newQuestKeys(), saves: saves, now: now,
 		orgID: sess.org.ID, orgName: sess.org.Name, number: sess.draft.Number,
 		bank:    sess.bank,
 		answers: make(map[string]assessment.Answer, len(sess.bank.Functions)),
@@ -138,6 +269,7 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 		),
 	}
 	m.bar.EmptyColor = s.progressEmpty
+	m.c.funcText = &funcText{} // until the first size
 	for id, a := range sess.draft.Answers {
 		m.answers[id] = a
 	}
@@ -148,6 +280,8 @@ func newQuestionnaire(s *styles, st Store, sess sessionMsg, now func() time.Time
 	m.goTo(assessment.ResumeIndex(sess.bank, m.answers), false)
 	return m
 }
+
+func (m *questionnaireModel) id() screenID { return screenQuestionnaire }
 
 func (m *questionnaireModel) capturing() bool { return m.editing }
 
@@ -166,9 +300,18 @@ func (m *questionnaireModel) lastNoteDropped() bool {
 	return assessment.LastNote(last, f.AnswerOptions()[m.cursor]) != ""
 }
 
+// draft is the draft the questionnaire is answering.
+func (m *questionnaireModel) draft() draftKey { return draftKey{m.orgID, m.number} }
+
 // title returns the name of function fid.
-func (m *questionnaireModel) title(fid string) string {
-	if f, ok := m.bank.Function(fid); ok {
+func (m *questionnaireModel) title(fid string) string { return functionTitle(m.bank, fid) }
+
+// functionTitle returns the name of function fid of bank, as it may be shown.
+func functionTitle(bank *questions.Bank, fid string) string {
+	if bank == nil {
+		return fid
+	}
+	if f, ok := bank.Function(fid); ok {
 		return assessment.SanitizeNote(f.Name())
 	}
 	return fid
@@ -201,9 +344,25 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 }
 
 func (m *questionnaireModel) update(msg tea.Msg) tea.Cmd {
+	if ack, ok := msg.(answerSavedMsg); !ok || ack.err != nil || ack.fid == m.fn().ID {
+		m.bodyOK = false // see view
+	}
 	switch msg := msg.(type) {
 	case answerSavedMsg:
+		if msg.draft != m.draft() {
+			return nil
+		}
 		return m.saved(msg)
+	case DraftChangedMsg:
+		if (draftKey{msg.OrgID, msg.Number}) == m.draft() && msg.Profile == nil {
+			m.remote(msg.Function, msg.By, msg.Answer)
+		}
+	case answersMsg:
+		m.setAnswers(msg.answers)
+	case editAnswerMsg:
+		return m.goTo(msg.index, true)
+	case shownMsg:
+		m.leaving = false
 	case tea.KeyMsg:
 		if m.conflict != nil {
 			return m.conflictKey(msg)
@@ -415,42 +574,30 @@ func (m *questionnaireModel) answerKeep(keep bool) tea.Cmd {
 	return tea.Batch(cmd, m.advance())
 }
 
-func (m *questionnaireModel) queued(fid string) bool {
-	for _, j := range m.queue {
-		if j.fid == fid {
-			return true
-		}
-	}
-	return false
-}
+func (m *questionnaireModel) queued(fid string) bool { return m.pend[fid].n > 0 }
 
-// enqueue queues a write. The editor saw, for its base, the answer of the last write
-// of the same function still queued, else the saved answer; an overwrite after a
-// conflict comes with its base.
+// enqueue queues a write with the root's autosave. The editor saw, for its base, the
+// saved answer as the function showed it; the autosave takes instead the last write of
+// the same function still queued, if any. An overwrite after a conflict comes with its
+// base.
 func (m *questionnaireModel) enqueue(j saveJob) tea.Cmd {
+	j.owner, j.draft = screenQuestionnaire, m.draft()
 	if !j.based {
-		j.base, j.based = m.seen(j.fid), true
+		j.base = m.seen(j.fid)
 	}
-	m.queue = append(m.queue, j)
+	if m.pend == nil {
+		m.pend = map[string]pendingWrite{}
+	}
+	p := m.pend[j.fid]
+	p.n++
+	p.last = j
+	m.pend[j.fid] = p
 	m.setStatus("saving…", false)
-	if len(m.queue) > 1 {
-		return nil
-	}
-	return m.dispatch()
+	return m.saves.add(j)
 }
 
-// seen is the answer to fid this editor expects the store to hold once its queued
-// writes are done; nil when unanswered.
+// seen is the saved answer to fid as this editor saw it; nil when unanswered.
 func (m *questionnaireModel) seen(fid string) *assessment.Answer {
-	for i := len(m.queue) - 1; i >= 0; i-- {
-		if j := m.queue[i]; j.fid == fid {
-			if j.clear {
-				return nil
-			}
-			a := j.ans
-			return &a
-		}
-	}
 	if fid == m.fn().ID {
 		return m.shown
 	}
@@ -460,38 +607,27 @@ func (m *questionnaireModel) seen(fid string) *assessment.Answer {
 	return nil
 }
 
-func (m *questionnaireModel) dispatch() tea.Cmd {
-	j := m.queue[0]
-	if j.clear {
-		return clearAnswer(m.st, m.orgID, m.number, j.fid, j.base)
+// returned counts n writes of fid as returned.
+func (m *questionnaireModel) returned(fid string, n int) {
+	p := m.pend[fid]
+	p.n -= n
+	if p.n <= 0 {
+		delete(m.pend, fid)
+		return
 	}
-	return saveAnswer(m.st, m.orgID, m.number, j.fid, j.ans, j.base)
+	m.pend[fid] = p
 }
 
-// saved takes the result of the write in flight.
+// saved takes the result of a write this questionnaire asked for.
 func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
-	if len(m.queue) == 0 || m.queue[0].fid != msg.fid {
-		return nil // not ours (cannot happen: writes go one at a time)
-	}
-	j := m.queue[0]
-	m.queue = m.queue[1:]
-	var cmds []tea.Cmd
-	if len(m.queue) > 0 {
-		cmds = append(cmds, m.dispatch())
-	}
+	j := msg.job
+	m.returned(j.fid, 1+msg.dropped)
 	var ce *store.ConflictError
 	if errors.As(msg.err, &ce) {
 		// Someone else changed it first. What this editor wants is the last of its
-		// writes of that function; the later ones would only conflict again.
-		mine, rest := j, m.queue[:0]
-		for i, q := range m.queue {
-			if q.fid == j.fid && i > 0 { // queue[0] is in flight (dispatched above)
-				mine = q
-				continue
-			}
-			rest = append(rest, q)
-		}
-		m.queue = rest
+		// writes of that function (the autosave dropped the later ones: they would
+		// only conflict again).
+		mine := msg.mine
 		if ce.Current == nil {
 			delete(m.answers, j.fid)
 		} else {
@@ -500,13 +636,13 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		m.goTo(m.bank.FunctionIndex(j.fid), false)
 		m.conflict = &answerConflict{mine: mine, theirs: ce.Current}
 		m.setStatus("", false)
-		return tea.Batch(cmds...)
+		return nil
 	}
 	if msg.err != nil {
 		// Back to the function whose answer is not saved, so it can be given again.
 		m.goTo(m.bank.FunctionIndex(j.fid), false)
 		m.setStatus("NOT saved: "+m.title(j.fid)+" — answer it again.", true)
-		return tea.Batch(cmds...)
+		return nil
 	}
 	if j.fid == m.fn().ID {
 		// This editor's own write: what the function shows now.
@@ -523,8 +659,9 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		m.answers[j.fid] = j.ans
 		m.setStatus("saved ✓ "+m.title(j.fid)+" — "+j.ans.Performer.Label(), false)
 	}
-	m.refresh()
-	return tea.Batch(cmds...)
+	// Only the progress line changes with a saved answer; the function's text stays.
+	m.refreshProgress()
+	return nil
 }
 
 // advance moves on after an answer: back to the review when it came from there, else
@@ -561,52 +698,36 @@ func (m *questionnaireModel) setSize(w, h int) {
 	}
 }
 
-// refresh rebuilds the cached parts of the frame.
+// refresh rebuilds the cached parts of the frame: the title when the width changed,
+// the function's text (shared) and the progress line.
 func (m *questionnaireModel) refresh() {
+	m.bodyOK = false
 	if m.width == 0 || m.bank == nil {
 		return
 	}
-	s := m.styles
-	tw := textWidth(m.width)
-	f := m.fn()
+	if m.c.titleW != m.width {
+		m.c.titleW = m.width
+		m.c.title = m.styles.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Questions")
+	}
+	m.c.funcText = m.functionText()
+	m.c.domLine = m.c.domain
+	if m.carried[m.fn().ID].New {
+		m.c.domLine = truncate(m.c.domRaw+m.styles.ok.Render(" · "+assessment.NewIn(m.bank)), m.width-1)
+	}
+	m.refreshProgress()
+}
+
+// refreshProgress renders the progress line: answered in all, and in this domain. It
+// is all a saved answer changes.
+func (m *questionnaireModel) refreshProgress() {
+	if m.width == 0 || m.bank == nil {
+		return
+	}
 	d := m.bank.DomainOf(m.idx)
 	var dom questions.Domain
 	if d >= 0 {
 		dom = m.bank.Domains[d]
 	}
-	c := &m.c
-	c.title = s.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Questions")
-	kind := "engineering work"
-	if f.Kind == questions.Operations {
-		kind = "operations work"
-	}
-	newMark := ""
-	if m.carried[f.ID].New {
-		newMark = s.ok.Render(" · " + assessment.NewIn(m.bank))
-	}
-	c.domain = truncate(s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name)))+
-		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions)))+newMark, m.width-1)
-	c.desc = c.desc[:0]
-	for _, l := range wrap(dom.Description, tw) {
-		c.desc = append(c.desc, s.muted.Render(l))
-	}
-	c.question = c.question[:0]
-	weight := s.muted.Render(fmt.Sprintf("weight %d (%s)", f.Weight, weightWord(f.Weight)))
-	if f.Weight == 3 {
-		weight = s.muted.Render("weight 3 (") + s.warn.Render("critical") + s.muted.Render(": safety or regulatory)")
-	}
-	c.question = append(c.question, truncate(s.title.Render(assessment.SanitizeNote(f.Name()))+
-		s.muted.Render(" · "+kind+" · ")+weight, tw))
-	c.question = append(c.question, wrap(f.Question, tw)...)
-	c.help = c.help[:0]
-	text := f.Help
-	if text == "" {
-		text = "No further explanation for this function."
-	}
-	for _, l := range wrap(text, tw-2) {
-		c.help = append(c.help, s.muted.Render("│ ")+l)
-	}
-	// Progress: answered in all, and in this domain.
 	answered, domTotal, domAnswered := 0, 0, 0
 	for i := range m.bank.Functions {
 		a, ok := m.answers[m.bank.Functions[i].ID]
@@ -622,13 +743,10 @@ func (m *questionnaireModel) refresh() {
 		}
 	}
 	total := len(m.bank.Functions)
+	tw := textWidth(m.width)
 	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
 	m.bar.Width = max(10, min(40, tw-width(label)))
-	c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
-	c.options = m.fn().AnswerOptions()
-	for i, p := range c.options {
-		c.labels[i] = fmt.Sprintf("%d  %s", optionKey(i), p.Label())
-	}
+	m.c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
 }
 
 // requiredLines is the height of what is always shown: title, progress, domain,
@@ -672,21 +790,27 @@ func (m *questionnaireModel) help() keyHelp {
 	}
 }
 
+// view is the title, the progress line, the body and the status line. The body is
+// rendered again only after something it shows changed: a save acknowledged for
+// another function than the one shown changes only the progress and status lines.
 func (m *questionnaireModel) view() string {
 	if m.bank == nil {
 		return ""
 	}
+	if !m.bodyOK {
+		m.body, m.bodyOK = m.renderBody(), true
+	}
+	status := ""
+	if m.conflict == nil {
+		status = m.statusLine()
+	}
+	return m.c.title + "\n" + m.c.progress + "\n" + m.body + status
+}
+
+// renderBody renders the lines between the progress line and the status line.
+func (m *questionnaireModel) renderBody() string {
 	s := m.styles
 	c := &m.c
-	f := m.fn()
-	cur, answered := m.answers[f.ID]
-	last, hasLast := m.last[f.ID]
-	var pending *saveJob
-	for i := range m.queue {
-		if m.queue[i].fid == f.ID {
-			pending = &m.queue[i]
-		}
-	}
 
 	room := m.height - m.requiredLines()
 	helpN := 0
@@ -713,12 +837,10 @@ func (m *questionnaireModel) view() string {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
-	line(c.title)
-	line(c.progress)
 	if blank[0] {
 		line("")
 	}
-	line(" " + c.domain)
+	line(" " + c.domLine)
 	for _, l := range c.desc[:descN] {
 		line(" " + l)
 	}
@@ -739,43 +861,7 @@ func (m *questionnaireModel) view() string {
 	if blank[2] {
 		line("")
 	}
-	for i, p := range c.options {
-		text := c.labels[i]
-		// The marks after the performer, and shorter ones for narrow windows: the row is
-		// 35 columns before them.
-		var marks, short []string
-		if answered && cur.Performer == p {
-			marks = append(marks, s.ok.Render("✓ your answer"))
-			short = append(short, s.ok.Render("✓ yours"))
-		}
-		if pending != nil && !pending.clear && pending.ans.Performer == p {
-			marks = append(marks, s.muted.Render("saving…"))
-			short = append(short, s.muted.Render("saving…"))
-		}
-		if hasLast && last.Performer == p {
-			marks = append(marks, s.muted.Render(fmt.Sprintf("◂ last time (#%d)", m.lastNumber)))
-			short = append(short, s.muted.Render(fmt.Sprintf("◂ last (#%d)", m.lastNumber)))
-		}
-		row := pad(text, 32)
-		if i == m.cursor {
-			row = s.selected.Render(" › " + row)
-		} else {
-			// "Not applicable" (the tenth option) is no performer: it has no color.
-			lead := row[:2]
-			if i < questions.NumPerformers {
-				lead = s.performer[i].Render(lead)
-			}
-			row = "   " + lead + row[2:]
-		}
-		if len(marks) > 0 {
-			tail := " " + strings.Join(marks, " ")
-			if width(row)+width(tail) > m.width {
-				tail = " " + strings.Join(short, " ")
-			}
-			row = truncate(row+tail, m.width)
-		}
-		line(row)
-	}
+	m.optionRows(&b)
 	if blank[3] {
 		line("")
 	}
@@ -806,17 +892,65 @@ func (m *questionnaireModel) view() string {
 	default:
 		line(" " + s.muted.Render("Note: none (n to add one)"))
 	}
+	return b.String()
+}
+
+// optionRows writes the answer options, one row each, with their marks: the saved
+// answer, one on its way to the store, last time's.
+func (m *questionnaireModel) optionRows(b *strings.Builder) {
+	c := &m.c
+	f := m.fn()
+	cur, answered := m.answers[f.ID]
+	last, hasLast := m.last[f.ID]
+	var pending *saveJob
+	if p, ok := m.pend[f.ID]; ok {
+		pending = &p.last
+	}
+	mk := m.marks()
+	for i, p := range c.options {
+		// The marks after the performer, and shorter ones for narrow windows: the row is
+		// 35 columns before them.
+		var marks, short []string
+		if answered && cur.Performer == p {
+			marks = append(marks, mk.yours)
+			short = append(short, mk.yoursShort)
+		}
+		if pending != nil && !pending.clear && pending.ans.Performer == p {
+			marks = append(marks, mk.saving)
+			short = append(short, mk.saving)
+		}
+		if hasLast && last.Performer == p {
+			marks = append(marks, mk.last)
+			short = append(short, mk.lastShort)
+		}
+		row := c.rowOff[i]
+		if i == m.cursor {
+			row = c.rowOn[i]
+		}
+		if len(marks) > 0 {
+			tail := " " + strings.Join(marks, " ")
+			if width(row)+width(tail) > m.width {
+				tail = " " + strings.Join(short, " ")
+			}
+			row = truncate(row+tail, m.width)
+		}
+		b.WriteString(row)
+		b.WriteByte('\n')
+	}
+}
+
+// statusLine is the last line: what happened to the last answer.
+func (m *questionnaireModel) statusLine() string {
+	s := m.styles
 	switch {
 	case m.status == "":
-		b.WriteString(" ")
+		return " "
 	case m.statusBad:
-		b.WriteString(" " + s.bad.Render(truncate(m.status, m.width-2)))
+		return " " + s.bad.Render(truncate(m.status, m.width-2))
 	case strings.HasPrefix(m.status, "saved ✓"), strings.HasPrefix(m.status, "Cleared ✓"):
-		b.WriteString(" " + s.ok.Render(truncate(m.status, m.width-2)))
-	default:
-		b.WriteString(" " + s.muted.Render(truncate(m.status, m.width-2)))
+		return " " + s.ok.Render(truncate(m.status, m.width-2))
 	}
-	return b.String()
+	return " " + s.muted.Render(truncate(m.status, m.width-2))
 }
 
 // inputRoom is the room left in the note while it has the keyboard.

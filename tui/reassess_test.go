@@ -117,10 +117,10 @@ func TestScorecardNinePerformersFits(t *testing.T) {
 	}
 	s := newStyles(asciiRenderer())
 	for _, w := range []int{80, 60} {
-		var card scorecardModel
+		card := newScorecard(s, packetOptions{})
 		card.width, card.height = w, 24
 		card.page = newPage()
-		card.set(s, store.Organization{ID: "x", Name: "Small Hospital"}, &scored{r, a})
+		card.set(store.Organization{ID: "x", Name: "Small Hospital"}, &scored{r, a})
 		content := ansi.Strip(card.page.content)
 		for i, l := range strings.Split(content, "\n") {
 			if cw := ansi.StringWidth(l); cw > w {

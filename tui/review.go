@@ -16,6 +16,7 @@ import (
 // unanswered functions, until every function is answered, and asks for confirmation
 // because a finished assessment is locked.
 type reviewModel struct {
+	noInput
 	styles *styles
 	keys   reviewKeys
 
@@ -30,20 +31,32 @@ type reviewModel struct {
 	notice     string // a change another session made
 
 	width, height int
+
+	// The list, rendered when the answers or the width change, not per message:
+	// lines are the domain headings and the functions' rows as shown off the cursor,
+	// text the functions' rows unstyled (for the cursor), at the line of each function.
+	lines   []string
+	text    []string
+	at      []int
+	missing int
+	rowsW   int // the width the rows were rendered for; 0: to render
 }
 
-func newReview(s *styles, sess sessionMsg, answers map[string]assessment.Answer, at int) reviewModel {
-	return reviewModel{
+func newReview(s *styles, sess sessionMsg, answers map[string]assessment.Answer, at int) *reviewModel {
+	return &reviewModel{
 		styles: s, keys: newReviewKeys(),
 		orgName: sess.org.Name, number: sess.draft.Number, bank: sess.bank, answers: answers,
 		cursor: max(0, min(at, len(sess.bank.Functions)-1)),
 	}
 }
 
+func (m *reviewModel) id() screenID { return screenReview }
+
 // setAnswers updates the answers shown, when a save in flight has returned.
 func (m *reviewModel) setAnswers(answers map[string]assessment.Answer) {
 	if m.bank != nil {
 		m.answers = answers
+		m.rowsW = 0
 	}
 }
 
@@ -54,6 +67,7 @@ func (m *reviewModel) remote(answers map[string]assessment.Answer, by, fid strin
 		return
 	}
 	m.answers = answers
+	m.rowsW = 0
 	name := fid
 	if f, ok := m.bank.Function(fid); ok {
 		name = assessment.SanitizeNote(f.Name())
@@ -72,6 +86,7 @@ func (m *reviewModel) changed(old, now map[string]assessment.Answer) {
 		return
 	}
 	m.answers = now
+	m.rowsW = 0
 	m.confirming = false
 	var names []string
 	for i := range m.bank.Functions {
@@ -106,6 +121,21 @@ func (m *reviewModel) unanswered() []string {
 }
 
 func (m *reviewModel) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case answersMsg:
+		switch {
+		case msg.old != nil:
+			m.changed(msg.old, msg.answers)
+		case msg.by != "":
+			m.remote(msg.answers, msg.by, msg.fid)
+		default:
+			m.setAnswers(msg.answers)
+		}
+		return nil
+	case completedMsg:
+		m.refused(msg.err)
+		return nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || m.bank == nil {
 		return nil
@@ -157,6 +187,47 @@ func (m *reviewModel) update(msg tea.Msg) tea.Cmd {
 
 func (m *reviewModel) setSize(w, h int) { m.width, m.height = w, h }
 
+// rows renders the list when the answers or the width changed since the last time.
+func (m *reviewModel) rows() {
+	if m.rowsW == m.width {
+		return
+	}
+	m.rowsW = m.width
+	s := m.styles
+	m.lines, m.text, m.at = m.lines[:0], m.text[:0], m.at[:0]
+	m.missing = len(m.unanswered())
+	titleW := max(20, min(44, m.width-3-4-30))
+	dom := -1
+	for i := range m.bank.Functions {
+		f := &m.bank.Functions[i]
+		if d := m.bank.DomainOf(i); d != dom {
+			dom = d
+			if d >= 0 {
+				m.lines = append(m.lines, " "+s.heading.Render(strings.ToUpper(assessment.SanitizeNote(m.bank.Domains[d].Name))))
+			}
+		}
+		a, ok := m.answers[f.ID]
+		var mark, who string
+		switch {
+		case ok && a.Performer.Valid():
+			mark, who = "✓", a.Performer.Label()
+			if a.Note != "" {
+				who += " · note"
+			}
+		default:
+			mark, who = "·", "not answered"
+		}
+		text := mark + " " + pad(assessment.SanitizeNote(f.Name()), titleW) + "  " + who
+		m.text = append(m.text, text)
+		m.at = append(m.at, len(m.lines))
+		if !ok {
+			m.lines = append(m.lines, "   "+s.warn.Render(truncate(text, m.width-3)))
+			continue
+		}
+		m.lines = append(m.lines, "   "+truncate(text, m.width-3))
+	}
+}
+
 func (m *reviewModel) help() keyHelp {
 	k := m.keys
 	if m.confirming {
@@ -175,7 +246,8 @@ func (m *reviewModel) view() string {
 	s := m.styles
 	tw := textWidth(m.width)
 	n := len(m.bank.Functions)
-	missing := len(m.unanswered())
+	m.rows()
+	missing := m.missing
 	var b strings.Builder
 	b.WriteString(s.titleBar(m.width, assessment.SanitizeNote(m.orgName), fmt.Sprintf("Assessment #%d", m.number), "Review"))
 	b.WriteString("\n\n")
@@ -212,45 +284,22 @@ func (m *reviewModel) view() string {
 	b.WriteByte('\n')
 	head += len(top) + 1
 
-	// The list: a heading per domain, then its functions.
-	titleW := max(20, min(44, m.width-3-4-30))
-	var lines []string
-	sel := 0
-	dom := -1
-	for i := range m.bank.Functions {
-		f := &m.bank.Functions[i]
-		if d := m.bank.DomainOf(i); d != dom {
-			dom = d
-			if d >= 0 {
-				lines = append(lines, " "+s.heading.Render(strings.ToUpper(assessment.SanitizeNote(m.bank.Domains[d].Name))))
-			}
-		}
-		a, ok := m.answers[f.ID]
-		var mark, who string
-		switch {
-		case ok && a.Performer.Valid():
-			mark, who = "✓", a.Performer.Label()
-			if a.Note != "" {
-				who += " · note"
-			}
-		default:
-			mark, who = "·", "not answered"
-		}
-		text := mark + " " + pad(assessment.SanitizeNote(f.Name()), titleW) + "  " + who
-		if i == m.cursor {
-			sel = len(lines)
-			lines = append(lines, listRow(s, text, true, m.width))
-			continue
-		}
-		if !ok {
-			lines = append(lines, "   "+s.warn.Render(truncate(text, m.width-3)))
-			continue
-		}
-		lines = append(lines, "   "+truncate(text, m.width-3))
-	}
+	// The list: a heading per domain, then its functions; the row under the cursor
+	// is the only one rendered here.
+	sel := m.at[m.cursor]
+	lines := m.lines
 	room := max(1, m.height-head)
 	start := window(0, sel, len(lines), room)
 	end := min(len(lines), start+room)
-	b.WriteString(strings.Join(lines[start:end], "\n"))
+	for i := start; i < end; i++ {
+		if i > start {
+			b.WriteByte('\n')
+		}
+		if i == sel {
+			b.WriteString(listRow(s, m.text[m.cursor], true, m.width))
+			continue
+		}
+		b.WriteString(lines[i])
+	}
 	return b.String()
 }

@@ -18,6 +18,7 @@ import (
 // beside the reference figures, the peers and the change since the previous assessment.
 // The page is rendered when the report arrives or the width changes, never in View.
 type scorecardModel struct {
+	noInput
 	styles *styles
 	keys   scorecardKeys
 
@@ -65,8 +66,14 @@ func (m *scorecardModel) packetNotice() (string, tea.Cmd) {
 	}
 }
 
-func (m *scorecardModel) set(s *styles, org store.Organization, d *scored) {
-	m.styles, m.keys, m.org, m.report, m.a = s, newScorecardKeys(), org, d.report, d.a
+func newScorecard(s *styles, packet packetOptions) *scorecardModel {
+	return &scorecardModel{styles: s, keys: newScorecardKeys(), packet: packet}
+}
+
+func (m *scorecardModel) id() screenID { return screenScorecard }
+
+func (m *scorecardModel) set(org store.Organization, d *scored) {
+	m.org, m.report, m.a = org, d.report, d.a
 	m.notice = ""
 	m.page = newPage()
 	m.page.setSize(m.width, m.height-2)
@@ -117,6 +124,10 @@ func (m *scorecardModel) render() {
 }
 
 func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
+	if r, ok := msg.(reportMsg); ok {
+		m.set(r.org, r.report)
+		return nil
+	}
 	if p, ok := msg.(packetMsg); ok {
 		if p.err != nil {
 			m.setNotice("Could not write the committee packet: " + p.err.Error())

@@ -94,32 +94,10 @@ const (
 	MaxHeight = 500
 )
 
-// screen names the screens; the root keeps them as a stack.
-type screen int
-
-const (
-	screenHome screen = iota
-	screenOrg
-	screenProfile
-	screenQuestionnaire
-	screenReview
-	screenScorecard
-	screenHistory
-	screenCompare
-	screenError
-)
-
-var screenNames = [...]string{"home", "organization", "profile", "questionnaire", "review", "scorecard", "history", "compare", "error"}
-
-// String implements fmt.Stringer.
-func (s screen) String() string {
-	if int(s) < len(screenNames) {
-		return screenNames[s]
-	}
-	return fmt.Sprintf("screen(%d)", int(s))
-}
-
-// model is the root model: it owns the screens and routes between them.
+// model is the root model: it holds the screens, by the screen contract, in a stack
+// (esc goes back to where the user came from), routes messages to them, owns the
+// session's autosave and lays out the footer. It is used by pointer: one value per
+// session, never copied per message.
 type model struct {
 	st     Store
 	opts   Options
@@ -130,24 +108,23 @@ type model struct {
 	width, height int  // bounded to MaxWidth+1 × MaxHeight+1
 	sized         bool // a window size has arrived
 	bodyH         int  // the height screens get: the window less the footer
-	stack         []screen
 
-	home    homeModel
-	org     orgModel
-	profile profileModel
-	quest   questionnaireModel
-	review  reviewModel
-	card    scorecardModel
-	hist    historyModel
-	cmp     compareModel
-	errv    errorModel
+	// screens holds one screen per id, the one last opened: registered when built.
+	screens [numScreens]screen
+	stack   []screen
 
-	// sess is the draft being answered: what the profile form and the questionnaire are
-	// built from when they open.
+	// org is the organization open; sess the draft being answered: what the profile
+	// form and the questionnaire are built from when they open. sess.draft.Answers
+	// are the saved answers, kept by the root as writes return and other sessions'
+	// changes arrive.
+	org  store.Organization
 	sess sessionMsg
 
-	footer string // the help footer, rendered in Update so that View stays cheap
-	flash  string // a one-line notice above the footer until the next key press
+	saves *autosave
+
+	footer  string               // the help footer, rendered in Update so that View stays cheap
+	footers map[footerKey]string // footers rendered, by key map and width
+	flash   string               // a one-line notice above the footer until the next key press
 
 	// quitWhenSaved is set when the user quits while writes are in flight: the TUI
 	// quits as soon as they have returned, so that quitting loses nothing.
@@ -168,6 +145,8 @@ type model struct {
 	quitDelay time.Duration // how long the reason stays on screen
 }
 
+var _ tea.Model = (*model)(nil)
+
 // New returns the root model of the TUI on st.
 func New(st Store, opts Options) tea.Model {
 	if opts.Renderer == nil {
@@ -180,18 +159,24 @@ func New(st Store, opts Options) tea.Model {
 		opts.Now = time.Now
 	}
 	s := newStyles(opts.Renderer)
-	m := model{
+	m := &model{
 		st:        st,
 		opts:      opts,
 		styles:    s,
 		keys:      newGlobalKeys(),
 		help:      s.helpModel(),
-		stack:     []screen{screenHome},
-		home:      newHome(s, opts.CanCreate),
-		card:      scorecardModel{packet: packetOptions{write: opts.WritePacket, remote: opts.Remote, command: opts.PacketCommand}},
+		saves:     newAutosave(st),
 		lastKey:   opts.Now(),
 		quitDelay: quitDelay,
 	}
+	packet := packetOptions{write: opts.WritePacket, remote: opts.Remote, command: opts.PacketCommand}
+	// The screens that exist from the start; the others are built when opened.
+	m.register(newHome(s, opts.CanCreate))
+	m.register(newScorecard(s, packet))
+	m.register(newHistory(s))
+	m.register(newCompare(s))
+	m.register(newErrorView(s))
+	m.stack = []screen{m.screens[screenHome]}
 	return m
 }
 
@@ -207,21 +192,21 @@ func Run(st Store, opts Options) error {
 // QuitReason returns why the TUI closed by itself (idle timeout, shutdown), or "" when
 // the user quit. m is the final model returned by tea.Program.Run.
 func QuitReason(m tea.Model) string {
-	if r, ok := m.(model); ok {
+	if r, ok := m.(*model); ok {
 		return r.quitting
 	}
 	return ""
 }
 
 // Init implements tea.Model.
-func (m model) Init() tea.Cmd {
+func (m *model) Init() tea.Cmd {
 	return tea.Batch(loadOrgs(m.st, m.opts.CanSee), m.idleTick())
 }
 
 // idleMsg checks for idleness.
 type idleMsg struct{}
 
-func (m model) idleTick() tea.Cmd {
+func (m *model) idleTick() tea.Cmd {
 	if m.opts.Idle <= 0 {
 		return nil
 	}
@@ -232,10 +217,30 @@ func (m model) idleTick() tea.Cmd {
 	return tea.Tick(wait, func(time.Time) tea.Msg { return idleMsg{} })
 }
 
-func (m model) top() screen { return m.stack[len(m.stack)-1] }
+// register makes s the screen of its id, sized to the window.
+func (m *model) register(s screen) {
+	m.screens[s.id()] = s
+	if m.sized && !m.badSize() {
+		s.setSize(m.width, m.bodyH)
+	}
+}
 
-// show makes s the current screen: back to it when it is on the stack, else on top.
-func (m *model) show(s screen) {
+// deliver gives msg to the screen registered as id, if any.
+func (m *model) deliver(id screenID, msg tea.Msg) tea.Cmd {
+	if s := m.screens[id]; s != nil {
+		return s.update(msg)
+	}
+	return nil
+}
+
+func (m *model) top() screen { return m.stack[len(m.stack)-1] }
+
+// on reports whether the screen on top is id.
+func (m *model) on(id screenID) bool { return m.top().id() == id }
+
+// show makes the screen of id current: back to it when it is on the stack, else on top.
+func (m *model) show(id screenID) {
+	s := m.screens[id]
 	for i, x := range m.stack {
 		if x == s {
 			m.stack = m.stack[:i+1]
@@ -245,43 +250,20 @@ func (m *model) show(s screen) {
 	m.stack = append(m.stack, s)
 }
 
-// replace swaps the current screen for s.
-func (m *model) replace(s screen) {
-	m.stack[len(m.stack)-1] = s
+// open registers a new screen and puts it on top; it is told so.
+func (m *model) open(s screen) tea.Cmd {
+	m.register(s)
+	m.stack = append(m.stack, s)
+	return s.update(openedMsg{})
 }
 
-// back leaves the current screen and refreshes the one below when it shows a summary.
+// back leaves the current screen; the one below is told it is on top again (a summary
+// reloads, a questionnaire takes keys again).
 func (m *model) back() tea.Cmd {
 	if len(m.stack) > 1 {
 		m.stack = m.stack[:len(m.stack)-1]
 	}
-	if m.top() == screenQuestionnaire {
-		m.quest.leaving = false
-	}
-	return m.refresh()
-}
-
-func (m *model) refresh() tea.Cmd {
-	switch m.top() {
-	case screenHome:
-		return loadOrgs(m.st, m.opts.CanSee)
-	case screenOrg:
-		return loadOrg(m.st, m.org.org)
-	}
-	return nil
-}
-
-// capturing reports whether a text field has the focus, so that q types a "q".
-func (m model) capturing() bool {
-	switch m.top() {
-	case screenHome:
-		return m.home.capturing()
-	case screenProfile:
-		return m.profile.capturing()
-	case screenQuestionnaire:
-		return m.quest.capturing()
-	}
-	return false
+	return m.top().update(shownMsg{})
 }
 
 func (m *model) quit(reason string) tea.Cmd {
@@ -290,7 +272,7 @@ func (m *model) quit(reason string) tea.Cmd {
 }
 
 // Update implements tea.Model.
-func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.layout()
 	if p := m.presence(); p != nil {
@@ -305,6 +287,14 @@ type draftKey struct {
 	number int
 }
 
+// draft is the open draft's key, or the zero key.
+func (m *model) draft() draftKey {
+	if m.sess.bank == nil {
+		return draftKey{}
+	}
+	return draftKey{m.sess.org.ID, m.sess.draft.Number}
+}
+
 // editing returns the draft the user has open (a profile, questionnaire or review
 // screen on the stack), or the zero key.
 func (m *model) editing() draftKey {
@@ -312,8 +302,8 @@ func (m *model) editing() draftKey {
 		return draftKey{}
 	}
 	for _, s := range m.stack {
-		if s == screenProfile || s == screenQuestionnaire || s == screenReview {
-			return draftKey{m.sess.org.ID, m.sess.draft.Number}
+		if id := s.id(); id == screenProfile || id == screenQuestionnaire || id == screenReview {
+			return m.draft()
 		}
 	}
 	return draftKey{}
@@ -348,86 +338,21 @@ func (m *model) saw(r int) {
 	}
 }
 
-// onDraft reports whether a message about draft number of orgID is about the open one.
-func (m *model) onDraft(orgID string, number int) bool {
-	return m.sess.bank != nil && m.sess.org.ID == orgID && m.sess.draft.Number == number
+// onDraft reports whether a message about draft k is about the open one.
+func (m *model) onDraft(k draftKey) bool {
+	return m.sess.bank != nil && m.draft() == k
 }
 
-// questOnDraft reports whether the questionnaire model was built for the open draft.
-func (m *model) questOnDraft() bool {
-	return m.quest.bank != nil && m.quest.orgID == m.sess.org.ID && m.quest.number == m.sess.draft.Number
-}
-
-// live handles the messages about other sessions and access changes.
-func (m *model) live(msg tea.Msg) (tea.Cmd, bool) {
-	switch msg := msg.(type) {
-	case AccessChangedMsg:
-		m.opts.CanSee, m.opts.CanCreate = msg.CanSee, msg.CanCreate
-		m.home.setCanCreate(msg.CanCreate)
-		org := m.org.org
-		if m.sess.bank != nil {
-			org = m.sess.org
-		}
-		if len(m.stack) > 1 && org.ID != "" && msg.CanSee != nil && !msg.CanSee(org.ID) {
-			// Its screens close; writes in flight still return to the questionnaire
-			// model, which keeps them, and a refused one says so in the error view.
-			m.stack = []screen{screenHome}
-			m.sess = sessionMsg{}
-			m.org = orgModel{}
-			m.home.notice = "You no longer have access to " + org.Name + " (changed by an administrator). Everything you saved is kept."
-		}
-		return loadOrgs(m.st, m.opts.CanSee), true
-	case PresenceMsg:
-		if m.onDraft(msg.OrgID, msg.Number) {
-			m.others = msg.Others
-		}
-		return nil, true
-	case DraftChangedMsg:
-		if !m.onDraft(msg.OrgID, msg.Number) {
-			return nil, true
-		}
-		m.saw(msg.Rev)
-		if msg.Profile != nil {
-			m.sess.draft.Profile = *msg.Profile
-			if m.profile.orgID == msg.OrgID && m.profile.number == msg.Number {
-				m.profile.remote(*msg.Profile, msg.By)
-			}
-			return nil, true
-		}
-		if m.questOnDraft() {
-			m.quest.remote(msg.Function, msg.By, msg.Answer)
-			m.sess.draft.Answers = m.quest.answers
-		} else {
-			answers := make(map[string]assessment.Answer, len(m.sess.draft.Answers)+1)
-			for k, v := range m.sess.draft.Answers {
-				answers[k] = v
-			}
-			if msg.Answer == nil {
-				delete(answers, msg.Function)
-			} else {
-				answers[msg.Function] = *msg.Answer
-			}
-			m.sess.draft.Answers = answers
-		}
-		m.review.remote(m.snapshotDraft(), msg.By, msg.Function)
-		return nil, true
-	case draftReloadedMsg:
-		if !m.onDraft(msg.org.ID, msg.draft.Number) {
-			return nil, true
-		}
-		old := m.sess.draft.Answers
-		m.sess.draft = msg.draft
-		if m.sess.draft.Answers == nil {
-			m.sess.draft.Answers = map[string]assessment.Answer{}
-		}
-		m.rev, m.ahead = msg.rev, nil
-		if m.questOnDraft() {
-			m.quest.setAnswers(m.sess.draft.Answers)
-		}
-		m.review.changed(old, m.snapshotDraft())
-		return nil, true
+// setAnswer records a saved answer to fid of the open draft (nil: cleared).
+func (m *model) setAnswer(fid string, a *assessment.Answer) {
+	if m.sess.draft.Answers == nil {
+		m.sess.draft.Answers = map[string]assessment.Answer{}
 	}
-	return nil, false
+	if a == nil {
+		delete(m.sess.draft.Answers, fid)
+	} else {
+		m.sess.draft.Answers[fid] = *a
+	}
 }
 
 // snapshotDraft copies the open draft's answers for a screen.
@@ -437,6 +362,68 @@ func (m *model) snapshotDraft() map[string]assessment.Answer {
 		c[k] = v
 	}
 	return c
+}
+
+// reviewAnswers tells the review, when it is open, that the saved answers changed.
+func (m *model) reviewAnswers(by, fid string) tea.Cmd {
+	r := m.screens[screenReview]
+	for _, s := range m.stack {
+		if s == r {
+			return r.update(answersMsg{answers: m.snapshotDraft(), by: by, fid: fid})
+		}
+	}
+	return nil
+}
+
+// live handles the messages about other sessions and access changes.
+func (m *model) live(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case AccessChangedMsg:
+		m.opts.CanSee, m.opts.CanCreate = msg.CanSee, msg.CanCreate
+		cmd := m.deliver(screenHome, msg)
+		org := m.org
+		if m.sess.bank != nil {
+			org = m.sess.org
+		}
+		if len(m.stack) > 1 && org.ID != "" && msg.CanSee != nil && !msg.CanSee(org.ID) {
+			// Its screens close; writes in flight still return to the screens that
+			// asked, which keep them, and a refused one says so in the error view.
+			m.stack = m.stack[:1]
+			m.sess = sessionMsg{}
+			m.org = store.Organization{}
+			cmd = tea.Batch(cmd, m.deliver(screenHome, accessLostMsg{org.Name}))
+		}
+		return tea.Batch(cmd, loadOrgs(m.st, m.opts.CanSee)), true
+	case PresenceMsg:
+		if m.onDraft(draftKey{msg.OrgID, msg.Number}) {
+			m.others = msg.Others
+		}
+		return nil, true
+	case DraftChangedMsg:
+		if !m.onDraft(draftKey{msg.OrgID, msg.Number}) {
+			return nil, true
+		}
+		m.saw(msg.Rev)
+		if msg.Profile != nil {
+			m.sess.draft.Profile = *msg.Profile
+			return m.deliver(screenProfile, msg), true
+		}
+		m.setAnswer(msg.Function, msg.Answer)
+		return tea.Batch(m.deliver(screenQuestionnaire, msg), m.reviewAnswers(msg.By, msg.Function)), true
+	case draftReloadedMsg:
+		if !m.onDraft(draftKey{msg.org.ID, msg.draft.Number}) {
+			return nil, true
+		}
+		old := m.sess.draft.Answers
+		m.sess.draft = msg.draft
+		if m.sess.draft.Answers == nil {
+			m.sess.draft.Answers = map[string]assessment.Answer{}
+		}
+		m.rev, m.ahead = msg.rev, nil
+		cmd := m.deliver(screenQuestionnaire, answersMsg{answers: m.snapshotDraft()})
+		return tea.Batch(cmd, m.deliver(screenReview, answersMsg{answers: m.snapshotDraft(), old: old})), true
+	}
+	return nil, false
 }
 
 func (m *model) update(msg tea.Msg) tea.Cmd {
@@ -472,22 +459,23 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.quit(reason)
 	case errMsg:
-		m.errv.set(m.styles, msg)
+		cmd := m.deliver(screenError, msg)
 		m.show(screenError)
-		return nil
+		return cmd
 	}
 	if cmd, ok := m.live(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.saving(msg); ok {
 		return cmd
 	}
 	if cmd, ok := m.route(msg); ok {
 		return cmd
 	}
-	return m.delegate(msg)
-}
-
-// writing reports whether store writes are queued or in flight.
-func (m *model) writing() bool {
-	return len(m.quest.queue) > 0 || m.profile.inflight || len(m.profile.pending) > 0
+	if cmd, ok := m.routeDraft(msg); ok {
+		return cmd
+	}
+	return m.top().update(msg)
 }
 
 // userQuit quits at once, or once the writes in flight have returned. A value typed
@@ -496,11 +484,9 @@ func (m *model) userQuit(force bool) tea.Cmd {
 	if force && m.quitWhenSaved {
 		return tea.Quit
 	}
-	var cmd tea.Cmd
-	if m.top() == screenProfile {
-		cmd = m.profile.commit(m.profile.focus)
-	}
-	if !m.writing() {
+	// The screen on top queues the save of what is typed and not yet saved.
+	cmd := m.top().update(quittingMsg{})
+	if !m.saves.writing() {
 		return tea.Batch(cmd, tea.Quit)
 	}
 	m.quitWhenSaved = true
@@ -509,7 +495,7 @@ func (m *model) userQuit(force bool) tea.Cmd {
 
 // savedAll quits when the user asked to and the last write has returned.
 func (m *model) savedAll(cmd tea.Cmd) tea.Cmd {
-	if m.quitWhenSaved && !m.writing() {
+	if m.quitWhenSaved && !m.saves.writing() {
 		return tea.Batch(cmd, tea.Quit)
 	}
 	return cmd
@@ -530,10 +516,12 @@ func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	m.flash = ""
-	if m.capturing() && msg.Type == tea.KeyRunes {
+	top := m.top()
+	capturing := top.capturing()
+	if capturing && msg.Type == tea.KeyRunes {
 		// A paste longer than the field is refused whole rather than cut silently;
 		// the message is dropped after this Update.
-		if room, limit := m.inputRoom(); limit > 0 && len(msg.Runes) > room {
+		if room, limit := top.inputRoom(); limit > 0 && len(msg.Runes) > room {
 			if msg.Paste {
 				m.flash = fmt.Sprintf("Paste refused: %d characters; this field has room for %d more (max %d).", len(msg.Runes), room, limit)
 			} else {
@@ -544,14 +532,14 @@ func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	// Keys typed faster than the terminal is read arrive together as one message;
 	// outside a text field each is a command of its own.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.capturing() {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !capturing {
 		var cmds []tea.Cmd
 		for _, r := range msg.Runes {
 			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
 		}
 		return tea.Batch(cmds...)
 	}
-	if !m.capturing() {
+	if !capturing {
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m.userQuit(false)
@@ -560,104 +548,55 @@ func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 	}
-	return m.delegate(msg)
+	return top.update(msg)
 }
 
-// delegate gives a message to the current screen.
-func (m *model) delegate(msg tea.Msg) tea.Cmd {
-	switch m.top() {
-	case screenHome:
-		return m.home.update(msg)
-	case screenOrg:
-		return m.org.update(msg)
-	case screenProfile:
-		return m.profile.update(msg)
-	case screenQuestionnaire:
-		return m.quest.update(msg)
-	case screenReview:
-		return m.review.update(msg)
-	case screenScorecard:
-		return m.card.update(msg)
-	case screenHistory:
-		return m.hist.update(msg)
-	case screenCompare:
-		return m.cmp.update(msg)
-	case screenError:
-		return m.errv.update(msg)
-	}
-	return nil
-}
-
-// route handles the messages that switch screens or carry data; ok is false for the
-// others, which go to the current screen.
-func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+// saving handles the autosave: requests for writes and their results, which go back to
+// the screen that asked.
+func (m *model) saving(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case backMsg:
-		return m.back(), true
-
-	case orgsLoadedMsg:
-		m.home.setOrgs(msg.orgs)
-		return nil, true
-	case orgCreatedMsg:
-		if msg.err != nil {
-			if errors.Is(msg.err, store.ErrExists) || errors.Is(msg.err, assessment.ErrInvalid) {
-				m.home.createFailed(msg.err)
-				return nil, true
-			}
-			m.home.createFailed(msg.err)
-			return m.fail("create the organization", msg.err), true
-		}
-		m.home.created(msg.org)
-		return tea.Batch(loadOrgs(m.st, m.opts.CanSee), loadOrg(m.st, msg.org)), true
-	case createRequest:
-		return createOrg(m.st, msg.name), true
-	case openOrgMsg:
-		return loadOrg(m.st, msg.org), true
-	case orgLoadedMsg:
-		if m.org.org.ID != msg.org.ID {
-			m.org = newOrg(m.styles, msg.org)
-		}
-		m.org.setRows(msg.rows)
-		if m.top() == screenHome {
-			m.show(screenOrg)
-		}
-		return nil, true
-
-	case startMsg:
-		return startSession(m.st, msg.org, m.opts.Bank), true
-	case resumeMsg:
-		return resumeSession(m.st, msg.org), true
-	case sessionMsg:
-		m.rev, m.ahead, m.others = msg.rev, nil, nil
-		return m.open(msg), true
 	case answerSavedMsg:
-		// The questionnaire gets every result, failed or not, so its queue of saves
-		// moves on; a failure also opens the error view. The review, when open, shows
-		// what is saved.
-		cmd := m.quest.update(msg)
-		m.sess.draft.Answers = m.quest.answers
-		m.review.setAnswers(m.quest.snapshot())
-		if msg.err == nil {
+		next := m.saves.answered(&msg)
+		var ce *store.ConflictError
+		open := m.onDraft(msg.draft)
+		switch {
+		case !open:
+		case msg.err == nil:
 			m.saw(msg.rev)
+			if msg.cleared {
+				m.setAnswer(msg.fid, nil)
+			} else {
+				m.setAnswer(msg.fid, &msg.ans)
+			}
+		case errors.As(msg.err, &ce):
+			m.setAnswer(msg.fid, ce.Current)
+		}
+		cmd := tea.Batch(next, m.deliver(msg.job.owner, msg))
+		if open {
+			cmd = tea.Batch(cmd, m.reviewAnswers("", ""))
 		}
 		if errors.Is(msg.err, store.ErrConflict) {
 			// The questionnaire shows both answers and asks; nothing to fail.
 			m.quitWhenSaved = false
-			if m.top() != screenQuestionnaire {
+			if open && !m.on(screenQuestionnaire) {
 				m.show(screenQuestionnaire)
 			}
 			return cmd, true
 		}
 		if msg.err != nil {
 			m.quitWhenSaved = false // stay, so the user sees what is not saved
-			cmd = tea.Batch(cmd, m.fail(fmt.Sprintf("save your answer to “%s” (it is NOT saved)", m.quest.title(msg.fid)), msg.err))
+			what := fmt.Sprintf("save your answer to “%s” (it is NOT saved)", functionTitle(m.sess.bank, msg.fid))
+			cmd = tea.Batch(cmd, m.fail(what, msg.err))
 		}
 		return m.savedAll(cmd), true
 	case profileSavedMsg:
-		cmd := m.profile.update(msg)
+		next := m.saves.profiled(&msg)
+		cmd := tea.Batch(next, m.deliver(screenProfile, msg))
 		if msg.err == nil {
-			m.sess.draft.Profile = msg.profile
-			m.saw(msg.rev)
+			if m.onDraft(msg.draft) {
+				m.sess.draft.Profile = msg.profile
+				m.saw(msg.rev)
+			}
 		} else {
 			m.quitWhenSaved = false // stay, so the user sees what is not saved
 			if !errors.Is(msg.err, assessment.ErrInvalid) && !errors.Is(msg.err, store.ErrConflict) {
@@ -665,26 +604,93 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			}
 		}
 		return m.savedAll(cmd), true
+	}
+	return nil, false
+}
+
+// route handles the messages that switch screens or carry data outside a draft; ok is
+// false for the others.
+func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case backMsg:
+		return m.back(), true
+	case listOrgsMsg:
+		return loadOrgs(m.st, m.opts.CanSee), true
+	case orgsLoadedMsg:
+		return m.deliver(screenHome, msg), true
+	case orgCreatedMsg:
+		cmd := m.deliver(screenHome, msg)
+		if msg.err != nil {
+			if errors.Is(msg.err, store.ErrExists) || errors.Is(msg.err, assessment.ErrInvalid) {
+				return cmd, true
+			}
+			return tea.Batch(cmd, m.fail("create the organization", msg.err)), true
+		}
+		return tea.Batch(cmd, loadOrgs(m.st, m.opts.CanSee), loadOrg(m.st, msg.org)), true
+	case createRequest:
+		return createOrg(m.st, msg.name), true
+	case openOrgMsg:
+		return loadOrg(m.st, msg.org), true
+	case orgLoadedMsg:
+		if m.screens[screenOrg] == nil || m.org.ID != msg.org.ID {
+			m.register(newOrg(m.styles, msg.org))
+		}
+		m.org = msg.org
+		cmd := m.deliver(screenOrg, msg)
+		if m.on(screenHome) {
+			m.show(screenOrg)
+		}
+		return cmd, true
+	case openScorecardMsg:
+		return loadReport(m.st, msg.org, msg.number, m.opts.Own), true
+	case reportMsg:
+		m.show(screenScorecard)
+		return m.deliver(screenScorecard, msg), true
+	case openHistoryMsg:
+		return loadHistory(m.st, msg.org, msg.compare), true
+	case historyMsg:
+		m.show(screenHistory)
+		return m.deliver(screenHistory, msg), true
+	case compareMsg:
+		return compareAssessments(msg.org, msg.from, msg.to), true
+	case comparisonMsg:
+		m.show(screenCompare)
+		return m.deliver(screenCompare, msg), true
+	}
+	return nil, false
+}
+
+// routeDraft handles the messages of answering a draft: opening it, moving between the
+// profile, the questions and the review, and finishing it.
+func (m *model) routeDraft(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case startMsg:
+		return startSession(m.st, msg.org, m.opts.Bank), true
+	case resumeMsg:
+		return resumeSession(m.st, msg.org), true
+	case sessionMsg:
+		m.rev, m.ahead, m.others = msg.rev, nil, nil
+		return m.openDraft(msg), true
 	case profileDoneMsg:
 		m.sess.draft.Profile = msg.profile
-		if len(m.stack) > 1 && m.stack[len(m.stack)-2] == screenQuestionnaire {
+		if len(m.stack) > 1 && m.stack[len(m.stack)-2].id() == screenQuestionnaire {
 			m.stack = m.stack[:len(m.stack)-1]
 			return nil, true
 		}
-		m.quest = newQuestionnaire(m.styles, m.st, m.sess, m.opts.Now)
-		m.replace(screenQuestionnaire)
-		return nil, true
+		m.stack = m.stack[:len(m.stack)-1]
+		return m.open(newQuestionnaire(m.styles, m.saves, m.sess, m.opts.Now)), true
 	case editProfileMsg:
-		m.profile = newProfile(m.styles, m.st, m.sess)
-		m.show(screenProfile)
-		return m.profile.focusCmd(), true
+		return m.open(newProfile(m.styles, m.saves, m.sess)), true
 	case openReviewMsg:
-		m.review = newReview(m.styles, m.sess, m.quest.snapshot(), msg.at)
+		if m.sess.bank == nil {
+			return nil, true
+		}
+		m.register(newReview(m.styles, m.sess, m.snapshotDraft(), msg.at))
 		m.show(screenReview)
 		return nil, true
 	case editAnswerMsg:
 		m.show(screenQuestionnaire)
-		return m.quest.goTo(msg.index, true), true
+		return m.deliver(screenQuestionnaire, msg), true
 	case finishMsg:
 		return completeAssessment(m.st, m.sess.org, m.sess.draft.Number, m.rev), true
 	case completedMsg:
@@ -695,57 +701,33 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		}
 		if msg.err != nil {
 			if errors.Is(msg.err, store.ErrIncomplete) || errors.Is(msg.err, assessment.ErrInvalid) {
-				m.review.refused(msg.err)
-				return nil, true
+				return m.deliver(screenReview, msg), true
 			}
 			return m.fail("finish the assessment", msg.err), true
 		}
 		m.sess = sessionMsg{}
 		m.show(screenOrg)
 		return tea.Batch(loadOrg(m.st, msg.org), loadReport(m.st, msg.org, msg.a.Number, m.opts.Own)), true
-
-	case openScorecardMsg:
-		return loadReport(m.st, msg.org, msg.number, m.opts.Own), true
-	case reportMsg:
-		m.card.set(m.styles, msg.org, msg.report)
-		m.show(screenScorecard)
-		return nil, true
-	case openHistoryMsg:
-		m.hist.pickHint = msg.compare
-		return loadHistory(m.st, msg.org), true
-	case historyMsg:
-		m.hist.set(m.styles, msg)
-		m.show(screenHistory)
-		return nil, true
-	case compareMsg:
-		return compareAssessments(msg.org, msg.from, msg.to), true
-	case comparisonMsg:
-		m.cmp.set(m.styles, msg.org, msg.cmp)
-		m.show(screenCompare)
-		return nil, true
 	}
 	return nil, false
 }
 
-// open starts answering a draft: the profile first when it is new or its profile is
-// not filled in, else the questionnaire where the user stopped.
-func (m *model) open(s sessionMsg) tea.Cmd {
+// openDraft starts answering a draft: the profile first when it is new or its profile
+// is not filled in, else the questionnaire where the user stopped.
+func (m *model) openDraft(s sessionMsg) tea.Cmd {
 	m.sess = s
 	m.show(screenOrg)
 	// The profile comes first for a new draft, and for one left before any answer
 	// (the form may have been left half done: zeros are valid values).
 	if s.started || len(s.draft.Answers) == 0 || s.draft.Profile.Validate() != nil {
-		m.profile = newProfile(m.styles, m.st, s)
-		m.stack = append(m.stack, screenProfile)
-		return m.profile.focusCmd()
+		return m.open(newProfile(m.styles, m.saves, s))
 	}
-	m.quest = newQuestionnaire(m.styles, m.st, s, m.opts.Now)
-	m.stack = append(m.stack, screenQuestionnaire)
+	cmd := m.open(newQuestionnaire(m.styles, m.saves, s, m.opts.Now))
 	if len(assessment.Unanswered(s.bank, s.draft.Answers)) == 0 {
-		m.review = newReview(m.styles, s, s.draft.Answers, len(s.bank.Functions)-1)
-		m.stack = append(m.stack, screenReview)
+		m.register(newReview(m.styles, s, m.snapshotDraft(), len(s.bank.Functions)-1))
+		m.show(screenReview)
 	}
-	return nil
+	return cmd
 }
 
 func (m *model) fail(what string, err error) tea.Cmd {
@@ -753,12 +735,12 @@ func (m *model) fail(what string, err error) tea.Cmd {
 }
 
 // badSize reports whether the window is too small, too large or absent to lay out.
-func (m model) badSize() bool {
+func (m *model) badSize() bool {
 	return m.width < minWidth || m.height < minHeight || m.width > MaxWidth || m.height > MaxHeight
 }
 
 // sizeMessage says what is wrong with the window size and what to do.
-func (m model) sizeMessage() string {
+func (m *model) sizeMessage() string {
 	switch {
 	case m.width == 0 || m.height == 0:
 		return fmt.Sprintf("The SSH client sent no window size (%d×%d), so there is nothing to draw on: connect with `ssh -t` from a real terminal window.", m.width, m.height)
@@ -768,55 +750,22 @@ func (m model) sizeMessage() string {
 	return fmt.Sprintf("Please enlarge the terminal (needs %d×%d; now %d×%d).", minWidth, minHeight, m.width, m.height)
 }
 
-// inputRoom is how many more characters the text field with the keyboard takes, and
-// its limit; limit is 0 when no text field has the keyboard.
-func (m model) inputRoom() (room, limit int) {
-	switch m.top() {
-	case screenHome:
-		return m.home.inputRoom()
-	case screenProfile:
-		return m.profile.inputRoom()
-	case screenQuestionnaire:
-		return m.quest.inputRoom()
-	}
-	return 0, 0
-}
-
 // roomIn is inputRoom for one text input.
 func roomIn(ti *textinput.Model) (room, limit int) {
 	return max(0, ti.CharLimit-utf8.RuneCountInString(ti.Value())), ti.CharLimit
 }
 
 // keyMap is the footer's help for the current screen, with the global keys.
-func (m model) keyMap() help.KeyMap {
-	var k keyHelp
-	switch m.top() {
-	case screenHome:
-		k = m.home.help()
-	case screenOrg:
-		k = m.org.help()
-	case screenProfile:
-		k = m.profile.help()
-	case screenQuestionnaire:
-		k = m.quest.help()
-	case screenReview:
-		k = m.review.help()
-	case screenScorecard:
-		k = m.card.help()
-	case screenHistory:
-		k = m.hist.help()
-	case screenCompare:
-		k = m.cmp.help()
-	case screenError:
-		k = m.errv.help()
-	}
+func (m *model) keyMap() keyHelp {
+	top := m.top()
+	k := top.help()
 	global := []key.Binding{m.keys.Help}
 	full := []key.Binding{m.keys.Help}
-	if m.capturing() {
+	if top.capturing() {
 		global = append(global, m.keys.ForceQuit)
 		full = append(full, m.keys.ForceQuit)
 	} else {
-		if m.top() != screenHome && m.top() != screenError {
+		if !k.noEsc {
 			full = append([]key.Binding{m.keys.Back}, full...)
 			if !k.noBack {
 				global = append([]key.Binding{m.keys.Back}, global...)
@@ -831,35 +780,52 @@ func (m model) keyMap() help.KeyMap {
 	return keyHelp{short: short, full: append(append([][]key.Binding{}, k.full...), full)}
 }
 
-// layout renders the footer and gives every screen its size. Screens ignore a size
-// they already have, so this is cheap; a screen built a moment ago gets its size here.
+// footerKey names a rendered footer: the key map's help texts, the width, and whether
+// the full help is shown.
+type footerKey struct {
+	keys  uint64
+	width int
+	all   bool
+}
+
+// maxFooters bounds the footers kept per session: a few per screen state and width.
+const maxFooters = 64
+
+// layout renders the footer, once per key map and width, and gives every screen its
+// size. Screens ignore a size they already have, so this is cheap.
 func (m *model) layout() {
 	if m.badSize() {
 		return
 	}
-	m.help.Width = m.width
-	// help.Model adds an item that does not fit when even its ellipsis does not fit;
-	// cut every line to the width.
-	lines := strings.Split(m.help.View(m.keyMap()), "\n")
-	for i := range lines {
-		lines[i] = truncate(lines[i], m.width)
+	k := m.keyMap()
+	fk := footerKey{k.hash(), m.width, m.help.ShowAll}
+	footer, ok := m.footers[fk]
+	if !ok {
+		m.help.Width = m.width
+		// help.Model adds an item that does not fit when even its ellipsis does not
+		// fit; cut every line to the width.
+		lines := strings.Split(m.help.View(k), "\n")
+		for i := range lines {
+			lines[i] = truncate(lines[i], m.width)
+		}
+		footer = strings.Join(lines, "\n")
+		if m.footers == nil || len(m.footers) >= maxFooters {
+			m.footers = make(map[footerKey]string, 8)
+		}
+		m.footers[fk] = footer
 	}
-	m.footer = strings.Join(lines, "\n")
-	body := max(1, m.height-len(lines)-1) // one blank line above the footer
+	m.footer = footer
+	body := max(1, m.height-strings.Count(footer, "\n")-2) // one blank line above the footer
 	m.bodyH = body
-	m.home.setSize(m.width, body)
-	m.org.setSize(m.width, body)
-	m.profile.setSize(m.width, body)
-	m.quest.setSize(m.width, body)
-	m.review.setSize(m.width, body)
-	m.card.setSize(m.width, body)
-	m.hist.setSize(m.width, body)
-	m.cmp.setSize(m.width, body)
-	m.errv.setSize(m.width, body)
+	for _, s := range m.screens {
+		if s != nil {
+			s.setSize(m.width, body)
+		}
+	}
 }
 
 // View implements tea.Model.
-func (m model) View() string {
+func (m *model) View() string {
 	if m.quitting != "" {
 		return m.styles.bold.Render("cebalance: " + m.quitting)
 	}
@@ -876,29 +842,8 @@ func (m model) View() string {
 		}
 		return strings.Join(wrap(m.sizeMessage(), max(10, w-1)), "\n") + "\n\nPress q to quit."
 	}
-	var body string
-	switch m.top() {
-	case screenHome:
-		body = m.home.view()
-	case screenOrg:
-		body = m.org.view()
-	case screenProfile:
-		body = m.profile.view()
-	case screenQuestionnaire:
-		body = m.quest.view()
-	case screenReview:
-		body = m.review.view()
-	case screenScorecard:
-		body = m.card.view()
-	case screenHistory:
-		body = m.hist.view()
-	case screenCompare:
-		body = m.cmp.view()
-	case screenError:
-		body = m.errv.view()
-	}
 	var b strings.Builder
-	b.WriteString(clampLines(body, m.bodyH))
+	b.WriteString(clampLines(m.top().view(), m.bodyH))
 	b.WriteString("\n")
 	if m.flash != "" {
 		b.WriteString(m.styles.warn.Render(truncate(m.flash, m.width)))

@@ -403,7 +403,7 @@ func TestResumeAfterQuit(t *testing.T) {
 	d2.press("enter")
 	d2.mustBeOn(screenQuestionnaire)
 	d2.mustSee(fns("function 15 of {n}"), fns("14/{n} answered"))
-	q := d2.root().quest
+	q := d2.quest()
 	if len(q.answers) != 14 {
 		t.Fatalf("%d answers after resume, want 14", len(q.answers))
 	}

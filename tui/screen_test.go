@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"errors"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"cebalance/assessment"
+	"cebalance/store"
+)
+
+// TestFunctionTextShared: two sessions showing the same function at the same width and
+// colors share one rendering of its text; another width gets its own.
+func TestFunctionTextShared(t *testing.T) {
+	a, _, _, _ := startAnswering(t, 80, 24)
+	b, _, _, _ := startAnswering(t, 80, 24)
+	c, _, _, _ := startAnswering(t, 120, 40)
+	ta, tb, tc := a.quest().c.funcText, b.quest().c.funcText, c.quest().c.funcText
+	if ta != tb {
+		t.Fatal("two sessions on the same function at 80 columns rendered its text twice")
+	}
+	if ta == tc {
+		t.Fatal("80 and 120 columns share one rendering of the text")
+	}
+	a.press("right")
+	if a.quest().c.funcText == tb {
+		t.Fatal("the next function kept the text of the first")
+	}
+	a.mustSee("function 2 of")
+}
+
+// TestFooterOncePerKeyMap: moving the cursor renders no new footer; a different key map
+// (typing a note) does, and going back reuses the first one.
+func TestFooterOncePerKeyMap(t *testing.T) {
+	d, _, _, _ := startAnswering(t, 80, 24)
+	r := d.root()
+	first, n := r.footer, len(r.footers)
+	d.press("down", "down", "up", "right", "left")
+	if len(r.footers) != n || r.footer != first {
+		t.Fatalf("moving rendered new footers: %d, was %d", len(r.footers), n)
+	}
+	d.press("n")
+	if r.footer == first || len(r.footers) != n+1 {
+		t.Fatalf("typing a note kept the questionnaire's footer (%d footers)", len(r.footers))
+	}
+	d.press("esc")
+	if r.footer != first || len(r.footers) != n+1 {
+		t.Fatalf("back from the note: footer %q, %d footers; want the first, %d", r.footer, len(r.footers), n+1)
+	}
+}
+
+// TestSaveAckRefreshesProgressOnly: the acknowledgement of a save of another function
+// than the one shown leaves the body as rendered and changes the progress line.
+func TestSaveAckRefreshesProgressOnly(t *testing.T) {
+	d, _, _, _ := startAnswering(t, 80, 24)
+	q := d.quest()
+	m, cmd := d.m.Update(keyMsg("2")) // answers function 1, shows function 2
+	d.m = m
+	_ = d.m.View()
+	body, progress := q.body, q.c.progress
+	if !q.bodyOK {
+		t.Fatal("the body was not rendered")
+	}
+	d.run(cmd) // the write, and its acknowledgement
+	if !q.bodyOK || q.body != body {
+		t.Fatal("the acknowledgement of another function's save rendered the body again")
+	}
+	if q.c.progress == progress {
+		t.Fatal("the progress line did not count the saved answer")
+	}
+	d.mustSee("saved ✓ Capital planning", "1/")
+}
+
+// TestAutosaveQueue: writes of one draft go one at a time, in order; an answer queued
+// behind another of the same function is based on it; profile requests waiting behind
+// a write are merged; a conflict drops the later writes of that function and says which
+// the editor wants.
+func TestAutosaveQueue(t *testing.T) {
+	a := newAutosave(nil)
+	k := draftKey{"org", 1}
+	one := assessment.Answer{Performer: assessment.Manager}
+	two := assessment.Answer{Performer: assessment.BMET}
+	if cmd := a.add(saveJob{owner: screenQuestionnaire, draft: k, fid: "f", ans: one}); cmd == nil {
+		t.Fatal("the first write was not sent")
+	}
+	if cmd := a.add(saveJob{owner: screenQuestionnaire, draft: k, fid: "f", ans: two}); cmd != nil {
+		t.Fatal("a second write went out with one in flight")
+	}
+	a.add(saveJob{owner: screenProfile, draft: k, fields: []assessment.ProfileField{assessment.FieldBeds}})
+	a.add(saveJob{owner: screenProfile, draft: k, fields: []assessment.ProfileField{assessment.FieldBeds, assessment.FieldDevices}})
+	q := a.queues[k]
+	if len(q.jobs) != 3 {
+		t.Fatalf("%d writes queued, want 3 (two answers, one merged profile write)", len(q.jobs))
+	}
+	if b := q.jobs[1].base; b == nil || *b != one {
+		t.Fatalf("the second answer is based on %v, want the first", b)
+	}
+	if p := q.jobs[2]; len(p.fields) != 2 || len(p.reqs) != 3 {
+		t.Fatalf("merged profile write: fields %v, requests %v", p.fields, p.reqs)
+	}
+	a.add(saveJob{owner: screenQuestionnaire, draft: k, fid: "f", ans: one})
+	msg := answerSavedMsg{draft: k, fid: "f", err: &store.ConflictError{}}
+	if cmd := a.answered(&msg); cmd == nil {
+		t.Fatal("the profile write did not go out after the conflict")
+	}
+	if msg.dropped != 2 || msg.mine.ans != one || msg.job.ans != one {
+		t.Fatalf("conflict: dropped %d, mine %v", msg.dropped, msg.mine.ans)
+	}
+	if !errors.Is(msg.err, store.ErrConflict) || len(q.jobs) != 1 || q.jobs[0].fid != "" {
+		t.Fatalf("after the conflict: %+v", q.jobs)
+	}
+	pm := profileSavedMsg{draft: k}
+	if cmd := a.profiled(&pm); cmd != nil || a.writing() {
+		t.Fatal("the queue is not empty after its last write")
+	}
+}
+
+// TestRootIsAPointer: Update returns the same root, not a copy.
+func TestRootIsAPointer(t *testing.T) {
+	d, _, _, _ := startAnswering(t, 80, 24)
+	before := d.m
+	m, _ := d.m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	if m != before {
+		t.Fatal("Update returned another root")
+	}
+}
