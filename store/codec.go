@@ -367,17 +367,21 @@ func decodeMembers(data []byte) ([]assessment.PeerValues, error) {
 //	format      1 byte (compactFormat)
 //	number      uvarint
 //	started     time (below), relative to 0
-//	flags       1 byte: completed time present, teaching, positional answers
+//	flags       1 byte: completed time present, teaching, positional answers,
+//	            workload (set only when the profile has productive hours or an answer
+//	            an estimate, so values without them read as before)
 //	completed   time relative to started, if present
 //	bank        id (string), version (varint), hash (string)
 //	profile     beds (varint), CE, BMET, manager, IT FTE (float64 bits, little-endian),
-//	            devices (varint)
+//	            devices (varint); with the workload flag: productive hours (uvarint)
 //	positional  if the flag is set: uvarint count, which must equal the number of the
 //	            bank's functions; one byte per function in bank order (0: unanswered,
 //	            1+i: questions.Performers[i]); then per answered function its time
-//	            relative to started and its note (string)
+//	            relative to started and its note (string), and with the workload
+//	            flag its estimate (uvarint: 0 none, 1 + 2 × hours a month)
 //	extras      uvarint count; per answer: function id, performer, time relative to
-//	            started, note (strings): answers that have no position (the bank is not
+//	            started, note (strings), the estimate as above with the workload flag:
+//	            answers that have no position (the bank is not
 //	            known by hash, the function is not in the bank, the performer is unknown)
 //
 // A time is its seconds since the base (varint), nanoseconds (uvarint) and zone offset
@@ -390,7 +394,29 @@ const (
 	compactHasCompleted = 1 << iota
 	compactTeaching
 	compactPositional
+	compactWorkload
 )
+
+// hasWorkload reports whether a carries anything of the workload estimate.
+func hasWorkload(a *assessment.Assessment) bool {
+	if a.Profile.ProductiveHours != 0 {
+		return true
+	}
+	for _, ans := range a.Answers {
+		if ans.Hours != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// appendHours appends an estimate: 0 for none, 1 + 2 × hours (hours are in halves).
+func appendHours(out []byte, h *float64) []byte {
+	if h == nil {
+		return binary.AppendUvarint(out, 0)
+	}
+	return binary.AppendUvarint(out, 1+uint64(math.Round(*h*2)))
+}
 
 // maxOffset bounds a stored zone offset: real ones are within ±24 hours.
 const maxOffset = 24 * 60 * 60
@@ -423,6 +449,10 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 	if positional {
 		flags |= compactPositional
 	}
+	workload := hasWorkload(a)
+	if workload {
+		flags |= compactWorkload
+	}
 	out = append(out, flags)
 	if a.CompletedAt != nil {
 		if out, err = appendTime(out, *a.CompletedAt, base); err != nil {
@@ -438,6 +468,9 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(x))
 	}
 	out = binary.AppendVarint(out, int64(p.Devices))
+	if workload {
+		out = binary.AppendUvarint(out, uint64(max(p.ProductiveHours, 0)))
+	}
 
 	placed := 0 // answers stored by position
 	if positional {
@@ -461,6 +494,9 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 				return nil, err
 			}
 			out = appendString(out, ans.Note)
+			if workload {
+				out = appendHours(out, ans.Hours)
+			}
 			placed++
 		}
 	}
@@ -485,6 +521,9 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 			return nil, err
 		}
 		out = appendString(out, ans.Note)
+		if workload {
+			out = appendHours(out, ans.Hours)
+		}
 	}
 	return out, nil
 }
@@ -634,10 +673,24 @@ func (r *compactReader) float(what string) float64 {
 	return x
 }
 
+// hours reads an estimate written by appendHours.
+func (r *compactReader) hours() *float64 {
+	v := r.uvarint("estimate")
+	if r.err != nil || v == 0 {
+		return nil
+	}
+	if v-1 > 2*assessment.MaxHours {
+		r.fail("estimate of %d half hours", v-1)
+		return nil
+	}
+	h := float64(v-1) / 2
+	return &h
+}
+
 // decodeCompleted decodes a compact value. bankOf returns a bank by reference; it is
 // called only for positional answers, and its error is returned as it is (a missing
 // bank is not damage to this value). With performersOnly the answers carry their
-// performer and nothing else (what the peer benchmark reads). Any other failure is
+// performer and estimate and nothing else (what the peer benchmark reads). Any other failure is
 // ErrCorrupt.
 func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, error), performersOnly bool) (assessment.Assessment, error) {
 	var a assessment.Assessment
@@ -653,7 +706,7 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 	a.StartedAt = r.time("start time", 0)
 	base := a.StartedAt.Unix()
 	flags := r.byte("flags")
-	if flags&^(compactHasCompleted|compactTeaching|compactPositional) != 0 {
+	if flags&^(compactHasCompleted|compactTeaching|compactPositional|compactWorkload) != 0 {
 		r.fail("unknown flags %#x", flags)
 	}
 	if flags&compactHasCompleted != 0 {
@@ -668,6 +721,14 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 	p.Teaching = flags&compactTeaching != 0
 	p.CEFTE, p.BMETFTE, p.ManagerFTE, p.ITFTE = r.float("CE FTE"), r.float("BMET FTE"), r.float("manager FTE"), r.float("IT FTE")
 	p.Devices = r.int("devices", math.MinInt32, math.MaxInt32)
+	workload := flags&compactWorkload != 0
+	if workload {
+		ph := r.uvarint("productive hours")
+		if r.err == nil && ph > math.MaxInt32 {
+			r.fail("productive hours %d out of range", ph)
+		}
+		p.ProductiveHours = int(ph)
+	}
 	if r.err != nil {
 		return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
 	}
@@ -706,6 +767,9 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 			if !performersOnly {
 				ans.AnsweredAt, ans.Note = t, note
 			}
+			if workload {
+				ans.Hours = r.hours()
+			}
 			a.Answers[bank.Functions[i].ID] = ans
 		}
 	}
@@ -723,6 +787,9 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 		note := r.string("note")
 		if !performersOnly {
 			ans.AnsweredAt, ans.Note = t, note
+		}
+		if workload {
+			ans.Hours = r.hours()
 		}
 		if _, dup := a.Answers[id]; dup && r.err == nil {
 			r.fail("function %q answered twice", id)

@@ -158,3 +158,48 @@ func TestBenchmarkWorkload(t *testing.T) {
 		t.Errorf("Check: %v", err)
 	}
 }
+
+// TestCompletedKeepsEstimates: completing an assessment (stored as one compact value)
+// keeps every estimate and the productive hours, after a reopen too; this failed when
+// the compact value had no place for them.
+func TestCompletedKeepsEstimates(t *testing.T) {
+	s, path := openTemp(t)
+	o := mustOrg(t, s, "Kept")
+	d := mustStart(t, s, o.ID)
+	bank := questions.Default()
+	for i, f := range bank.Functions {
+		a := assessment.Answer{Performer: assessment.BMET}
+		if i%3 == 0 {
+			a.Hours = hours(float64(i) + 0.5)
+		}
+		if err := s.SaveAnswer(o.ID, d.Number, f.ID, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := goodProfile
+	p.ProductiveHours = 1650
+	if err := s.SaveProfile(o.ID, d.Number, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Complete(o.ID, d.Number); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = open(t, path, store.Options{})
+	got, err := s.Assessment(o.ID, d.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Profile.ProductiveHours != 1650 {
+		t.Errorf("productive hours %d after completion, want 1650", got.Profile.ProductiveHours)
+	}
+	for i, f := range bank.Functions {
+		h := got.Answers[f.ID].Hours
+		if i%3 == 0 && (h == nil || *h != float64(i)+0.5) || i%3 != 0 && h != nil {
+			t.Errorf("%s: hours %v after completion", f.ID, h)
+		}
+	}
+	if err := s.Check(); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+}
