@@ -368,8 +368,13 @@ const (
 	FieldProductiveHours ProfileField = "productive_hours"
 )
 
-// ProfileFields lists the profile fields in form order.
-var ProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices, FieldProductiveHours}
+// ProfileFields lists the profile fields of the staffing form, in form order.
+var ProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices}
+
+// AllProfileFields is ProfileFields and then FieldProductiveHours, the assumption behind
+// the workload figures: every field a profile save copies. Plain mode asks for all of
+// them; the TUI form asks for ProfileFields until it shows the assumption too.
+var AllProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices, FieldProductiveHours}
 
 // Label returns the field's name for people.
 func (f ProfileField) Label() string {

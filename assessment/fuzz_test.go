@@ -75,7 +75,7 @@ func FuzzProfile(f *testing.F) {
 		if err := p.Validate(); err != nil && !errors.Is(err, ErrInvalid) {
 			t.Errorf("Validate error %v does not wrap ErrInvalid", err)
 		}
-		for _, field := range append(ProfileFields[:len(ProfileFields):len(ProfileFields)], "colour") {
+		for _, field := range append(AllProfileFields[:len(AllProfileFields):len(AllProfileFields)], "colour") {
 			c := p
 			err := c.Set(field, text)
 			if err != nil {
@@ -94,7 +94,7 @@ func FuzzProfile(f *testing.F) {
 				t.Errorf("Set(%s, %q) stored %q, outside the field's rules", field, text, c.Value(field))
 			}
 			// Every other field is untouched.
-			for _, other := range ProfileFields {
+			for _, other := range AllProfileFields {
 				if other != field && c.Value(other) != p.Value(other) {
 					t.Errorf("Set(%s, %q) changed %s: %q -> %q", field, text, other, p.Value(other), c.Value(other))
 				}

@@ -282,7 +282,7 @@ func (s *session) previous(org store.Organization, number int) *assessment.Asses
 func (s *session) profile(org store.Organization, draft *assessment.Assessment) error {
 	s.say("")
 	s.say("Profile of %s for this assessment. Press Enter to keep the value in brackets.", org.Name)
-	for _, f := range assessment.ProfileFields {
+	for _, f := range assessment.AllProfileFields {
 		cur := draft.Profile.Value(f)
 		keep := !(f == assessment.FieldBeds && draft.Profile.Beds == 0)
 		for {

@@ -580,7 +580,7 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 // fine (it is validated completely by Complete), but every value must be in range. The
 // last writer wins; see SaveProfileIf.
 func (s *Store) SaveProfile(orgID string, number int, p assessment.Profile) error {
-	_, _, err := s.saveProfile(orgID, number, p, nil, assessment.ProfileFields)
+	_, _, err := s.saveProfile(orgID, number, p, nil, assessment.AllProfileFields)
 	return err
 }
 
