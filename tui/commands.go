@@ -399,7 +399,10 @@ type (
 	// editProfileMsg opens the profile form from the questions.
 	editProfileMsg struct{}
 	// openReviewMsg opens the review screen, with the cursor on function at.
-	openReviewMsg struct{ at int }
+	openReviewMsg struct {
+		at     int
+		finish bool // go straight to finishing: the refusal, or the confirmation
+	}
 	// editAnswerMsg goes from the review back to one function.
 	editAnswerMsg struct{ index int }
 	// finishMsg asks to complete the assessment.

@@ -152,7 +152,7 @@ func TestProfileValidationAndAutosave(t *testing.T) {
 	// Invalid beds: an inline message, nothing stored.
 	d.typeText("abc")
 	d.press("enter")
-	d.mustSee("✗ Staffed beds must be a whole number from 1 to 5000")
+	d.mustSee("✗ Staffed beds must be a whole number from 1 to 5,000")
 	a, _ := st.Draft(org.ID)
 	if a.Profile.Beds != 0 {
 		t.Fatalf("invalid beds stored: %+v", a.Profile)
@@ -184,7 +184,7 @@ func TestProfileValidationAndAutosave(t *testing.T) {
 	d.press("tab")
 	d.typeText("-1")
 	d.press("tab")
-	d.mustSee("✗ Clinical engineers (fte) must be a number of 0 or more")
+	d.mustSee("✗ Clinical engineers (FTE) must be a plain decimal number from 0 to 10,000")
 	// esc leaves the form: q typed in a field does not quit.
 	d.press("q")
 	if d.quit {
