@@ -367,19 +367,19 @@ func (f ProfileField) Label() string {
 func (f ProfileField) Hint() string {
 	switch f {
 	case FieldBeds:
-		return "whole number, 1–5000"
+		return "whole number, 1 to 5,000"
 	case FieldTeaching:
 		return "yes or no"
 	case FieldCEFTE:
-		return "degree engineers in CE roles; 0, 0.5, 1, 2.5 …"
+		return "degree engineers in CE roles; 0 to 10,000, e.g. 0.5 or 2.5"
 	case FieldBMETFTE:
-		return "BMETs and technicians; decimals allowed"
+		return "BMETs and technicians; 0 to 10,000, decimals allowed"
 	case FieldManagerFTE:
-		return "HTM managers and directors"
+		return "HTM managers and directors; 0 to 10,000"
 	case FieldITFTE:
-		return "IT staff supporting medical devices; 0 if none"
+		return "IT staff supporting medical devices; 0 if none, at most 10,000"
 	case FieldDevices:
-		return "whole number; 0 = not known"
+		return "whole number up to 10,000,000; 0 = not known"
 	}
 	return ""
 }

@@ -408,3 +408,42 @@ type (
 	// finishMsg asks to complete the assessment.
 	finishMsg struct{}
 )
+
+// Discarding a draft and the community benchmark.
+type (
+	// discardDraftMsg asks to discard draft number of org (the org screen asked
+	// first).
+	discardDraftMsg struct {
+		org    store.Organization
+		number int
+	}
+	// draftDiscardedMsg reports the draft discarded, or why not.
+	draftDiscardedMsg struct {
+		org    store.Organization
+		number int
+		err    error
+	}
+	// openBenchmarkMsg asks for the community benchmark.
+	openBenchmarkMsg struct{}
+	// benchmarkMsg carries the community benchmark.
+	benchmarkMsg struct{ b assessment.Benchmark }
+)
+
+// discardDraft deletes draft number of org; the store refuses a completed assessment.
+func discardDraft(st Store, org store.Organization, number int) tea.Cmd {
+	return func() tea.Msg {
+		return draftDiscardedMsg{org, number, st.DeleteDraft(org.ID, number)}
+	}
+}
+
+// loadBenchmark computes the community benchmark, leaving out own (a director's
+// organizations).
+func loadBenchmark(st Store, own []string) tea.Cmd {
+	return func() tea.Msg {
+		b, err := st.Benchmark(own)
+		if err != nil {
+			return errMsg{"compute the community benchmark", err}
+		}
+		return benchmarkMsg{b}
+	}
+}

@@ -349,6 +349,17 @@ func newScorecardKeys() scorecardKeys {
 	}
 }
 
+// benchmarkKeys are the keys of the community benchmark.
+type benchmarkKeys struct {
+	scroll scrollKeys
+	Back   key.Binding
+	Mouse  key.Binding
+}
+
+func newBenchmarkKeys() benchmarkKeys {
+	return benchmarkKeys{scroll: newScrollKeys(), Back: newGlobalKeys().Back, Mouse: mouseHelp("wheel scrolls")}
+}
+
 // historyKeys are the keys of the history screen.
 type historyKeys struct {
 	list    listKeys
