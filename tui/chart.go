@@ -175,7 +175,7 @@ func (g *chartGrid) render(s *styles) []string {
 
 // chartLegend names the marks and says how much each row holds.
 func chartLegend(s *styles, step int, banks bool, shown, all int) string {
-	legend := s.chartBalance.Render("●") + " balance   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations" +
+	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations" +
 		s.muted.Render(fmt.Sprintf("   a row holds %d points", step))
 	if banks {
 		legend += "   " + s.muted.Render("¦ new question bank")

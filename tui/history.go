@@ -212,4 +212,3 @@ func (m *historyModel) view() string {
 	b.WriteString(strings.Join(rows, "\n"))
 	return b.String()
 }
-

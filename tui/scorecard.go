@@ -199,7 +199,7 @@ func (m *scorecardModel) help() keyHelp {
 	return keyHelp{
 		// Page down is in the full help and on the position line ("space for more"),
 		// so that the short help keeps esc, ? and q at 80 columns.
-		short: []key.Binding{sk.scroll.Scroll, sk.NextSect, sk.History, sk.Packet},
+		short: []key.Binding{sk.scroll.Scroll, sk.History, sk.Packet},
 		full:  [][]key.Binding{m.page.bindings(), {sk.NextSect, sk.PrevSect, sk.Section, sk.Mouse}, {sk.History, sk.Packet}},
 	}
 }
@@ -208,7 +208,9 @@ func (m *scorecardModel) view() string {
 	if m.report == nil {
 		return ""
 	}
-	top := m.styles.muted.Render(" " + m.page.position())
+	// The section keys are on the position line, so that the short help keeps esc, ?
+	// and q at 80 columns.
+	top := m.styles.muted.Render(truncate(" "+strings.TrimPrefix(m.page.position()+" · [ ] or 1–9: sections", " · "), m.width))
 	if m.notice != "" {
 		lines := m.noticeLines()
 		for i := range lines {
