@@ -126,7 +126,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"staffed beds must be", "teaching must be yes or no", "Please type a number from 1 to", "longer than 4096"} {
+	for _, want := range []string{"Staffed beds must be a whole number from 1 to 5,000", "teaching must be yes or no", "Please type a number from 1 to", "longer than 4096"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q\n%s", want, text)
 		}
