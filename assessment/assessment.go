@@ -403,19 +403,19 @@ func (f ProfileField) Label() string {
 func (f ProfileField) Hint() string {
 	switch f {
 	case FieldBeds:
-		return "whole number, 1–5000"
+		return "whole number, 1 to 5,000"
 	case FieldTeaching:
 		return "yes or no"
 	case FieldCEFTE:
-		return "degree engineers in CE roles; 0, 0.5, 1, 2.5 …"
+		return "degree engineers in CE roles; 0 to 10,000, e.g. 0.5 or 2.5"
 	case FieldBMETFTE:
-		return "BMETs and technicians; decimals allowed"
+		return "BMETs and technicians; 0 to 10,000, decimals allowed"
 	case FieldManagerFTE:
-		return "HTM managers and directors"
+		return "HTM managers and directors; 0 to 10,000"
 	case FieldITFTE:
-		return "IT staff supporting medical devices; 0 if none"
+		return "IT staff supporting medical devices; 0 if none, at most 10,000"
 	case FieldDevices:
-		return "whole number; 0 = not known"
+		return "whole number up to 10,000,000; 0 = not known"
 	case FieldProductiveHours:
 		return "an assumption for the workload figures; 1000–2080, usually 1700"
 	}
@@ -469,7 +469,7 @@ func (p *Profile) Set(f ProfileField, text string) error {
 	case FieldBeds:
 		n, err := parseWhole(text)
 		if err != nil || n < MinBeds || n > MaxBeds {
-			return fieldErr(string(f), "staffed beds must be a whole number from %d to %d, not %q", MinBeds, MaxBeds, text)
+			return fieldErr(string(f), "%s must be a whole number from %d to %s, not %q", f.Label(), MinBeds, thousands(MaxBeds), text)
 		}
 		c.Beds = n
 	case FieldTeaching:
@@ -482,15 +482,15 @@ func (p *Profile) Set(f ProfileField, text string) error {
 			return fieldErr(string(f), "teaching must be yes or no, not %q", text)
 		}
 	case FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE:
-		v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxFTE {
-			return fieldErr(string(f), "%s must be a number of 0 or more (e.g. 0, 0.5, 2), not %q", strings.ToLower(f.Label()), text)
+		v, err := parseDecimal(text)
+		if err != nil || v > MaxFTE {
+			return fieldErr(string(f), "%s must be a plain decimal number from 0 to %s (e.g. 0, 0.5, 2), not %q", f.Label(), thousands(MaxFTE), text)
 		}
 		*c.fte(f) = v + 0 // + 0 turns -0 into 0
 	case FieldDevices:
 		n, err := parseWhole(text)
 		if err != nil || n < 0 || n > MaxDevices {
-			return fieldErr(string(f), "devices must be a whole number of 0 or more (0 = not known), not %q", text)
+			return fieldErr(string(f), "%s must be a whole number from 0 (not known) to %s, not %q", f.Label(), thousands(MaxDevices), text)
 		}
 		c.Devices = n
 	case FieldProductiveHours:
@@ -505,6 +505,80 @@ func (p *Profile) Set(f ProfileField, text string) error {
 	}
 	*p = c
 	return nil
+}
+
+// parseDecimal accepts a plain decimal number of 0 or more: digits with at most one
+// decimal point or comma ("2", "0.5", "2,5"). Exponents ("1.5e1"), signs, hexadecimal,
+// "Inf" and "NaN", which strconv.ParseFloat would take, are refused: a director types
+// a staff count, and anything else is a slip.
+func parseDecimal(s string) (float64, error) {
+	if s == "" || len(s) > 16 {
+		return 0, strconv.ErrSyntax
+	}
+	digits, sep := 0, false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case (r == '.' || r == ',') && !sep:
+			sep = true
+		default:
+			return 0, strconv.ErrSyntax
+		}
+	}
+	if digits == 0 {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+}
+
+// thousands writes n with a comma between thousands: 10000 → "10,000".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// PlausibleFTEPer100Beds is the most FTE of one kind per 100 staffed beds a profile
+// takes without a warning: ten times the published reference for all HTM staff
+// together (2.5 per 100 beds). Above it the figure is far outside any reference, most
+// likely a slip (300 typed for 3.00), though it is saved: a large system may report
+// its whole regional team.
+const PlausibleFTEPer100Beds = 25.0
+
+// Warning returns a warning about the value of field f when it is far outside any
+// reference (saved anyway: a warning is not an error), or "". The FTE fields are
+// checked against the staffed beds; with the beds not yet given there is nothing to
+// check against.
+func (p Profile) Warning(f ProfileField) string {
+	switch f {
+	case FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE:
+	default:
+		return ""
+	}
+	v := *p.fte(f)
+	if p.Beds <= 0 || v <= 0 {
+		return ""
+	}
+	per100 := v / float64(p.Beds) * 100
+	if per100 <= PlausibleFTEPer100Beds {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s for %s staffed beds is %s per 100 beds, more than ten times the published reference of 2.5 HTM FTE per 100 beds for all HTM staff together: please check it (it is saved).",
+		f.Label(), FormatFTE(v), thousands(p.Beds), strconv.FormatFloat(per100, 'f', 1, 64))
+}
+
+// Warnings returns the warnings of every field of p, in form order ("" for none).
+func (p Profile) Warnings() map[ProfileField]string {
+	out := map[ProfileField]string{}
+	for _, f := range ProfileFields {
+		if w := p.Warning(f); w != "" {
+			out[f] = w
+		}
+	}
+	return out
 }
 
 // parseWhole accepts digits with optional thousands separators ("7,000", "7 000").
@@ -656,3 +730,46 @@ func ParseHours(p Performer, text string) (*float64, error) {
 
 // FormatHours prints an estimate without needless zeros: 12, 7.5.
 func FormatHours(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// NextGap returns the bank index of the first function after position from, wrapping
+// around, whose answer is a gap (nobody does it, or nobody knows who does); -1 when
+// no answer is a gap.
+func NextGap(bank *questions.Bank, answers map[string]Answer, from int) int {
+	n := len(bank.Functions)
+	for k := 1; k <= n; k++ {
+		i := ((from+k)%n + n) % n
+		if ans, ok := answers[bank.Functions[i].ID]; ok && ans.Performer.IsGap() {
+			return i
+		}
+	}
+	return -1
+}
+
+// FindFunctions returns the bank indexes, in bank order, of the functions whose title
+// or question contains every word of query (case-insensitive), at most limit of them;
+// none for a query without words.
+func FindFunctions(bank *questions.Bank, query string, limit int) []int {
+	words := strings.Fields(strings.ToLower(query))
+	if len(words) == 0 {
+		return nil
+	}
+	var out []int
+	for i := range bank.Functions {
+		f := &bank.Functions[i]
+		text := strings.ToLower(f.Name() + " " + f.Question)
+		all := true
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, i)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
+}

@@ -315,6 +315,9 @@ func (s *session) profile(org store.Organization, draft *assessment.Assessment) 
 			}
 			draft.Profile, s.rev = stored, rev
 			s.say("Saved: %s %s.", f.Label(), p.Value(f))
+			if w := stored.Warning(f); w != "" {
+				s.say("Warning: %s", w)
+			}
 			break
 		}
 	}

@@ -126,7 +126,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"staffed beds must be", "teaching must be yes or no", "productive hours per FTE must be", "Please type a number from 1 to", "longer than 4096",
+	for _, want := range []string{"Staffed beds must be a whole number from 1 to 5,000", "teaching must be yes or no", "productive hours per FTE must be", "Please type a number from 1 to", "longer than 4096",
 		"hours a month must be 0 to 744", "hours a month must be a number", "7.5 hours a month"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q\n%s", want, text)

@@ -474,7 +474,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Remote:    true, PacketCommand: sshCommand(sess),
 	})
 	opts := append(bubbletea.MakeOptions(sess), tea.WithInput(newPasteLimiter(sess)),
-		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate))
+		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate), tea.WithMouseCellMotion())
 	t := &tracked{Model: model}
 	sess.Context().SetValue(trackedKey{}, t)
 	p := tea.NewProgram(t, opts...)
