@@ -23,9 +23,9 @@ func main() {
 		Stderr: os.Stderr,
 		Getenv: os.Getenv,
 		Scope:  cli.Scope{Admin: true, Name: "local"},
-		TUI: func(st *store.Store, bank *questions.Bank) error {
+		TUI: func(st *store.Store, bank *questions.Bank, dueAfter int) error {
 			return tui.Run(st, tui.Options{Renderer: lipgloss.DefaultRenderer(), Bank: bank, CanCreate: true,
-				WritePacket: cli.PacketFile(st, ".")})
+				WritePacket: cli.PacketFile(st, "."), DueAfter: dueAfter})
 		},
 		Serve: serve,
 	}

@@ -47,6 +47,9 @@ type Answer struct {
 	Performer  Performer `json:"performer"`
 	Note       string    `json:"note"`
 	AnsweredAt time.Time `json:"answered_at"`
+	// Hours is the director's estimate of how many hours a month the function takes —
+	// or would take, done properly; nil when there is no estimate (CheckHours).
+	Hours *float64 `json:"hours_per_month,omitempty"`
 }
 
 // Assessment is one run of the questionnaire for one organization.
@@ -69,6 +72,10 @@ func (a Assessment) Clone() Assessment {
 	}
 	c.Answers = make(map[string]Answer, len(a.Answers))
 	for k, v := range a.Answers {
+		if v.Hours != nil {
+			h := *v.Hours
+			v.Hours = &h
+		}
 		c.Answers[k] = v
 	}
 	return c
@@ -280,6 +287,9 @@ func (a *Assessment) Validate(bank *questions.Bank) error {
 		if err := CheckAnswer(f, ans.Performer); err != nil {
 			return fieldErr("answers."+id+".performer", "%s", err.(*FieldError).Msg)
 		}
+		if err := CheckHours(ans.Performer, ans.Hours); err != nil {
+			return fieldErr("answers."+id+".hours_per_month", "%s", err.(*FieldError).Msg)
+		}
 		if utf8.RuneCountInString(ans.Note) > MaxNoteRunes {
 			return fieldErr("answers."+id+".note", "note is %d characters; the limit is %d", utf8.RuneCountInString(ans.Note), MaxNoteRunes)
 		}
@@ -315,6 +325,9 @@ type Profile struct {
 	ManagerFTE float64 `json:"manager_fte"`
 	ITFTE      float64 `json:"it_fte"`
 	Devices    int     `json:"devices"`
+	// ProductiveHours is how many hours a year one FTE spends on the work, used to turn
+	// hour estimates into FTE; 0 means not set, read as DefaultProductiveHours.
+	ProductiveHours int `json:"productive_hours,omitempty"`
 }
 
 // Limits of the profile fields.
@@ -323,7 +336,21 @@ const (
 	MaxBeds    = 5000
 	MaxFTE     = 10000
 	MaxDevices = 10_000_000
+	// DefaultProductiveHours is the productive hours a year of one FTE when the profile
+	// does not say: 2,080 paid hours less leave, holidays, training and meetings.
+	DefaultProductiveHours = 1700
+	MinProductiveHours     = 1000
+	MaxProductiveHours     = 2080
 )
+
+// Productive returns the productive hours a year of one FTE: the profile's, or
+// DefaultProductiveHours when it is not set.
+func (p Profile) Productive() int {
+	if p.ProductiveHours == 0 {
+		return DefaultProductiveHours
+	}
+	return p.ProductiveHours
+}
 
 // ProfileField names one field of the profile.
 type ProfileField string
@@ -337,10 +364,17 @@ const (
 	FieldManagerFTE ProfileField = "manager_fte"
 	FieldITFTE      ProfileField = "it_fte"
 	FieldDevices    ProfileField = "devices"
+	// FieldProductiveHours is the assumption behind the workload figures.
+	FieldProductiveHours ProfileField = "productive_hours"
 )
 
-// ProfileFields lists the profile fields in form order.
+// ProfileFields lists the profile fields of the staffing form, in form order.
 var ProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices}
+
+// AllProfileFields is ProfileFields and then FieldProductiveHours, the assumption behind
+// the workload figures: every field a profile save copies. Plain mode asks for all of
+// them; the TUI form asks for ProfileFields until it shows the assumption too.
+var AllProfileFields = []ProfileField{FieldBeds, FieldTeaching, FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE, FieldDevices, FieldProductiveHours}
 
 // Label returns the field's name for people.
 func (f ProfileField) Label() string {
@@ -359,6 +393,8 @@ func (f ProfileField) Label() string {
 		return "IT staff for devices (FTE)"
 	case FieldDevices:
 		return "Devices in inventory"
+	case FieldProductiveHours:
+		return "Productive hours per FTE a year"
 	}
 	return string(f)
 }
@@ -367,19 +403,21 @@ func (f ProfileField) Label() string {
 func (f ProfileField) Hint() string {
 	switch f {
 	case FieldBeds:
-		return "whole number, 1–5000"
+		return "whole number, 1 to 5,000"
 	case FieldTeaching:
 		return "yes or no"
 	case FieldCEFTE:
-		return "degree engineers in CE roles; 0, 0.5, 1, 2.5 …"
+		return "degree engineers in CE roles; 0 to 10,000, e.g. 0.5 or 2.5"
 	case FieldBMETFTE:
-		return "BMETs and technicians; decimals allowed"
+		return "BMETs and technicians; 0 to 10,000, decimals allowed"
 	case FieldManagerFTE:
-		return "HTM managers and directors"
+		return "HTM managers and directors; 0 to 10,000"
 	case FieldITFTE:
-		return "IT staff supporting medical devices; 0 if none"
+		return "IT staff supporting medical devices; 0 if none, at most 10,000"
 	case FieldDevices:
-		return "whole number; 0 = not known"
+		return "whole number up to 10,000,000; 0 = not known"
+	case FieldProductiveHours:
+		return "an assumption for the workload figures; 1000–2080, usually 1700"
 	}
 	return ""
 }
@@ -398,6 +436,8 @@ func (p Profile) Value(f ProfileField) string {
 		return FormatFTE(*p.fte(f))
 	case FieldDevices:
 		return strconv.Itoa(p.Devices)
+	case FieldProductiveHours:
+		return strconv.Itoa(p.Productive())
 	}
 	return ""
 }
@@ -429,7 +469,7 @@ func (p *Profile) Set(f ProfileField, text string) error {
 	case FieldBeds:
 		n, err := parseWhole(text)
 		if err != nil || n < MinBeds || n > MaxBeds {
-			return fieldErr(string(f), "staffed beds must be a whole number from %d to %d, not %q", MinBeds, MaxBeds, text)
+			return fieldErr(string(f), "%s must be a whole number from %d to %s, not %q", f.Label(), MinBeds, thousands(MaxBeds), text)
 		}
 		c.Beds = n
 	case FieldTeaching:
@@ -442,22 +482,103 @@ func (p *Profile) Set(f ProfileField, text string) error {
 			return fieldErr(string(f), "teaching must be yes or no, not %q", text)
 		}
 	case FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE:
-		v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxFTE {
-			return fieldErr(string(f), "%s must be a number of 0 or more (e.g. 0, 0.5, 2), not %q", strings.ToLower(f.Label()), text)
+		v, err := parseDecimal(text)
+		if err != nil || v > MaxFTE {
+			return fieldErr(string(f), "%s must be a plain decimal number from 0 to %s (e.g. 0, 0.5, 2), not %q", f.Label(), thousands(MaxFTE), text)
 		}
 		*c.fte(f) = v + 0 // + 0 turns -0 into 0
 	case FieldDevices:
 		n, err := parseWhole(text)
 		if err != nil || n < 0 || n > MaxDevices {
-			return fieldErr(string(f), "devices must be a whole number of 0 or more (0 = not known), not %q", text)
+			return fieldErr(string(f), "%s must be a whole number from 0 (not known) to %s, not %q", f.Label(), thousands(MaxDevices), text)
 		}
 		c.Devices = n
+	case FieldProductiveHours:
+		n, err := parseWhole(text)
+		if err != nil || n < MinProductiveHours || n > MaxProductiveHours {
+			return fieldErr(string(f), "productive hours per FTE must be a whole number from %d to %d (usually %d), not %q",
+				MinProductiveHours, MaxProductiveHours, DefaultProductiveHours, text)
+		}
+		c.ProductiveHours = n
 	default:
 		return fieldErr(string(f), "unknown profile field")
 	}
 	*p = c
 	return nil
+}
+
+// parseDecimal accepts a plain decimal number of 0 or more: digits with at most one
+// decimal point or comma ("2", "0.5", "2,5"). Exponents ("1.5e1"), signs, hexadecimal,
+// "Inf" and "NaN", which strconv.ParseFloat would take, are refused: a director types
+// a staff count, and anything else is a slip.
+func parseDecimal(s string) (float64, error) {
+	if s == "" || len(s) > 16 {
+		return 0, strconv.ErrSyntax
+	}
+	digits, sep := 0, false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case (r == '.' || r == ',') && !sep:
+			sep = true
+		default:
+			return 0, strconv.ErrSyntax
+		}
+	}
+	if digits == 0 {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+}
+
+// thousands writes n with a comma between thousands: 10000 → "10,000".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// PlausibleFTEPer100Beds is the most FTE of one kind per 100 staffed beds a profile
+// takes without a warning: ten times the published reference for all HTM staff
+// together (2.5 per 100 beds). Above it the figure is far outside any reference, most
+// likely a slip (300 typed for 3.00), though it is saved: a large system may report
+// its whole regional team.
+const PlausibleFTEPer100Beds = 25.0
+
+// Warning returns a warning about the value of field f when it is far outside any
+// reference (saved anyway: a warning is not an error), or "". The FTE fields are
+// checked against the staffed beds; with the beds not yet given there is nothing to
+// check against.
+func (p Profile) Warning(f ProfileField) string {
+	switch f {
+	case FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE:
+	default:
+		return ""
+	}
+	v := *p.fte(f)
+	if p.Beds <= 0 || v <= 0 {
+		return ""
+	}
+	per100 := v / float64(p.Beds) * 100
+	if per100 <= PlausibleFTEPer100Beds {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s for %s staffed beds is %s per 100 beds, more than ten times the published reference of 2.5 HTM FTE per 100 beds for all HTM staff together: please check it (it is saved).",
+		f.Label(), FormatFTE(v), thousands(p.Beds), strconv.FormatFloat(per100, 'f', 1, 64))
+}
+
+// Warnings returns the warnings of every field of p, in form order ("" for none).
+func (p Profile) Warnings() map[ProfileField]string {
+	out := map[ProfileField]string{}
+	for _, f := range ProfileFields {
+		if w := p.Warning(f); w != "" {
+			out[f] = w
+		}
+	}
+	return out
 }
 
 // parseWhole accepts digits with optional thousands separators ("7,000", "7 000").
@@ -501,6 +622,10 @@ func (p Profile) validateCounts() error {
 	}
 	if p.Devices < 0 || p.Devices > MaxDevices {
 		return fieldErr("devices", "devices must be 0 or more (0 = not known), not %d", p.Devices)
+	}
+	if h := p.ProductiveHours; h != 0 && (h < MinProductiveHours || h > MaxProductiveHours) {
+		return fieldErr(string(FieldProductiveHours), "productive hours per FTE must be from %d to %d (0 = the default %d), not %d",
+			MinProductiveHours, MaxProductiveHours, DefaultProductiveHours, h)
 	}
 	return nil
 }
@@ -562,4 +687,89 @@ func CheckAnswer(f *questions.Function, p Performer) error {
 		return &FieldError{Field: "performer", Msg: fmt.Sprintf("unknown performer %q (use ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure, or na where allowed)", p)}
 	}
 	return nil
+}
+
+// MaxHours is the most hours a month an estimate may give: every hour of a 31-day month.
+const MaxHours = 744
+
+// CheckHours returns a *FieldError unless h is an acceptable estimate of hours a month
+// for an answer with performer p: none (nil), or 0 to MaxHours in steps of 0.5 for any
+// answer but "not applicable". It is the one rule the store, the interchange and every
+// front-end apply.
+func CheckHours(p Performer, h *float64) error {
+	if h == nil {
+		return nil
+	}
+	v := *h
+	switch {
+	case p == questions.NA:
+		return &FieldError{Field: "hours_per_month", Msg: "a function answered \"not applicable\" takes no hours: leave the estimate blank"}
+	case math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxHours || v*2 != math.Trunc(v*2):
+		return &FieldError{Field: "hours_per_month", Msg: fmt.Sprintf("hours a month must be 0 to %d in steps of 0.5 (blank = no estimate), not %v", MaxHours, v)}
+	}
+	return nil
+}
+
+// ParseHours reads an estimate of hours a month as a person types it: blank is no
+// estimate (nil); "12", "7.5" and "7,5" are numbers; the value must pass CheckHours.
+func ParseHours(p Performer, text string) (*float64, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
+	if err != nil {
+		return nil, &FieldError{Field: "hours_per_month", Msg: fmt.Sprintf("hours a month must be a number from 0 to %d in steps of 0.5 (blank = no estimate), not %q", MaxHours, text)}
+	}
+	v += 0 // -0 becomes 0
+	if err := CheckHours(p, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// FormatHours prints an estimate without needless zeros: 12, 7.5.
+func FormatHours(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// NextGap returns the bank index of the first function after position from, wrapping
+// around, whose answer is a gap (nobody does it, or nobody knows who does); -1 when
+// no answer is a gap.
+func NextGap(bank *questions.Bank, answers map[string]Answer, from int) int {
+	n := len(bank.Functions)
+	for k := 1; k <= n; k++ {
+		i := ((from+k)%n + n) % n
+		if ans, ok := answers[bank.Functions[i].ID]; ok && ans.Performer.IsGap() {
+			return i
+		}
+	}
+	return -1
+}
+
+// FindFunctions returns the bank indexes, in bank order, of the functions whose title
+// or question contains every word of query (case-insensitive), at most limit of them;
+// none for a query without words.
+func FindFunctions(bank *questions.Bank, query string, limit int) []int {
+	words := strings.Fields(strings.ToLower(query))
+	if len(words) == 0 {
+		return nil
+	}
+	var out []int
+	for i := range bank.Functions {
+		f := &bank.Functions[i]
+		text := strings.ToLower(f.Name() + " " + f.Question)
+		all := true
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, i)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
 }

@@ -12,6 +12,61 @@ import (
 	"cebalance/questions"
 )
 
+// TestProfileWarning: an FTE figure far outside any reference (300 IT FTE for 180
+// beds) is warned about, from one rule; ordinary figures and unknown beds are not.
+func TestProfileWarning(t *testing.T) {
+	tests := []struct {
+		p     Profile
+		f     ProfileField
+		warns bool
+	}{
+		{Profile{Beds: 180, ITFTE: 300}, FieldITFTE, true},
+		{Profile{Beds: 180, ITFTE: 3}, FieldITFTE, false},
+		{Profile{Beds: 180, BMETFTE: 45}, FieldBMETFTE, false}, // 25 per 100 beds: the edge
+		{Profile{Beds: 180, BMETFTE: 46}, FieldBMETFTE, true},
+		{Profile{Beds: 0, CEFTE: 300}, FieldCEFTE, false}, // beds not given yet
+		{Profile{Beds: 180, ITFTE: 300}, FieldBeds, false},
+		{Profile{Beds: 1, ManagerFTE: 1}, FieldManagerFTE, true},
+	}
+	for _, tt := range tests {
+		w := tt.p.Warning(tt.f)
+		if (w != "") != tt.warns {
+			t.Errorf("%+v %s: warning %q, want one: %v", tt.p, tt.f, w, tt.warns)
+		}
+	}
+	w := Profile{Beds: 180, ITFTE: 300}.Warning(FieldITFTE)
+	for _, part := range []string{"IT staff for devices (FTE): 300 for 180 staffed beds", "166.7 per 100 beds", "it is saved"} {
+		if !strings.Contains(w, part) {
+			t.Errorf("warning %q does not say %q", w, part)
+		}
+	}
+	if got := (Profile{Beds: 180, ITFTE: 300}).Warnings(); len(got) != 1 || got[FieldITFTE] != w {
+		t.Errorf("Warnings() = %v", got)
+	}
+}
+
+func TestReassessmentDue(t *testing.T) {
+	last := time.Date(2024, 3, 15, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		now    time.Time
+		months int
+		due    bool
+	}{
+		{time.Date(2025, 3, 14, 23, 0, 0, 0, time.UTC), 0, false},
+		{time.Date(2025, 3, 15, 10, 0, 0, 0, time.UTC), 0, true},
+		{time.Date(2025, 3, 15, 10, 0, 0, 0, time.UTC), 12, true},
+		{time.Date(2024, 9, 14, 0, 0, 0, 0, time.UTC), 6, false},
+		{time.Date(2024, 9, 16, 0, 0, 0, 0, time.UTC), 6, true},
+		{time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 1000, false}, // capped at ten years
+		{time.Date(2034, 3, 15, 10, 0, 0, 0, time.UTC), 1000, true},
+	}
+	for _, tt := range tests {
+		if got := ReassessmentDue(last, tt.now, tt.months); got != tt.due {
+			t.Errorf("ReassessmentDue(%v, %v, %d) = %v, want %v", last, tt.now, tt.months, got, tt.due)
+		}
+	}
+}
+
 func TestProfileSet(t *testing.T) {
 	tests := []struct {
 		field   ProfileField
@@ -23,8 +78,8 @@ func TestProfileSet(t *testing.T) {
 		{FieldBeds, " 1 ", "1", ""},
 		{FieldBeds, "5000", "5000", ""},
 		{FieldBeds, "1,200", "1200", ""},
-		{FieldBeds, "0", "", "1 to 5000"},
-		{FieldBeds, "5001", "", "1 to 5000"},
+		{FieldBeds, "0", "", "Staffed beds must be a whole number from 1 to 5,000"},
+		{FieldBeds, "5001", "", "1 to 5,000"},
 		{FieldBeds, "12.5", "", "whole number"},
 		{FieldBeds, "", "", "whole number"},
 		{FieldBeds, "abc", "", `"abc"`},
@@ -34,17 +89,24 @@ func TestProfileSet(t *testing.T) {
 		{FieldCEFTE, "0.5", "0.5", ""},
 		{FieldCEFTE, "2,5", "2.5", ""},
 		{FieldCEFTE, "0", "0", ""},
-		{FieldCEFTE, "-0", "0", ""},
-		{FieldCEFTE, "-1", "", "0 or more"},
-		{FieldCEFTE, "NaN", "", "0 or more"},
-		{FieldCEFTE, "Inf", "", "0 or more"},
-		{FieldCEFTE, "1e9", "", "0 or more"},
+		{FieldCEFTE, "-0", "", "plain decimal"},
+		{FieldCEFTE, "-1", "", "from 0 to 10,000"},
+		{FieldCEFTE, "NaN", "", "from 0 to 10,000"},
+		{FieldCEFTE, "Inf", "", "from 0 to 10,000"},
+		{FieldCEFTE, "1e9", "", "from 0 to 10,000"},
+		{FieldCEFTE, "1.5e1", "", "plain decimal"},
+		{FieldCEFTE, "0x10", "", "plain decimal"},
+		{FieldCEFTE, "1.2.3", "", "plain decimal"},
+		{FieldCEFTE, ".", "", "plain decimal"},
+		{FieldCEFTE, "10000", "10000", ""},
+		{FieldCEFTE, "10000.5", "", "from 0 to 10,000"},
+		{FieldBMETFTE, "999999", "", "BMETs / technicians (FTE) must be a plain decimal number from 0 to 10,000"},
 		{FieldBMETFTE, "8", "8", ""},
 		{FieldManagerFTE, "1.25", "1.25", ""},
-		{FieldITFTE, "x", "", "it staff"},
+		{FieldITFTE, "x", "", "IT staff for devices (FTE) must"},
 		{FieldDevices, "7000", "7000", ""},
 		{FieldDevices, "0", "0", ""},
-		{FieldDevices, "-5", "", "0 or more"},
+		{FieldDevices, "-5", "", "Devices in inventory must be a whole number from 0 (not known) to 10,000,000"},
 		{"colour", "red", "", "unknown"},
 	}
 	for _, tt := range tests {
@@ -253,5 +315,41 @@ func TestValidateDraftOneBound(t *testing.T) {
 		if (full == nil) != (draft == nil) {
 			t.Errorf("%+v: Validate = %v but ValidateDraft = %v", p, full, draft)
 		}
+	}
+}
+
+func TestNextGapAndFind(t *testing.T) {
+	bank := questions.Default()
+	f := bank.Functions
+	answers := map[string]Answer{
+		f[2].ID: {Performer: Nobody},
+		f[5].ID: {Performer: CE},
+		f[9].ID: {Performer: Unsure},
+	}
+	for _, tt := range []struct{ from, want int }{{0, 2}, {2, 9}, {9, 2}, {-1, 2}} {
+		if got := NextGap(bank, answers, tt.from); got != tt.want {
+			t.Errorf("NextGap from %d = %d, want %d", tt.from, got, tt.want)
+		}
+	}
+	if got := NextGap(bank, map[string]Answer{f[1].ID: {Performer: CE}}, 0); got != -1 {
+		t.Errorf("NextGap without gaps = %d", got)
+	}
+	name := strings.Fields(f[3].Name())[0]
+	got := FindFunctions(bank, strings.ToUpper(name), 50)
+	found := false
+	for _, i := range got {
+		found = found || i == 3
+	}
+	if !found {
+		t.Errorf("FindFunctions(%q) = %v, want it to include 3", name, got)
+	}
+	if got := FindFunctions(bank, "  ", 5); got != nil {
+		t.Errorf("FindFunctions of no words = %v", got)
+	}
+	if got := FindFunctions(bank, "zzqx nothing", 5); len(got) != 0 {
+		t.Errorf("FindFunctions of nonsense = %v", got)
+	}
+	if got := FindFunctions(bank, "e", 3); len(got) != 3 {
+		t.Errorf("FindFunctions limit: %d results", len(got))
 	}
 }

@@ -21,7 +21,8 @@ func sameProfile(a, b Profile) bool {
 func profileRules(p Profile) bool {
 	fte := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 && v <= MaxFTE }
 	return p.Beds >= MinBeds && p.Beds <= MaxBeds && p.Devices >= 0 && p.Devices <= MaxDevices &&
-		fte(p.CEFTE) && fte(p.BMETFTE) && fte(p.ManagerFTE) && fte(p.ITFTE)
+		fte(p.CEFTE) && fte(p.BMETFTE) && fte(p.ManagerFTE) && fte(p.ITFTE) &&
+		(p.ProductiveHours == 0 || p.ProductiveHours >= 1000 && p.ProductiveHours <= 2080)
 }
 
 // fieldRule reports whether field f of p holds a value Set may store.
@@ -44,6 +45,8 @@ func fieldRule(p Profile, f ProfileField) bool {
 		return fte(p.ITFTE)
 	case FieldDevices:
 		return p.Devices >= 0 && p.Devices <= MaxDevices
+	case FieldProductiveHours:
+		return p.ProductiveHours >= 1000 && p.ProductiveHours <= 2080
 	}
 	return false
 }
@@ -72,7 +75,7 @@ func FuzzProfile(f *testing.F) {
 		if err := p.Validate(); err != nil && !errors.Is(err, ErrInvalid) {
 			t.Errorf("Validate error %v does not wrap ErrInvalid", err)
 		}
-		for _, field := range append(ProfileFields[:len(ProfileFields):len(ProfileFields)], "colour") {
+		for _, field := range append(AllProfileFields[:len(AllProfileFields):len(AllProfileFields)], "colour") {
 			c := p
 			err := c.Set(field, text)
 			if err != nil {
@@ -91,7 +94,7 @@ func FuzzProfile(f *testing.F) {
 				t.Errorf("Set(%s, %q) stored %q, outside the field's rules", field, text, c.Value(field))
 			}
 			// Every other field is untouched.
-			for _, other := range ProfileFields {
+			for _, other := range AllProfileFields {
 				if other != field && c.Value(other) != p.Value(other) {
 					t.Errorf("Set(%s, %q) changed %s: %q -> %q", field, text, other, p.Value(other), c.Value(other))
 				}

@@ -34,11 +34,16 @@ const (
 	MetricCEShareOfStaff               // CE share of HTM staff
 	MetricHTMPer100Beds                // HTM FTE (CE, BMET, manager) per 100 beds
 	MetricAbsorbed                     // share of engineering work absorbed by BMETs and IT
+	// MetricEngWorkloadPer100Beds is the in-house engineering workload FTE per 100 beds,
+	// of organizations that estimated every engineering function.
+	MetricEngWorkloadPer100Beds
+	// MetricEngWorkloadPerCE is that workload FTE ÷ CE FTE, of those of them with a CE.
+	MetricEngWorkloadPerCE
 	NumMetrics
 )
 
 // step is how a metric is rounded when published, and (for the index metrics) the unit.
-var metricSteps = [NumMetrics]float64{1, 1, 0.01, 0.5, 0.1, 0.01, 0.1, 0.01}
+var metricSteps = [NumMetrics]float64{1, 1, 0.01, 0.5, 0.1, 0.01, 0.1, 0.01, 0.1, 0.1}
 
 // Publish rounds v as metric m is published: indexes to whole points, shares to whole
 // percent, BMETs per CE to 0.5, FTE per 100 beds to 0.1; halves away from zero.
@@ -95,6 +100,14 @@ func ValuesOf(orgID string, bank *questions.Bank, a *Assessment) PeerValues {
 	if p.Beds > 0 {
 		v.Values[MetricCEPer100Beds] = p.CEFTE / float64(p.Beds) * 100
 		set(MetricHTMPer100Beds, sc.Staffing.FTEPer100Beds)
+	}
+	// The workload figures count only a complete engineering estimate: a partial one is
+	// a lower bound and would pull the community figure down.
+	if w := sc.Workload; w != nil && w.Engineering.Answered > 0 && !w.Engineering.Partial {
+		if p.Beds > 0 {
+			v.Values[MetricEngWorkloadPer100Beds] = w.Engineering.InHouse / float64(p.Beds) * 100
+		}
+		set(MetricEngWorkloadPerCE, ratio(w.Engineering.InHouse, p.CEFTE))
 	}
 	return v
 }
@@ -276,6 +289,11 @@ type BandBenchmark struct {
 	BalanceIndex   *SubFigure `json:"balance_index,omitempty"`
 	Engineering    *SubFigure `json:"engineering_index,omitempty"`
 	Absorbed       *SubFigure `json:"absorbed,omitempty"`
+	// EngWorkloadPer100Beds is the in-house engineering workload FTE per 100 beds and
+	// EngWorkloadPerCE its ratio to CE FTE, each over the organizations that estimated
+	// every engineering function (and, for the ratio, have a CE).
+	EngWorkloadPer100Beds *SubFigure `json:"engineering_workload_fte_per_100_beds,omitempty"`
+	EngWorkloadPerCE      *SubFigure `json:"engineering_workload_per_ce_fte,omitempty"`
 }
 
 // BenchmarkLabel is what the community benchmark is, and is not.
@@ -302,6 +320,8 @@ func Band(band SizeBand, teaching *bool, g Group) BandBenchmark {
 	b.BalanceIndex = publishSub(MetricBalance, g.Values[MetricBalance])
 	b.Engineering = publishSub(MetricEngineering, g.Values[MetricEngineering])
 	b.Absorbed = publishSub(MetricAbsorbed, g.Values[MetricAbsorbed])
+	b.EngWorkloadPer100Beds = publishSub(MetricEngWorkloadPer100Beds, g.Values[MetricEngWorkloadPer100Beds])
+	b.EngWorkloadPerCE = publishSub(MetricEngWorkloadPerCE, g.Values[MetricEngWorkloadPerCE])
 	return b
 }
 

@@ -2,6 +2,7 @@ package assessment
 
 import (
 	"fmt"
+	"time"
 
 	"cebalance/questions"
 )
@@ -65,4 +66,23 @@ func LastNote(last Answer, p Performer) string {
 		return ""
 	}
 	return last.Note
+}
+
+// DefaultDueAfter is how many months after the last completed assessment a
+// re-assessment is due when nothing else is configured: once a year, as the
+// environment-of-care committee reviews its programs.
+const DefaultDueAfter = 12
+
+// MaxDueAfter is the longest interval between assessments the due date takes, in
+// months (ten years).
+const MaxDueAfter = 120
+
+// ReassessmentDue reports whether a re-assessment is due at now: months or more
+// (calendar months; DefaultDueAfter when months is 0 or less) after the last completed
+// assessment, completed at last.
+func ReassessmentDue(last, now time.Time, months int) bool {
+	if months <= 0 {
+		months = DefaultDueAfter
+	}
+	return !now.Before(last.AddDate(0, min(months, MaxDueAfter), 0))
 }

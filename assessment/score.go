@@ -91,6 +91,9 @@ type Scorecard struct {
 	CriticalGaps     int       `json:"critical_gaps"`
 	Findings         []Finding `json:"findings"`
 	Staffing         Staffing  `json:"staffing"`
+	// Workload is the workload estimate; nil (left out of JSON) when no answer carries
+	// an estimate of hours.
+	Workload *Workload `json:"workload,omitempty"`
 	// Provisional is true for a draft: the figures cover only what is answered so far.
 	Provisional bool `json:"provisional"`
 }
@@ -292,6 +295,8 @@ func Score(bank *questions.Bank, a *Assessment) *Scorecard {
 	sc.Verdict = verdictOf(all.answered, sc.CriticalGaps, sc.Absorbed, sc.Operations.Shares.Of(CE), sc.BalanceIndex)
 	sc.VerdictMeaning = sc.Verdict.Meaning()
 	sc.Findings = findings(a.Profile, perf, sc.Engineering.Shares)
+	sc.Workload = WorkloadOf(bank, a)
+	sc.Findings = append(sc.Findings, sc.Workload.Findings()...)
 	return sc
 }
 

@@ -108,12 +108,17 @@ type Comparison struct {
 	Removed      []BankFunction `json:"removed"`
 	StaffingThen Staffing       `json:"staffing_then"`
 	StaffingNow  Staffing       `json:"staffing_now"`
+	// Workload is the change of the workload estimate; nil when neither assessment
+	// carries an estimate.
+	Workload *WorkloadChange `json:"workload,omitempty"`
 }
 
 // Compare returns the change from assessment from to assessment to.
 func Compare(from, to Scored) Comparison {
-	return compare(from, to, summarize(from, nil), summarize(to, nil),
+	c := compare(from, to, summarize(from, nil), summarize(to, nil),
 		StaffingOf(from.Assessment.Profile), StaffingOf(to.Assessment.Profile), newFloats(compareFloats), nil)
+	c.Workload = workloadChange(from, to, WorkloadOf(from.Bank, from.Assessment), WorkloadOf(to.Bank, to.Assessment))
+	return c
 }
 
 // compareFloats is how many optional figures a comparison holds.
@@ -251,6 +256,8 @@ type Point struct {
 	// where the questions changed.
 	Bank        questions.Ref `json:"bank"`
 	BankChanged bool          `json:"bank_changed"`
+	// Workload is the assessment's workload estimate; nil when it has none.
+	Workload *Workload `json:"workload,omitempty"`
 }
 
 // Trend is an organization's history: its completed assessments ordered by completion
@@ -312,10 +319,13 @@ func History(items []Scored) Trend {
 			Staffing:         StaffingOf(s.Assessment.Profile),
 			Bank:             s.Bank.Ref(),
 			BankChanged:      i > 0 && bankChanged(done[i-1].Bank, s.Bank),
+			Workload:         WorkloadOf(s.Bank, s.Assessment),
 		}
 		if i > 0 {
-			t.Changes = append(t.Changes, compare(done[i-1], s, sums[i-1], cur,
-				t.Points[i-1].Staffing, t.Points[i].Staffing, fl, &arena))
+			c := compare(done[i-1], s, sums[i-1], cur,
+				t.Points[i-1].Staffing, t.Points[i].Staffing, fl, &arena)
+			c.Workload = workloadChange(done[i-1], s, t.Points[i-1].Workload, t.Points[i].Workload)
+			t.Changes = append(t.Changes, c)
 		}
 	}
 	return t

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"cebalance/assessment"
 	"cebalance/questions"
 	"cebalance/store"
 )
@@ -96,7 +97,9 @@ type Env struct {
 	Remote bool
 
 	// TUI runs the interactive questionnaire; main sets it so this package needs no UI.
-	TUI func(st *store.Store, bank *questions.Bank) error
+	// dueAfter is how many months after the last completed assessment the home screen
+	// says a re-assessment is due.
+	TUI func(st *store.Store, bank *questions.Bank, dueAfter int) error
 	// Serve runs the SSH server; main sets it.
 	Serve func(cfg ServeConfig) error
 }
@@ -198,6 +201,7 @@ type app struct {
 func newRoot(env *Env) *cobra.Command {
 	a := &app{env: env}
 	var plainMode bool
+	dueAfter := assessment.DefaultDueAfter
 	root := &cobra.Command{
 		Use:   "cebalance",
 		Short: "Assess who does your clinical engineering work, and the balance with operations",
@@ -214,6 +218,9 @@ Run it with no command for the interactive questionnaire.`,
 			if env.Remote || env.TUI == nil {
 				return usagef("no command given: try report, history or export")
 			}
+			if dueAfter < 1 || dueAfter > assessment.MaxDueAfter {
+				return usagef("--due-after must be a number of months from 1 to %d, not %d", assessment.MaxDueAfter, dueAfter)
+			}
 			bank, err := a.bank()
 			if err != nil {
 				return err
@@ -226,13 +233,14 @@ Run it with no command for the interactive questionnaire.`,
 			if a.wantPlain(plainMode) {
 				return RunPlain(env, st, st, bank)
 			}
-			return env.TUI(st, bank)
+			return env.TUI(st, bank, dueAfter)
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.CompletionOptions.DisableDefaultCmd = true
 	if !env.Remote {
 		root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (env CEBALANCE_DB; default "+displayDefaultDB()+")")
+		root.Flags().IntVar(&dueAfter, "due-after", assessment.DefaultDueAfter, "months after the last completed assessment when the home screen says a re-assessment is due")
 		root.Flags().BoolVar(&plainMode, "plain", false, "plain accessible mode: numbered prompts, one per line, no cursor movement or colour (also when TERM=dumb)")
 		root.PersistentFlags().StringVar(&a.bankPath, "bank", "", "question bank YAML for new assessments (env CEBALANCE_BANK; default: the built-in bank)")
 	}

@@ -27,7 +27,7 @@ func runEntry(t *testing.T, db string, args ...string) (string, int, bool) {
 		Getenv: func(string) string { return "" },
 		Scope:  Scope{Admin: true},
 		Now:    func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
-		TUI: func(*store.Store, *questions.Bank) error {
+		TUI: func(*store.Store, *questions.Bank, int) error {
 			started = true
 			return nil
 		},

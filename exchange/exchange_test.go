@@ -199,3 +199,45 @@ func TestDecodeV1File(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeHours: estimates of hours and the productive hours travel in the file and
+// round-trip byte for byte; a file without them (every file written before them) reads
+// as before; an estimate outside the rule is refused with its path.
+func TestDecodeHours(t *testing.T) {
+	d := validDoc()
+	a := &d.Organizations[0].Assessments[0]
+	h := 12.5
+	ans := a.Answers["inventory"]
+	ans.Hours = &h
+	a.Answers["inventory"] = ans
+	a.Profile.ProductiveHours = 1600
+	text := encode(t, d)
+	if !strings.Contains(text, `"hours_per_month": 12.5`) || !strings.Contains(text, `"productive_hours": 1600`) {
+		t.Fatalf("estimates not written:\n%s", text)
+	}
+	doc, err := Decode([]byte(text), nil, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := doc.Organizations[0].Assessments[0]
+	if g := got.Answers["inventory"].Hours; g == nil || *g != 12.5 || got.Profile.ProductiveHours != 1600 {
+		t.Errorf("read back hours %v, productive %d", g, got.Profile.ProductiveHours)
+	}
+	if again := encode(t, doc); again != text {
+		t.Error("decode → encode changed a document with estimates")
+	}
+	if plain := encode(t, validDoc()); strings.Contains(plain, "hours") {
+		t.Errorf("a document without estimates mentions hours:\n%s", plain)
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{`"hours_per_month": 12.5`, `"hours_per_month": 745`, "organizations[0].assessments[0].answers.inventory.hours_per_month: hours a month must be 0 to 744"},
+		{`"hours_per_month": 12.5`, `"hours_per_month": 1.25`, "answers.inventory.hours_per_month"},
+		{`"hours_per_month": 12.5`, `"hours_per_month": "12"`, "hours_per_month"},
+		{`"productive_hours": 1600`, `"productive_hours": 3000`, "organizations[0].assessments[0].profile.productive_hours"},
+	} {
+		_, err := Decode([]byte(strings.Replace(text, c.from, c.to, 1)), nil, testNow)
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.to, err, c.want)
+		}
+	}
+}

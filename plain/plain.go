@@ -282,7 +282,7 @@ func (s *session) previous(org store.Organization, number int) *assessment.Asses
 func (s *session) profile(org store.Organization, draft *assessment.Assessment) error {
 	s.say("")
 	s.say("Profile of %s for this assessment. Press Enter to keep the value in brackets.", org.Name)
-	for _, f := range assessment.ProfileFields {
+	for _, f := range assessment.AllProfileFields {
 		cur := draft.Profile.Value(f)
 		keep := !(f == assessment.FieldBeds && draft.Profile.Beds == 0)
 		for {
@@ -315,6 +315,9 @@ func (s *session) profile(org store.Organization, draft *assessment.Assessment) 
 			}
 			draft.Profile, s.rev = stored, rev
 			s.say("Saved: %s %s.", f.Label(), p.Value(f))
+			if w := stored.Warning(f); w != "" {
+				s.say("Warning: %s", w)
+			}
 			break
 		}
 	}
@@ -365,6 +368,13 @@ func (s *session) questions(org store.Organization, draft *assessment.Assessment
 		if err != nil {
 			return err
 		}
+		var lastHours *float64
+		if hasLast {
+			lastHours = last.Hours
+		}
+		if ans.Hours, err = s.hours(ans.Performer, lastHours); err != nil {
+			return err
+		}
 		ans, err = s.save(org, draft, fn, ans)
 		if err != nil {
 			return err
@@ -374,7 +384,41 @@ func (s *session) questions(org store.Organization, draft *assessment.Assessment
 		if ans.Note != "" {
 			saved += ", with your note"
 		}
+		if ans.Hours != nil {
+			saved += ", " + assessment.FormatHours(*ans.Hours) + " hours a month"
+		}
 		s.say("%s. %d of %d answered.", saved, answered(bank, draft.Answers), total)
+	}
+}
+
+// hours asks for the optional estimate of hours a month of an answer of p (none for
+// "not applicable"): Enter skips, keeping last time's estimate when there was one (the
+// prefill), "-" leaves none. A value outside the rule gets one line and the question
+// again.
+func (s *session) hours(p assessment.Performer, last *float64) (*float64, error) {
+	if p == questions.NA {
+		return nil, nil
+	}
+	prompt := "Hours a month, or Enter to skip"
+	if last != nil {
+		prompt += " [last time: " + assessment.FormatHours(*last) + "; - for none]"
+	}
+	for {
+		line, err := s.ask(prompt + ": ")
+		if err != nil {
+			return nil, err
+		}
+		switch line {
+		case "":
+			return last, nil
+		case "-":
+			return nil, nil
+		}
+		h, err := assessment.ParseHours(p, line)
+		if err == nil {
+			return h, nil
+		}
+		s.say("%s.", errText(err))
 	}
 }
 

@@ -28,14 +28,14 @@ func openStore(t *testing.T) *store.Store {
 // profile, then answers for the first n functions (performer k+1 for function k, mod 7).
 func script(n int) string {
 	var b strings.Builder
-	b.WriteString("1\nSt Plain Hospital\n1\n")     // create, name, start
-	b.WriteString("180\nno\n0\n6\n1\n0.5\n4200\n") // profile
+	b.WriteString("1\nSt Plain Hospital\n1\n")       // create, name, start
+	b.WriteString("180\nno\n0\n6\n1\n0.5\n4200\n\n") // profile (Enter keeps 1,700 productive hours)
 	for k := 0; k < n; k++ {
 		if k == 2 {
-			fmt.Fprintf(&b, "%d our lead BMET does this\n", k%7+1)
+			fmt.Fprintf(&b, "%d our lead BMET does this\n\n", k%7+1) // then Enter skips the hours
 			continue
 		}
-		fmt.Fprintf(&b, "%d\n", k%7+1)
+		fmt.Fprintf(&b, "%d\n\n", k%7+1)
 	}
 	return b.String()
 }
@@ -100,7 +100,7 @@ func TestResumeAfterTheInputEnds(t *testing.T) {
 	}
 	// Second run: pick the organization, and the next question asked is the sixth.
 	out.Reset()
-	if err := Run(st, strings.NewReader("1\n2\nq\n"), &out, Options{CanCreate: true}); err != nil {
+	if err := Run(st, strings.NewReader("1\n2\n\nq\n"), &out, Options{CanCreate: true}); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
@@ -119,14 +119,15 @@ func TestResumeAfterTheInputEnds(t *testing.T) {
 func TestBadInputChangesNothing(t *testing.T) {
 	st := openStore(t)
 	long := strings.Repeat("x", MaxLine*3)
-	in := "1\nSt Plain Hospital\n1\n" + "abc\n-3\n180\n" + "maybe\nno\n" + "0\n6\n1\n0.5\n4200\n" +
-		"10\n" + long + "\n" + "0\n" + "2\n" + "q\n"
+	in := "1\nSt Plain Hospital\n1\n" + "abc\n-3\n180\n" + "maybe\nno\n" + "0\n6\n1\n0.5\n4200\n" + "900\n\n" +
+		"10\n" + long + "\n" + "0\n" + "2\n" + "800\nsome\n7,5\n" + "q\n"
 	var out bytes.Buffer
 	if err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true}); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"staffed beds must be", "teaching must be yes or no", "Please type a number from 1 to", "longer than 4096"} {
+	for _, want := range []string{"Staffed beds must be a whole number from 1 to 5,000", "teaching must be yes or no", "productive hours per FTE must be", "Please type a number from 1 to", "longer than 4096",
+		"hours a month must be 0 to 744", "hours a month must be a number", "7.5 hours a month"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q\n%s", want, text)
 		}
@@ -135,10 +136,48 @@ func TestBadInputChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Answers) != 1 || d.Profile.Beds != 180 {
-		t.Fatalf("draft = %d answers, beds %d; want 1 answer, 180 beds", len(d.Answers), d.Profile.Beds)
+	if len(d.Answers) != 1 || d.Profile.Beds != 180 || d.Profile.ProductiveHours != 0 {
+		t.Fatalf("draft = %d answers, beds %d, productive hours %d; want 1 answer, 180 beds, the default", len(d.Answers), d.Profile.Beds, d.Profile.ProductiveHours)
+	}
+	if h := d.Answers[questions.Default().Functions[0].ID].Hours; h == nil || *h != 7.5 {
+		t.Errorf("hours = %v, want 7.5 after two refused estimates", h)
 	}
 }
+
+// TestHoursPrefilledFromLastTime: in a re-assessment the hours prompt offers last
+// time's estimate; Enter keeps it, "-" leaves none, a number replaces it.
+func TestHoursPrefilledFromLastTime(t *testing.T) {
+	st := openStore(t)
+	bank := questions.Default()
+	var out bytes.Buffer
+	in := script(0) + strings.Repeat("2\n12\n", len(bank.Functions)) + "1\n"
+	if err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	// Re-assess: start, keep the profile (8 × Enter), then for the first three
+	// functions keep the answer and: keep 12 h, none, 20 h.
+	out.Reset()
+	in = "1\n1\n" + strings.Repeat("\n", 8) + "\n\n" + "\n-\n" + "\n20\n" + "q\n"
+	if err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Hours a month, or Enter to skip [last time: 12; - for none]: ") {
+		t.Fatalf("no prefilled hours prompt:\n%s", out.String())
+	}
+	d, err := st.Draft("st-plain-hospital")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	want := []*float64{ptr(12), nil, ptr(20)}
+	for k, w := range want {
+		got := d.Answers[bank.Functions[k].ID].Hours
+		if (got == nil) != (w == nil) || (got != nil && *got != *w) {
+			t.Errorf("function %d: hours %v, want %v", k, got, w)
+		}
+	}
+}
+
+func ptr(v float64) *float64 { return &v }
 
 func TestDirectorWithoutOrganizations(t *testing.T) {
 	st := openStore(t)
@@ -181,7 +220,7 @@ func TestAnotherEditorIsNeverOverwrittenUnseen(t *testing.T) {
 		{"2", questions.Performers[0]}, // replace with mine
 	} {
 		st := &racingStore{Store: openStore(t), theirs: questions.Performers[5]}
-		in := "1\nSt Plain Hospital\n1\n180\nno\n0\n6\n1\n0.5\n4200\n" + "1\n" + tt.choice + "\nq\n"
+		in := "1\nSt Plain Hospital\n1\n180\nno\n0\n6\n1\n0.5\n4200\n\n" + "1\n\n" + tt.choice + "\nq\n"
 		var out bytes.Buffer
 		if err := Run(st, strings.NewReader(in), &out, Options{CanCreate: true}); err != nil {
 			t.Fatal(err)

@@ -27,6 +27,10 @@ var BenchmarkFigures = []BenchmarkFigure{
 	{"Balance index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.BalanceIndex }, whole},
 	{"Engineering index", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Engineering }, whole},
 	{"Engineering work absorbed", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.Absorbed }, Pct},
+	// The measured answer to "how many engineers": in-house engineering workload, over
+	// the organizations that estimated every engineering function (BenchmarkIntro).
+	{"Eng. workload FTE/100 beds", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.EngWorkloadPer100Beds }, one},
+	{"Eng. workload ÷ CE FTE", func(b *assessment.BandBenchmark) *assessment.SubFigure { return b.EngWorkloadPerCE }, one},
 }
 
 // BenchmarkHead is the heading row of the community benchmark table.
@@ -115,6 +119,7 @@ func BenchmarkIntro(b *assessment.Benchmark) string {
 	if b.Outside > 0 {
 		s += fmt.Sprintf(" %d of the %d came from other installations.", b.Outside, b.N)
 	}
-	return s + fmt.Sprintf(" Figures are medians (with the 25th–75th percentiles from %d organizations), rounded; a band with fewer than %d shows nothing; your own organizations are left out.",
+	return s + fmt.Sprintf(" Figures are medians (with the 25th–75th percentiles from %d organizations), rounded; a band with fewer than %d shows nothing; your own organizations are left out."+
+		" Eng. workload is the engineering work done in house, in FTE from the directors' estimates of hours, counted only over organizations that estimated every engineering function (÷ CE FTE: those of them with a CE).",
 		assessment.QuartilePeers, assessment.MinPeers)
 }

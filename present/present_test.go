@@ -153,3 +153,48 @@ func TestPure(t *testing.T) {
 		}
 	}
 }
+
+// TestChartScaleKeepsBandsApart: at every height a chart may have, two values on one
+// row are in the same verdict band; 63.1 and 81.0 (one row at 60×20 before) are on
+// different rows; below 6 rows there is no chart.
+func TestChartScaleKeepsBandsApart(t *testing.T) {
+	band := func(v float64) int {
+		switch {
+		case v >= assessment.BalancedFrom:
+			return 2
+		case v >= assessment.MostlyBalancedFrom:
+			return 1
+		}
+		return 0
+	}
+	for maxRows := 0; maxRows <= 40; maxRows++ {
+		rows, step := ChartScale(maxRows)
+		if maxRows < 6 {
+			if rows != 0 || step != 0 {
+				t.Errorf("ChartScale(%d) = %d, %d; want no chart", maxRows, rows, step)
+			}
+			continue
+		}
+		if rows > maxRows || rows != 100/step+1 {
+			t.Fatalf("ChartScale(%d) = %d rows, step %d", maxRows, rows, step)
+		}
+		seen := map[int]int{}
+		for i := 0; i <= 1000; i++ {
+			v := float64(i) / 10
+			r := ChartRow(v, rows)
+			if b, ok := seen[r]; ok && b != band(v) {
+				t.Fatalf("%d rows: %v shares row %d with a value of another verdict band", rows, v, r)
+			}
+			seen[r] = band(v)
+		}
+		if ChartRow(63.1, rows) == ChartRow(81.0, rows) {
+			t.Errorf("%d rows: 63.1 and 81.0 on one row", rows)
+		}
+	}
+	if r, s := ChartScale(11); r != 11 || s != 10 {
+		t.Errorf("ChartScale(11) = %d, %d", r, s)
+	}
+	if ChartBand(80) != "balanced" || ChartBand(60) != "mostly balanced" || ChartBand(70) != "" {
+		t.Error("ChartBand names the wrong rows")
+	}
+}

@@ -339,7 +339,7 @@ func Changes(c *assessment.Comparison) []ChangeRow {
 		rows = append(rows, ChangeRow{Group: GroupStaffing, Label: tr.Label, Then: RatioValue(tr), Now: RatioValue(nr[i]),
 			Change: Change(tr.Value, nr[i].Value), Same: RatioValue(tr) == RatioValue(nr[i])})
 	}
-	return rows
+	return append(rows, workloadChanges(c)...)
 }
 
 // Changed is one function whose performer changed.
@@ -436,6 +436,36 @@ func Bar(s assessment.Shares, width int) [questions.NumPerformers]int {
 		}
 	}
 	return cells
+}
+
+// chartSteps are the bands of values a chart row may hold, finest first. Each divides
+// both verdict thresholds (assessment.MostlyBalancedFrom and BalancedFrom), so a row
+// never holds two values that are a verdict band apart.
+var chartSteps = [...]int{5, 10, 20}
+
+// ChartScale returns the rows of the finest chart that fits in at most maxRows rows,
+// and the band of values each row holds (step): rows = 100/step + 1, the top row
+// holding 100. With fewer than 6 rows no chart can keep the verdict bands apart:
+// rows and step are 0, and the caller says so rather than draw a misleading one.
+func ChartScale(maxRows int) (rows, step int) {
+	for _, st := range chartSteps {
+		if r := 100/st + 1; r <= maxRows {
+			return r, st
+		}
+	}
+	return 0, 0
+}
+
+// ChartBand names the verdict band whose lower threshold is value (a row of a chart),
+// or "": "balanced" at 80, "mostly balanced" at 60.
+func ChartBand(value int) string {
+	switch float64(value) {
+	case assessment.BalancedFrom:
+		return "balanced"
+	case assessment.MostlyBalancedFrom:
+		return "mostly balanced"
+	}
+	return ""
 }
 
 // ChartRow is the row, counted from the bottom (0) to the top (rows−1), on which a

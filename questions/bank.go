@@ -361,137 +361,180 @@ func (b *Bank) check(file string, lines map[string]int) error {
 		}
 		return &Error{File: file, Line: line, Field: path, Msg: fmt.Sprintf(format, args...)}
 	}
-	if !bankIDPattern.MatchString(b.ID) {
-		return fail("id", "bank id %q must be lower-case letters, digits, '-', '_' or '.'", b.ID)
-	}
-	if b.Version < 1 {
-		return fail("version", "version must be a whole number of at least 1, not %d", b.Version)
-	}
-	if len(b.Domains) == 0 {
-		return fail("domains", "the bank has no domains: add at least one")
-	}
-	domains := make(map[string]bool, len(b.Domains))
-	for i, d := range b.Domains {
-		p := fmt.Sprintf("domains[%d]", i)
-		if !idPattern.MatchString(d.ID) {
-			return fail(p+".id", "domain id %q must be snake_case (a-z, 0-9, _)", d.ID)
-		}
-		if domains[d.ID] {
-			return fail(p+".id", "duplicate domain id %q", d.ID)
-		}
-		domains[d.ID] = true
-		if d.Name == "" {
-			return fail(p+".name", "domain %q has no name", d.ID)
-		}
-	}
-	if len(b.Functions) == 0 {
-		return fail("functions", "the bank has no functions: add at least one")
+	domains, err := b.checkHead(fail)
+	if err != nil {
+		return err
 	}
 	idx := make(map[string]int, len(b.Functions))
 	for i := range b.Functions {
 		f := &b.Functions[i]
 		p := fmt.Sprintf("functions[%d]", i)
-		if !idPattern.MatchString(f.ID) {
-			return fail(p+".id", "function id %q must be snake_case (a-z, 0-9, _)", f.ID)
-		}
 		if j, dup := idx[f.ID]; dup {
 			return fail(p+".id", "duplicate function id %q (also functions[%d])", f.ID, j)
 		}
 		idx[f.ID] = i
-		if !domains[f.Domain] {
-			return fail(p+".domain", "unknown domain %q for function %q: list it under domains", f.Domain, f.ID)
+		if err := f.check(p, domains, fail); err != nil {
+			return err
 		}
-		if !f.Kind.Valid() {
-			return fail(p+".kind", "unknown kind %q for function %q: use engineering or operations", f.Kind, f.ID)
-		}
-		if f.Weight < 1 || f.Weight > 3 {
-			return fail(p+".weight", "weight %d of function %q is outside 1–3 (1 normal, 2 important, 3 critical)", f.Weight, f.ID)
-		}
-		if f.Question == "" {
-			return fail(p+".question", "function %q has no question", f.ID)
-		}
-		if f.WeightWhy != "" && len(f.WeightWhy) > 300 {
-			return fail(p+".weight_why", "weight_why of function %q is %d bytes: keep it to one line (at most 300)", f.ID, len(f.WeightWhy))
-		}
-		if f.NAAllowed && f.Help == "" {
-			return fail(p+".na_allowed", "function %q allows \"not applicable\" but has no help saying when it applies", f.ID)
-		}
-		if _, ok := f.Fit[NA]; ok {
-			return fail(p+".fit.na", "function %q gives a fit for na: \"not applicable\" takes no part in the figures, so it has no fit", f.ID)
-		}
-		for _, q := range Performers { // fixed order, so the first bad key is stable
-			v, ok := f.Fit[q]
-			if ok && (math.IsNaN(v) || v < 0 || v > 1) {
-				return fail(p+".fit."+string(q), "fit %v for %q in function %q is outside [0,1]", v, q, f.ID)
-			}
-			if ok && v == 0 {
-				// -0 is the same fit as 0 but marshals as "-0", and YAML reads "-0" back
-				// as the integer 0: keep one form so equal banks hash alike.
-				f.Fit[q] = 0
-			}
-		}
-		unknown := make([]string, 0, len(f.Fit))
-		for q := range f.Fit {
-			if !q.Valid() {
-				unknown = append(unknown, string(q))
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown) // report the same one every time
-			return fail(p+".fit."+unknown[0], "unknown performer %q in fit of function %q (known: %s)", unknown[0], f.ID, performerList)
-		}
-		if len(f.FitWhy) > 0 || b.FitDefaults != nil {
-			// A bank with its own fit table explains every override, and a reason
-			// names an override that exists.
-			for _, q := range Performers {
-				_, has := f.Fit[q]
-				why, said := f.FitWhy[q]
-				switch {
-				case has && strings.TrimSpace(why) == "":
-					return fail(p+".fit."+string(q), "the fit override for %q in function %q has no reason: add fit_why: {%s: \"…\"}", q, f.ID, q)
-				case said && !has:
-					return fail(p+".fit_why."+string(q), "fit_why for %q in function %q explains no override: add fit: {%s: …} or remove the reason", q, f.ID, q)
-				}
-			}
-			for q := range f.FitWhy {
-				if !q.Scored() {
-					return fail(p+".fit_why."+string(q), "unknown performer %q in fit_why of function %q (known: %s)", q, f.ID, performerList)
-				}
-			}
+		if err := f.checkFit(p, b.FitDefaults != nil, fail); err != nil {
+			return err
 		}
 	}
-	if b.FitDefaults != nil {
-		for k := range b.FitDefaults {
-			if !k.Valid() {
-				return fail("fit_defaults."+string(k), "unknown kind %q in fit_defaults: use engineering and operations", k)
-			}
-		}
-		for _, k := range Kinds {
-			row, ok := b.FitDefaults[k]
-			if !ok {
-				return fail("fit_defaults", "fit_defaults has no row for %s: give the fit of every performer for both kinds", k)
-			}
-			for q := range row {
-				if !q.Scored() {
-					return fail("fit_defaults."+string(k)+"."+string(q), "unknown performer %q in fit_defaults.%s (known: %s)", q, k, performerList)
-				}
-			}
-			for _, q := range Performers {
-				v, ok := row[q]
-				switch {
-				case !ok:
-					return fail("fit_defaults."+string(k), "fit_defaults.%s has no fit for %q: list all of %s", k, q, performerList)
-				case math.IsNaN(v) || v < 0 || v > 1:
-					return fail("fit_defaults."+string(k)+"."+string(q), "fit %v for %q is outside [0,1]", v, q)
-				case v == 0:
-					row[q] = 0 // one form of zero, as for overrides
-				}
-			}
-		}
+	if err := b.checkFitDefaults(fail); err != nil {
+		return err
 	}
 	if n := b.StandardsAsOf; n != "" && !monthPattern.MatchString(n) {
 		return fail("standards_as_of", "standards_as_of %q must be a month written YYYY-MM, e.g. \"2026-11\"", n)
 	}
+	b.resolve(idx)
+	return nil
+}
+
+// failFunc builds a validation error for a field path.
+type failFunc func(path, format string, args ...any) error
+
+// checkHead checks the bank's id, version and domains, and that it has functions; it
+// returns the set of domain ids.
+func (b *Bank) checkHead(fail failFunc) (map[string]bool, error) {
+	if !bankIDPattern.MatchString(b.ID) {
+		return nil, fail("id", "bank id %q must be lower-case letters, digits, '-', '_' or '.'", b.ID)
+	}
+	if b.Version < 1 {
+		return nil, fail("version", "version must be a whole number of at least 1, not %d", b.Version)
+	}
+	if len(b.Domains) == 0 {
+		return nil, fail("domains", "the bank has no domains: add at least one")
+	}
+	domains := make(map[string]bool, len(b.Domains))
+	for i, d := range b.Domains {
+		p := fmt.Sprintf("domains[%d]", i)
+		if !idPattern.MatchString(d.ID) {
+			return nil, fail(p+".id", "domain id %q must be snake_case (a-z, 0-9, _)", d.ID)
+		}
+		if domains[d.ID] {
+			return nil, fail(p+".id", "duplicate domain id %q", d.ID)
+		}
+		domains[d.ID] = true
+		if d.Name == "" {
+			return nil, fail(p+".name", "domain %q has no name", d.ID)
+		}
+	}
+	if len(b.Functions) == 0 {
+		return nil, fail("functions", "the bank has no functions: add at least one")
+	}
+	return domains, nil
+}
+
+// check checks one function's own fields (p is its path).
+func (f *Function) check(p string, domains map[string]bool, fail failFunc) error {
+	switch {
+	case !idPattern.MatchString(f.ID):
+		return fail(p+".id", "function id %q must be snake_case (a-z, 0-9, _)", f.ID)
+	case !domains[f.Domain]:
+		return fail(p+".domain", "unknown domain %q for function %q: list it under domains", f.Domain, f.ID)
+	case !f.Kind.Valid():
+		return fail(p+".kind", "unknown kind %q for function %q: use engineering or operations", f.Kind, f.ID)
+	case f.Weight < 1 || f.Weight > 3:
+		return fail(p+".weight", "weight %d of function %q is outside 1–3 (1 normal, 2 important, 3 critical)", f.Weight, f.ID)
+	case f.Question == "":
+		return fail(p+".question", "function %q has no question", f.ID)
+	case f.WeightWhy != "" && len(f.WeightWhy) > 300:
+		return fail(p+".weight_why", "weight_why of function %q is %d bytes: keep it to one line (at most 300)", f.ID, len(f.WeightWhy))
+	case f.NAAllowed && f.Help == "":
+		return fail(p+".na_allowed", "function %q allows \"not applicable\" but has no help saying when it applies", f.ID)
+	}
+	return nil
+}
+
+// checkFit checks a function's fit overrides and, when the bank has its own fit table
+// (explained), their reasons.
+func (f *Function) checkFit(p string, explained bool, fail failFunc) error {
+	if _, ok := f.Fit[NA]; ok {
+		return fail(p+".fit.na", "function %q gives a fit for na: \"not applicable\" takes no part in the figures, so it has no fit", f.ID)
+	}
+	for _, q := range Performers { // fixed order, so the first bad key is stable
+		v, ok := f.Fit[q]
+		if ok && (math.IsNaN(v) || v < 0 || v > 1) {
+			return fail(p+".fit."+string(q), "fit %v for %q in function %q is outside [0,1]", v, q, f.ID)
+		}
+		if ok && v == 0 {
+			// -0 is the same fit as 0 but marshals as "-0", and YAML reads "-0" back
+			// as the integer 0: keep one form so equal banks hash alike.
+			f.Fit[q] = 0
+		}
+	}
+	unknown := make([]string, 0, len(f.Fit))
+	for q := range f.Fit {
+		if !q.Valid() {
+			unknown = append(unknown, string(q))
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown) // report the same one every time
+		return fail(p+".fit."+unknown[0], "unknown performer %q in fit of function %q (known: %s)", unknown[0], f.ID, performerList)
+	}
+	if len(f.FitWhy) == 0 && !explained {
+		return nil
+	}
+	// A bank with its own fit table explains every override, and a reason names an
+	// override that exists.
+	for _, q := range Performers {
+		_, has := f.Fit[q]
+		why, said := f.FitWhy[q]
+		switch {
+		case has && strings.TrimSpace(why) == "":
+			return fail(p+".fit."+string(q), "the fit override for %q in function %q has no reason: add fit_why: {%s: \"…\"}", q, f.ID, q)
+		case said && !has:
+			return fail(p+".fit_why."+string(q), "fit_why for %q in function %q explains no override: add fit: {%s: …} or remove the reason", q, f.ID, q)
+		}
+	}
+	for q := range f.FitWhy {
+		if !q.Scored() {
+			return fail(p+".fit_why."+string(q), "unknown performer %q in fit_why of function %q (known: %s)", q, f.ID, performerList)
+		}
+	}
+	return nil
+}
+
+// checkFitDefaults checks the bank's own fit table, when it has one: a row for each
+// kind, a fit in [0,1] for every scored performer.
+func (b *Bank) checkFitDefaults(fail failFunc) error {
+	if b.FitDefaults == nil {
+		return nil
+	}
+	for k := range b.FitDefaults {
+		if !k.Valid() {
+			return fail("fit_defaults."+string(k), "unknown kind %q in fit_defaults: use engineering and operations", k)
+		}
+	}
+	for _, k := range Kinds {
+		row, ok := b.FitDefaults[k]
+		if !ok {
+			return fail("fit_defaults", "fit_defaults has no row for %s: give the fit of every performer for both kinds", k)
+		}
+		for q := range row {
+			if !q.Scored() {
+				return fail("fit_defaults."+string(k)+"."+string(q), "unknown performer %q in fit_defaults.%s (known: %s)", q, k, performerList)
+			}
+		}
+		for _, q := range Performers {
+			v, ok := row[q]
+			switch {
+			case !ok:
+				return fail("fit_defaults."+string(k), "fit_defaults.%s has no fit for %q: list all of %s", k, q, performerList)
+			case math.IsNaN(v) || v < 0 || v > 1:
+				return fail("fit_defaults."+string(k)+"."+string(q), "fit %v for %q is outside [0,1]", v, q)
+			case v == 0:
+				row[q] = 0 // one form of zero, as for overrides
+			}
+		}
+	}
+	return nil
+}
+
+// resolve fixes what a valid bank computes once: each function's fit row, the id
+// index, each function's domain position and the content hash.
+func (b *Bank) resolve(idx map[string]int) {
 	table := b.FitTable()
 	for i := range b.Functions {
 		f := &b.Functions[i]
@@ -507,7 +550,6 @@ func (b *Bank) check(file string, lines map[string]int) error {
 		b.domainOf[i] = b.DomainIndex(b.Functions[i].Domain)
 	}
 	b.Hash = b.ComputeHash()
-	return nil
 }
 
 //go:embed default.yaml

@@ -60,7 +60,9 @@ func writeHTML(buf *bytes.Buffer, r *assessment.Report, bank *questions.Bank, a 
 			GapsSummary: present.GapsSummary(r), Gaps: present.Gaps(r, a),
 			Profile: present.Profile(r.Staffing), Staffing: present.StaffingRows(r.Staffing),
 			ReferenceLabel: referenceLabel(), NoCEBenchmark: assessment.NoCEBenchmark,
-			Peers: htmlPeersOf(r),
+			Peers:    htmlPeersOf(r),
+			Workload: present.Workload(r),
+			Findings: present.Findings(r),
 		},
 		Legend:   legendItems(r),
 		Appendix: present.Appendix(bank, a),
@@ -131,6 +133,8 @@ type htmlScorecard struct {
 	Staffing                              []present.Staffing
 	ReferenceLabel, NoCEBenchmark         string
 	Peers                                 htmlPeers
+	Workload                              *present.WorkloadSection
+	Findings                              []present.Finding
 }
 
 // Share bar geometry: barCells cells of barCellPx each.
@@ -257,10 +261,16 @@ type htmlChange struct {
 	Rows    []present.ChangeRow
 	Intro   string
 	Changed []present.Changed
+	// Estimates are the functions whose estimate of hours changed.
+	Estimates      []present.EstimateChanged
+	EstimatesIntro string
 }
 
 func htmlChangeOf(c *assessment.Comparison, title string) *htmlChange {
-	h := &htmlChange{Title: title, Changed: present.ChangedRows(c)}
+	h := &htmlChange{Title: title, Changed: present.ChangedRows(c), Estimates: present.EstimateRows(c)}
+	if len(h.Estimates) > 0 {
+		h.EstimatesIntro = present.EstimatesIntro(len(h.Estimates))
+	}
 	for _, row := range present.Changes(c) {
 		if row.Group == present.GroupShare && row.Same {
 			continue // would only repeat

@@ -113,6 +113,7 @@ func writeMarkdown(buf *bytes.Buffer, r *assessment.Report, a *assessment.Assess
 
 	mdGaps(m, r, a)
 	mdStaffing(m, r.Staffing)
+	mdWorkload(m, r)
 	mdPeers(m, r)
 	if c := r.Change; c != nil {
 		mdChange(m, c, present.Since(c))
@@ -188,6 +189,8 @@ func mdChange(m mdOut, c *assessment.Comparison, title string) {
 		switch groups[i] {
 		case "Engineering work done by":
 			rows[i][0] = "Engineering work: " + rows[i][0]
+		case present.GroupWorkload:
+			rows[i][0] = present.GroupWorkload + ": " + rows[i][0]
 		}
 	}
 	m.table([]string{"Figure", "Then", "Now", "Change"}, []bool{false, true, true, true}, rows)
@@ -209,12 +212,45 @@ func mdChange(m mdOut, c *assessment.Comparison, title string) {
 	}
 	if len(c.Changed) == 0 {
 		m.para("No function changed hands.")
+	} else {
+		m.para(present.ChangedIntro(len(c.Changed)))
+		var changed [][]string
+		for _, ch := range present.ChangedRows(c) {
+			changed = append(changed, []string{mdEscaper.Replace(ch.Title), ch.Severity, ch.From, ch.To})
+		}
+		m.table([]string{"Function", "Severity", "From", "To"}, nil, changed)
+	}
+	if es := present.EstimateRows(c); len(es) > 0 {
+		m.para(present.EstimatesIntro(len(es)))
+		var rows [][]string
+		for _, e := range es {
+			rows = append(rows, []string{mdEscaper.Replace(e.Title), e.From, e.To})
+		}
+		m.table([]string{"Function", "From", "To"}, []bool{false, true, true}, rows)
+	}
+}
+
+// mdWorkload is the workload section, when any answer carries an estimate.
+func mdWorkload(m mdOut, r *assessment.Report) {
+	w := present.Workload(r)
+	if w == nil {
 		return
 	}
-	m.para(present.ChangedIntro(len(c.Changed)))
-	var changed [][]string
-	for _, ch := range present.ChangedRows(c) {
-		changed = append(changed, []string{mdEscaper.Replace(ch.Title), ch.Severity, ch.From, ch.To})
+	m.heading(present.WorkloadTitle)
+	for _, l := range w.Lines {
+		m.para(text(l))
 	}
-	m.table([]string{"Function", "Severity", "From", "To"}, nil, changed)
+	if w.Partial != "" {
+		m.para("*" + text(w.Partial) + "*")
+	}
+	var rows [][]string
+	for _, row := range w.Rows {
+		label := row.Label
+		if row.Sub {
+			label = "— " + label
+		}
+		rows = append(rows, []string{cell(label), row.Engineering, row.Operations})
+	}
+	m.table([]string{"Figure", present.WorkloadColumns[0], present.WorkloadColumns[1]}, []bool{false, true, true}, rows)
+	m.para(text(w.Assumption))
 }

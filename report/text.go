@@ -37,23 +37,10 @@ func (t textOut) heading(s string) {
 }
 
 // joinFit joins parts with sep into lines of at most w display cells, breaking only
-// between parts.
+// between parts (fitParts); a part longer than a line is wrapped.
 func joinFit(parts []string, sep string, w int) []string {
-	var lines []string
-	cur := ""
-	for _, p := range parts {
-		switch {
-		case cur == "":
-			cur = p
-		case width(cur)+width(sep)+width(p) > w:
-			lines = append(lines, cur)
-			cur = p
-		default:
-			cur += sep + p
-		}
-	}
 	var out []string
-	for _, l := range append(lines, cur) {
+	for _, l := range fitParts(parts, sep, w) {
 		out = append(out, wrap(l, w, "", "  ")...)
 	}
 	return out
@@ -130,6 +117,7 @@ func writeText(buf *bytes.Buffer, r *assessment.Report, a *assessment.Assessment
 	textDomains(t, r)
 	textGaps(t, r, a)
 	textStaffing(t, r.Staffing)
+	textWorkload(t, r)
 	textPeers(t, r)
 	if c := r.Change; c != nil {
 		textChange(t, c, present.Since(c))
@@ -395,10 +383,44 @@ func textChange(t textOut, c *assessment.Comparison, title string) {
 	t.blank()
 	if len(c.Changed) == 0 {
 		t.line("No function changed hands.")
+	} else {
+		t.line(present.ChangedIntro(len(c.Changed)))
+		for _, ch := range present.ChangedRows(c) {
+			t.lines(wrap(changedLine(ch), maxWidth, "  ", "    "))
+		}
+	}
+	if es := present.EstimateRows(c); len(es) > 0 {
+		t.blank()
+		t.line(present.EstimatesIntro(len(es)))
+		for _, e := range es {
+			t.lines(wrap(e.Title+": "+e.From+" → "+e.To, maxWidth, "  ", "    "))
+		}
+	}
+}
+
+// textWorkload is the workload section, when any answer carries an estimate.
+func textWorkload(t textOut, r *assessment.Report) {
+	w := present.Workload(r)
+	if w == nil {
 		return
 	}
-	t.line(present.ChangedIntro(len(c.Changed)))
-	for _, ch := range present.ChangedRows(c) {
-		t.lines(wrap(changedLine(ch), maxWidth, "  ", "    "))
+	t.heading(present.WorkloadTitle)
+	for _, l := range w.Lines {
+		t.para(l, "")
 	}
+	if w.Partial != "" {
+		t.para(w.Partial, "")
+	}
+	t.blank()
+	var rows [][]string
+	for _, row := range w.Rows {
+		label := row.Label
+		if row.Sub {
+			label = "  " + label
+		}
+		rows = append(rows, []string{label, row.Engineering, row.Operations})
+	}
+	t.lines(table("", []column{{"", false}, {present.WorkloadColumns[0], true}, {present.WorkloadColumns[1], true}}, rows))
+	t.blank()
+	t.para(w.Assumption, "")
 }

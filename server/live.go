@@ -341,3 +341,17 @@ func (s *sessionStore) CompleteIf(orgID string, number, rev int) (assessment.Ass
 	}
 	return s.Store.CompleteIf(orgID, number, rev)
 }
+
+// DeleteDraft implements tui.Store: the draft is discarded if the key may still see
+// the organization, and the other sessions on it are told.
+func (s *sessionStore) DeleteDraft(orgID string, number int) error {
+	if err := s.allowed(orgID); err != nil {
+		return err
+	}
+	err := s.Store.DeleteDraft(orgID, number)
+	if err == nil {
+		s.hub.publish(s.p, draftKey{orgID, number}, tui.DraftChangedMsg{
+			OrgID: orgID, Number: number, By: s.name, Deleted: true})
+	}
+	return err
+}

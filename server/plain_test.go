@@ -42,9 +42,9 @@ func (f *fixture) plainSession(input string) string {
 
 func TestPlainModeOverSSH(t *testing.T) {
 	f := startServer(t, time.Minute)
-	// Start a re-assessment, keep the profile (7 × Enter) and last time's answers for the
-	// first five functions (5 × Enter), then stop.
-	out := f.plainSession("1\n" + strings.Repeat("\n", 7) + strings.Repeat("\n", 5) + "q\n")
+	// Start a re-assessment, keep the profile (8 × Enter) and last time's answers for the
+	// first five functions (5 × Enter, each with Enter for the hours), then stop.
+	out := f.plainSession("1\n" + strings.Repeat("\n", 8) + strings.Repeat("\n\n", 5) + "q\n")
 	for _, want := range []string{"plain mode", "Organization: Demo General Hospital.", "Started assessment 4", "Saved: ", "5 of"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s\nlogs:\n%s", want, out, f.logs.String())

@@ -321,6 +321,15 @@ func TestReadmeSSHLines(t *testing.T) {
 			if md := file("packet.md"); !strings.Contains(md, "Demo General Hospital") || !strings.Contains(md, "| ") {
 				t.Errorf("README line %q: packet.md is not the Markdown scorecard: %.200q", l, md)
 			}
+		case strings.Contains(l, " report ") && strings.Contains(l, "> packet.html"):
+			if h := file("packet.html"); !strings.HasPrefix(h, "<!DOCTYPE html>") || !strings.Contains(h, "Demo General Hospital") || !strings.Contains(h, "<svg") {
+				t.Errorf("README line %q: packet.html is not the committee packet: %.200q", l, h)
+			}
+		case strings.Contains(l, "ssh -T "):
+			// No terminal and no command: the plain mode, which stops at the end of input.
+			if !strings.Contains(out, "plain mode") || !strings.Contains(out, "Organization: Demo General Hospital.") || strings.Contains(out, "\x1b") {
+				t.Errorf("README line %q: not the plain mode: %.300q", l, out)
+			}
 		case strings.HasSuffix(strings.TrimSpace(l), "host history"):
 			if !strings.Contains(out, "Demo General Hospital") {
 				t.Errorf("README line %q: %.200q", l, out)

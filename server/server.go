@@ -482,7 +482,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		out = pty.Slave
 	}
 	opts := append(bubbletea.MakeOptions(sess), tea.WithInput(newPasteLimiter(sess)),
-		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate))
+		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate), tea.WithMouseCellMotion())
 	t := &tracked{Model: model, out: out, first: firstFrame(view, pty.Window.Width, pty.Window.Height)}
 	sess.Context().SetValue(trackedKey{}, t)
 	p := tea.NewProgram(t, opts...)

@@ -271,3 +271,38 @@ func TestAdminDemotionNarrowsSession(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestDiscardReachesTheOtherEditor: A discards the draft B is answering; B's
+// questionnaire closes with who discarded it, and nothing B types afterwards is saved.
+func TestDiscardReachesTheOtherEditor(t *testing.T) {
+	f := startServer(t, time.Minute)
+	bea, _ := addDirector(t, f, "Bea Director", demoOrg)
+	a := f.terminal(f.director)
+	startReassessment(a)
+	b := f.terminal(bea)
+	resumeDraft(b)
+	b.waitFor("also here: Dana Director")
+	a.keys("1")
+	waitAnswers(t, f.st, demoOrg, 1)
+
+	a.keys("\x1b") // back to the organization screen
+	a.waitFor("Resume draft #4")
+	a.keys("x")
+	a.waitFor("Discard draft #4")
+	mb := b.mark()
+	a.keys("y")
+	a.waitFor("Draft #4 discarded.")
+	b.waitSince(mb, "Dana Director discarded draft #4")
+	if _, err := f.st.Draft(demoOrg); err == nil {
+		t.Fatal("the draft is still there")
+	}
+	as, err := f.st.Assessments(demoOrg)
+	if err != nil || len(as) != 3 {
+		t.Fatalf("completed assessments after the discard: %d, %v", len(as), err)
+	}
+	b.keys("2") // B, now on the organization screen: nothing is saved anywhere
+	time.Sleep(200 * time.Millisecond)
+	if _, err := f.st.Draft(demoOrg); err == nil {
+		t.Fatal("a key after the discard started a new draft")
+	}
+}

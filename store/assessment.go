@@ -407,14 +407,22 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
-// sameAnswer reports whether two answers say the same: performer and note. When they
+// sameAnswer reports whether two answers say the same: performer, note and estimate. When they
 // were given does not matter: an editor who saw "ce, no note" and saves over it loses
 // nothing, whoever typed it and when.
 func sameAnswer(a, b *assessment.Answer) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	return a.Performer == b.Performer && a.Note == b.Note
+	return a.Performer == b.Performer && a.Note == b.Note && sameHours(a.Hours, b.Hours)
+}
+
+// sameHours reports whether two estimates say the same (both none, or equal).
+func sameHours(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
 }
 
 // bumpRev counts one change of the draft in bucket b (head h) and returns the new
@@ -457,12 +465,15 @@ func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans asse
 
 // SaveAnswerIf is SaveAnswer as a compare-and-set: base is the answer the editor last
 // saw (nil: unanswered), and when the stored answer says something else (another
-// performer or note), nothing is written and a *ConflictError (ErrConflict) carries
+// performer, note or estimate of hours), nothing is written and a *ConflictError (ErrConflict) carries
 // the stored one. It returns the draft's new revision.
 func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error) {
 	if !ans.Performer.Valid() {
 		return 0, fmt.Errorf("save answer: %w", &assessment.FieldError{Field: "performer",
 			Msg: fmt.Sprintf("unknown performer %q (use ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure, or na where allowed)", ans.Performer)})
+	}
+	if err := assessment.CheckHours(ans.Performer, ans.Hours); err != nil {
+		return 0, fmt.Errorf("save answer: %w", err)
 	}
 	ans.Note = assessment.SanitizeNote(ans.Note)
 	if ans.AnsweredAt.IsZero() {
@@ -569,7 +580,7 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 // fine (it is validated completely by Complete), but every value must be in range. The
 // last writer wins; see SaveProfileIf.
 func (s *Store) SaveProfile(orgID string, number int, p assessment.Profile) error {
-	_, _, err := s.saveProfile(orgID, number, p, nil, assessment.ProfileFields)
+	_, _, err := s.saveProfile(orgID, number, p, nil, assessment.AllProfileFields)
 	return err
 }
 
@@ -632,6 +643,8 @@ func copyField(dst *assessment.Profile, src assessment.Profile, f assessment.Pro
 		dst.ITFTE = src.ITFTE
 	case assessment.FieldDevices:
 		dst.Devices = src.Devices
+	case assessment.FieldProductiveHours:
+		dst.ProductiveHours = src.ProductiveHours
 	}
 }
 

@@ -353,6 +353,8 @@ func (s *Store) checkAssessment(tx *bolt.Tx, id string, b *bolt.Bucket, number i
 		add(fmt.Sprintf("assessment %d of %q is marked %s number %d", number, id, h.Status, h.Number))
 	case number != 0 && h.Performers != performersOf(bank, answers):
 		add(fmt.Sprintf("assessment %d of %q: the performers in its head disagree with its answers", number, id))
+	case number != 0 && h.Hours != hoursOf(bank, answers):
+		add(fmt.Sprintf("assessment %d of %q: the estimates in its head disagree with its answers", number, id))
 	}
 	return h.Number
 }

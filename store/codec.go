@@ -29,6 +29,10 @@ type head struct {
 	// short string per organization instead of every answer (encoding/json is the cost
 	// there); Check verifies that the two agree.
 	Performers string `json:"performers,omitempty"`
+	// Hours is, likewise, the estimate of hours a month of every function in bank order,
+	// comma-separated, empty where there is none ("12,,7.5"); left out when no answer
+	// carries one. The benchmark's workload figures read it.
+	Hours string `json:"hours,omitempty"`
 	// Rev counts the changes to a draft (answers, clears, profile saves): an editor
 	// who saw revision n may complete it only while it is still at n, so nobody
 	// completes a draft holding a change they have not seen.
@@ -44,6 +48,7 @@ func headOf(a *assessment.Assessment, bank *questions.Bank) head {
 	}
 	if a.Status == assessment.Completed {
 		h.Performers = performersOf(bank, a.Answers)
+		h.Hours = hoursOf(bank, a.Answers)
 	}
 	return h
 }
@@ -68,17 +73,53 @@ func performersOf(bank *questions.Bank, answers map[string]assessment.Answer) st
 	return b.String()
 }
 
-// peerAnswers turns a completed head's performers back into answers (performer only),
-// or returns false when they do not fit the bank.
+// hoursOf lists the estimate of every function of bank, in bank order, comma-separated
+// and empty where there is none; "" when no answer carries an estimate.
+func hoursOf(bank *questions.Bank, answers map[string]assessment.Answer) string {
+	var b strings.Builder
+	seen := false
+	for i := range bank.Functions {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if h := answers[bank.Functions[i].ID].Hours; h != nil {
+			b.WriteString(assessment.FormatHours(*h))
+			seen = true
+		}
+	}
+	if !seen {
+		return ""
+	}
+	return b.String()
+}
+
+// peerAnswers turns a completed head's performers and estimates back into answers
+// (performer and hours only), or returns false when they do not fit the bank.
 func (h head) peerAnswers(bank *questions.Bank) (map[string]assessment.Answer, bool) {
 	out := make(map[string]assessment.Answer, len(bank.Functions))
-	rest := h.Performers
+	rest, hours := h.Performers, h.Hours
 	for i := range bank.Functions {
+		last := i == len(bank.Functions)-1
 		p, more, found := strings.Cut(rest, ",")
-		if found != (i < len(bank.Functions)-1) || !assessment.Performer(p).Valid() {
+		if found == last || !assessment.Performer(p).Valid() {
 			return nil, false
 		}
-		out[bank.Functions[i].ID] = assessment.Answer{Performer: assessment.Performer(p)}
+		a := assessment.Answer{Performer: assessment.Performer(p)}
+		if h.Hours != "" {
+			hs, moreH, found := strings.Cut(hours, ",")
+			if found == last {
+				return nil, false
+			}
+			if hs != "" {
+				v, err := assessment.ParseHours(a.Performer, hs)
+				if err != nil {
+					return nil, false
+				}
+				a.Hours = v
+			}
+			hours = moreH
+		}
+		out[bank.Functions[i].ID] = a
 		rest = more
 	}
 	return out, true
@@ -159,16 +200,25 @@ func bankRefKey(id string, version int) []byte {
 //
 //	group:   N, NoCE, Outside (uint32 each), then per metric: count (uint32) and that
 //	         many float64, little-endian, sorted
-//	member:  flags (1 byte: teaching, demo, outside, no CE), band length (1 byte),
-//	         band, then one float64 per metric (NaN: the organization has none)
+//	member:  flags (1 byte: teaching, demo, outside, no CE, all metrics), band length
+//	         (1 byte), band, then one float64 per metric (NaN: the organization has
+//	         none)
 //	members: per member: id length (uint16), id, member
+//
+// Files written before the workload metrics hold legacyMetrics metrics per group and
+// per member (a member without the all-metrics flag); they read with the later metrics
+// missing, so outside contributions kept in the file stay readable.
 
 const (
 	flagTeaching = 1 << iota
 	flagDemo
 	flagOutside
 	flagNoCE
+	flagAllMetrics // the member carries NumMetrics values, not legacyMetrics
 )
+
+// legacyMetrics is how many metrics snapshots held before the workload metrics.
+const legacyMetrics = int(assessment.MetricEngWorkloadPer100Beds)
 
 func encodeGroup(g *assessment.Group) []byte {
 	size := 12
@@ -198,6 +248,9 @@ func decodeGroup(data []byte) (assessment.Group, error) {
 	g.Outside = int(binary.LittleEndian.Uint32(data[8:]))
 	data = data[12:]
 	for m := range g.Values {
+		if len(data) == 0 && m == legacyMetrics {
+			break // a group written before the workload metrics
+		}
 		if len(data) < 4 {
 			return g, fmt.Errorf("group ends before metric %d", m)
 		}
@@ -220,7 +273,7 @@ func decodeGroup(data []byte) (assessment.Group, error) {
 }
 
 func encodeMember(v assessment.PeerValues) []byte {
-	var flags byte
+	flags := byte(flagAllMetrics)
 	for bit, on := range map[byte]bool{flagTeaching: v.Teaching, flagDemo: v.Demo, flagOutside: v.Outside, flagNoCE: v.NoCE} {
 		if on {
 			flags |= bit
@@ -240,7 +293,11 @@ func memberSize(data []byte) int {
 	if len(data) < 2 {
 		return -1
 	}
-	n := 2 + int(data[1]) + 8*int(assessment.NumMetrics)
+	metrics := legacyMetrics
+	if data[0]&flagAllMetrics != 0 {
+		metrics = int(assessment.NumMetrics)
+	}
+	n := 2 + int(data[1]) + 8*metrics
 	if len(data) < n {
 		return -1
 	}
@@ -257,6 +314,10 @@ func decodeMember(id string, data []byte) (assessment.PeerValues, error) {
 	v.Band = assessment.SizeBand(data[2 : 2+bl])
 	data = data[2+bl:]
 	for m := range v.Values {
+		if 8*m >= len(data) { // a member written before the workload metrics
+			v.Values[m] = math.NaN()
+			continue
+		}
 		v.Values[m] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*m:]))
 	}
 	return v, nil
@@ -306,17 +367,21 @@ func decodeMembers(data []byte) ([]assessment.PeerValues, error) {
 //	format      1 byte (compactFormat)
 //	number      uvarint
 //	started     time (below), relative to 0
-//	flags       1 byte: completed time present, teaching, positional answers
+//	flags       1 byte: completed time present, teaching, positional answers,
+//	            workload (set only when the profile has productive hours or an answer
+//	            an estimate, so values without them read as before)
 //	completed   time relative to started, if present
 //	bank        id (string), version (varint), hash (string)
 //	profile     beds (varint), CE, BMET, manager, IT FTE (float64 bits, little-endian),
-//	            devices (varint)
+//	            devices (varint); with the workload flag: productive hours (uvarint)
 //	positional  if the flag is set: uvarint count, which must equal the number of the
 //	            bank's functions; one byte per function in bank order (0: unanswered,
 //	            1+i: questions.Performers[i]); then per answered function its time
-//	            relative to started and its note (string)
+//	            relative to started and its note (string), and with the workload
+//	            flag its estimate (uvarint: 0 none, 1 + 2 × hours a month)
 //	extras      uvarint count; per answer: function id, performer, time relative to
-//	            started, note (strings): answers that have no position (the bank is not
+//	            started, note (strings), the estimate as above with the workload flag:
+//	            answers that have no position (the bank is not
 //	            known by hash, the function is not in the bank, the performer is unknown)
 //
 // A time is its seconds since the base (varint), nanoseconds (uvarint) and zone offset
@@ -329,7 +394,29 @@ const (
 	compactHasCompleted = 1 << iota
 	compactTeaching
 	compactPositional
+	compactWorkload
 )
+
+// hasWorkload reports whether a carries anything of the workload estimate.
+func hasWorkload(a *assessment.Assessment) bool {
+	if a.Profile.ProductiveHours != 0 {
+		return true
+	}
+	for _, ans := range a.Answers {
+		if ans.Hours != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// appendHours appends an estimate: 0 for none, 1 + 2 × hours (hours are in halves).
+func appendHours(out []byte, h *float64) []byte {
+	if h == nil {
+		return binary.AppendUvarint(out, 0)
+	}
+	return binary.AppendUvarint(out, 1+uint64(math.Round(*h*2)))
+}
 
 // maxOffset bounds a stored zone offset: real ones are within ±24 hours.
 const maxOffset = 24 * 60 * 60
@@ -343,28 +430,43 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 	if a.Number <= 0 {
 		return nil, fmt.Errorf("encode: assessment number %d", a.Number)
 	}
+	positional := bank != nil && a.Bank.Hash != "" && bank.Hash == a.Bank.Hash
+	workload := hasWorkload(a)
 	out := make([]byte, 0, 256+16*len(a.Answers))
+	out, err := appendCompactHead(out, a, positional, workload)
+	if err != nil {
+		return nil, err
+	}
+	base := a.StartedAt.Unix()
+	placed := 0 // answers stored by position
+	if positional {
+		if out, placed, err = appendPositional(out, a, bank, base, workload); err != nil {
+			return nil, err
+		}
+	}
+	return appendExtras(out, a, bank, positional, placed, base, workload)
+}
+
+// appendCompactHead appends the format, number, times, flags, bank and profile of a.
+func appendCompactHead(out []byte, a *assessment.Assessment, positional, workload bool) ([]byte, error) {
 	out = append(out, compactFormat)
 	out = binary.AppendUvarint(out, uint64(a.Number))
 	var err error
 	if out, err = appendTime(out, a.StartedAt, 0); err != nil {
 		return nil, err
 	}
-	base := a.StartedAt.Unix()
-	positional := bank != nil && a.Bank.Hash != "" && bank.Hash == a.Bank.Hash
 	var flags byte
-	if a.CompletedAt != nil {
-		flags |= compactHasCompleted
-	}
-	if a.Profile.Teaching {
-		flags |= compactTeaching
-	}
-	if positional {
-		flags |= compactPositional
+	for _, f := range []struct {
+		on   bool
+		flag byte
+	}{{a.CompletedAt != nil, compactHasCompleted}, {a.Profile.Teaching, compactTeaching}, {positional, compactPositional}, {workload, compactWorkload}} {
+		if f.on {
+			flags |= f.flag
+		}
 	}
 	out = append(out, flags)
 	if a.CompletedAt != nil {
-		if out, err = appendTime(out, *a.CompletedAt, base); err != nil {
+		if out, err = appendTime(out, *a.CompletedAt, a.StartedAt.Unix()); err != nil {
 			return nil, err
 		}
 	}
@@ -377,32 +479,48 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(x))
 	}
 	out = binary.AppendVarint(out, int64(p.Devices))
-
-	placed := 0 // answers stored by position
-	if positional {
-		fns := bank.Functions
-		out = binary.AppendUvarint(out, uint64(len(fns)))
-		for i := range fns {
-			var tag byte
-			if ans, ok := a.Answers[fns[i].ID]; ok {
-				if p := ans.Performer.Index(); p >= 0 {
-					tag = byte(1 + p)
-				}
-			}
-			out = append(out, tag)
-		}
-		for i := range fns {
-			ans, ok := a.Answers[fns[i].ID]
-			if !ok || ans.Performer.Index() < 0 {
-				continue
-			}
-			if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
-				return nil, err
-			}
-			out = appendString(out, ans.Note)
-			placed++
-		}
+	if workload {
+		out = binary.AppendUvarint(out, uint64(max(p.ProductiveHours, 0)))
 	}
+	return out, nil
+}
+
+// appendPositional appends the answers of a's functions in bank order: one performer
+// byte each, then per answered function its time, note and (workload) hours. It returns
+// how many answers it placed.
+func appendPositional(out []byte, a *assessment.Assessment, bank *questions.Bank, base int64, workload bool) ([]byte, int, error) {
+	fns := bank.Functions
+	out = binary.AppendUvarint(out, uint64(len(fns)))
+	for i := range fns {
+		var tag byte
+		if ans, ok := a.Answers[fns[i].ID]; ok {
+			if p := ans.Performer.Index(); p >= 0 {
+				tag = byte(1 + p)
+			}
+		}
+		out = append(out, tag)
+	}
+	placed := 0
+	for i := range fns {
+		ans, ok := a.Answers[fns[i].ID]
+		if !ok || ans.Performer.Index() < 0 {
+			continue
+		}
+		var err error
+		if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
+			return nil, 0, err
+		}
+		out = appendString(out, ans.Note)
+		if workload {
+			out = appendHours(out, ans.Hours)
+		}
+		placed++
+	}
+	return out, placed, nil
+}
+
+// appendExtras appends the answers that have no position, by function id.
+func appendExtras(out []byte, a *assessment.Assessment, bank *questions.Bank, positional bool, placed int, base int64, workload bool) ([]byte, error) {
 	var extras []string
 	if placed < len(a.Answers) {
 		for id, ans := range a.Answers {
@@ -420,10 +538,14 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 		ans := a.Answers[id]
 		out = appendString(out, id)
 		out = appendString(out, string(ans.Performer))
+		var err error
 		if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
 			return nil, err
 		}
 		out = appendString(out, ans.Note)
+		if workload {
+			out = appendHours(out, ans.Hours)
+		}
 	}
 	return out, nil
 }
@@ -573,101 +695,39 @@ func (r *compactReader) float(what string) float64 {
 	return x
 }
 
+// hours reads an estimate written by appendHours.
+func (r *compactReader) hours() *float64 {
+	v := r.uvarint("estimate")
+	if r.err != nil || v == 0 {
+		return nil
+	}
+	if v-1 > 2*assessment.MaxHours {
+		r.fail("estimate of %d half hours", v-1)
+		return nil
+	}
+	h := float64(v-1) / 2
+	return &h
+}
+
 // decodeCompleted decodes a compact value. bankOf returns a bank by reference; it is
 // called only for positional answers, and its error is returned as it is (a missing
 // bank is not damage to this value). With performersOnly the answers carry their
-// performer and nothing else (what the peer benchmark reads). Any other failure is
+// performer and estimate and nothing else (what the peer benchmark reads). Any other failure is
 // ErrCorrupt.
 func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, error), performersOnly bool) (assessment.Assessment, error) {
 	var a assessment.Assessment
 	r := &compactReader{data: data, str: string(data), total: len(data)}
-	if v := r.byte("format"); r.err == nil && v != compactFormat {
-		return a, fmt.Errorf("%w: compact format %d, not %d", ErrCorrupt, v, compactFormat)
-	}
-	n := r.uvarint("number")
-	if r.err == nil && (n == 0 || n > maxKeyNumber) {
-		r.fail("number %d out of range", n)
-	}
-	a.Number, a.Status = int(n), assessment.Completed
-	a.StartedAt = r.time("start time", 0)
-	base := a.StartedAt.Unix()
-	flags := r.byte("flags")
-	if flags&^(compactHasCompleted|compactTeaching|compactPositional) != 0 {
-		r.fail("unknown flags %#x", flags)
-	}
-	if flags&compactHasCompleted != 0 {
-		t := r.time("completion time", base)
-		a.CompletedAt = &t
-	}
-	a.Bank.ID = r.string("bank id")
-	a.Bank.Version = r.int("bank version", math.MinInt32, math.MaxInt32)
-	a.Bank.Hash = r.string("bank hash")
-	p := &a.Profile
-	p.Beds = r.int("beds", math.MinInt32, math.MaxInt32)
-	p.Teaching = flags&compactTeaching != 0
-	p.CEFTE, p.BMETFTE, p.ManagerFTE, p.ITFTE = r.float("CE FTE"), r.float("BMET FTE"), r.float("manager FTE"), r.float("IT FTE")
-	p.Devices = r.int("devices", math.MinInt32, math.MaxInt32)
+	flags := r.head(&a)
 	if r.err != nil {
 		return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
 	}
-
+	base, workload := a.StartedAt.Unix(), flags&compactWorkload != 0
 	if flags&compactPositional != 0 {
-		if a.Bank.Hash == "" {
-			return a, fmt.Errorf("%w: positional answers without a bank hash", ErrCorrupt)
-		}
-		bank, err := bankOf(a.Bank)
-		if err != nil {
+		if err := r.positional(&a, bankOf, base, workload, performersOnly); err != nil {
 			return a, err
 		}
-		count := r.uvarint("function count")
-		if r.err == nil && count != uint64(len(bank.Functions)) {
-			r.fail("%d answer positions for a bank of %d functions", count, len(bank.Functions))
-		}
-		if r.err == nil && count > uint64(len(r.data)) {
-			r.fail("ends before its answers")
-		}
-		if r.err != nil {
-			return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
-		}
-		tags := r.data[:count]
-		r.data = r.data[count:]
-		a.Answers = make(map[string]assessment.Answer, count)
-		for i, tag := range tags {
-			if tag == 0 {
-				continue
-			}
-			if int(tag) > questions.NumPerformers {
-				return a, fmt.Errorf("%w: answer %d has performer %d", ErrCorrupt, i, tag)
-			}
-			ans := assessment.Answer{Performer: questions.Performers[tag-1]}
-			t := r.time("answer time", base)
-			note := r.string("note")
-			if !performersOnly {
-				ans.AnsweredAt, ans.Note = t, note
-			}
-			a.Answers[bank.Functions[i].ID] = ans
-		}
 	}
-	extras := r.uvarint("extra answer count")
-	if r.err == nil && extras > uint64(len(r.data)) { // each takes at least a byte
-		r.fail("%d extra answers in %d bytes", extras, len(r.data))
-	}
-	if r.err == nil && extras > 0 && a.Answers == nil {
-		a.Answers = make(map[string]assessment.Answer, extras)
-	}
-	for i := uint64(0); i < extras && r.err == nil; i++ {
-		id := r.string("function id")
-		ans := assessment.Answer{Performer: assessment.Performer(r.string("performer"))}
-		t := r.time("answer time", base)
-		note := r.string("note")
-		if !performersOnly {
-			ans.AnsweredAt, ans.Note = t, note
-		}
-		if _, dup := a.Answers[id]; dup && r.err == nil {
-			r.fail("function %q answered twice", id)
-		}
-		a.Answers[id] = ans
-	}
+	r.extras(&a, base, workload, performersOnly)
 	if r.err == nil && len(r.data) > 0 {
 		r.fail("%d bytes after its end", len(r.data))
 	}
@@ -678,4 +738,110 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 		a.Answers = map[string]assessment.Answer{}
 	}
 	return a, nil
+}
+
+// head reads the format, number, times, flags, bank and profile into a and returns
+// the flags; a failure is left in r.err.
+func (r *compactReader) head(a *assessment.Assessment) byte {
+	if v := r.byte("format"); r.err == nil && v != compactFormat {
+		r.fail("compact format %d, not %d", v, compactFormat)
+		return 0
+	}
+	n := r.uvarint("number")
+	if r.err == nil && (n == 0 || n > maxKeyNumber) {
+		r.fail("number %d out of range", n)
+	}
+	a.Number, a.Status = int(n), assessment.Completed
+	a.StartedAt = r.time("start time", 0)
+	flags := r.byte("flags")
+	if flags&^(compactHasCompleted|compactTeaching|compactPositional|compactWorkload) != 0 {
+		r.fail("unknown flags %#x", flags)
+	}
+	if flags&compactHasCompleted != 0 {
+		t := r.time("completion time", a.StartedAt.Unix())
+		a.CompletedAt = &t
+	}
+	a.Bank.ID = r.string("bank id")
+	a.Bank.Version = r.int("bank version", math.MinInt32, math.MaxInt32)
+	a.Bank.Hash = r.string("bank hash")
+	p := &a.Profile
+	p.Beds = r.int("beds", math.MinInt32, math.MaxInt32)
+	p.Teaching = flags&compactTeaching != 0
+	p.CEFTE, p.BMETFTE, p.ManagerFTE, p.ITFTE = r.float("CE FTE"), r.float("BMET FTE"), r.float("manager FTE"), r.float("IT FTE")
+	p.Devices = r.int("devices", math.MinInt32, math.MaxInt32)
+	if flags&compactWorkload != 0 {
+		ph := r.uvarint("productive hours")
+		if r.err == nil && ph > math.MaxInt32 {
+			r.fail("productive hours %d out of range", ph)
+		}
+		p.ProductiveHours = int(ph)
+	}
+	return flags
+}
+
+// positional reads the answers stored in bank order into a.
+func (r *compactReader) positional(a *assessment.Assessment, bankOf func(questions.Ref) (*questions.Bank, error), base int64, workload, performersOnly bool) error {
+	if a.Bank.Hash == "" {
+		return fmt.Errorf("%w: positional answers without a bank hash", ErrCorrupt)
+	}
+	bank, err := bankOf(a.Bank)
+	if err != nil {
+		return err
+	}
+	count := r.uvarint("function count")
+	if r.err == nil && count != uint64(len(bank.Functions)) {
+		r.fail("%d answer positions for a bank of %d functions", count, len(bank.Functions))
+	}
+	if r.err == nil && count > uint64(len(r.data)) {
+		r.fail("ends before its answers")
+	}
+	if r.err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, r.err)
+	}
+	tags := r.data[:count]
+	r.data = r.data[count:]
+	a.Answers = make(map[string]assessment.Answer, count)
+	for i, tag := range tags {
+		if tag == 0 {
+			continue
+		}
+		if int(tag) > questions.NumPerformers {
+			return fmt.Errorf("%w: answer %d has performer %d", ErrCorrupt, i, tag)
+		}
+		a.Answers[bank.Functions[i].ID] = r.answer(questions.Performers[tag-1], base, workload, performersOnly)
+	}
+	return nil
+}
+
+// extras reads the answers stored by function id into a.
+func (r *compactReader) extras(a *assessment.Assessment, base int64, workload, performersOnly bool) {
+	extras := r.uvarint("extra answer count")
+	if r.err == nil && extras > uint64(len(r.data)) { // each takes at least a byte
+		r.fail("%d extra answers in %d bytes", extras, len(r.data))
+	}
+	if r.err == nil && extras > 0 && a.Answers == nil {
+		a.Answers = make(map[string]assessment.Answer, extras)
+	}
+	for i := uint64(0); i < extras && r.err == nil; i++ {
+		id := r.string("function id")
+		ans := r.answer(assessment.Performer(r.string("performer")), base, workload, performersOnly)
+		if _, dup := a.Answers[id]; dup && r.err == nil {
+			r.fail("function %q answered twice", id)
+		}
+		a.Answers[id] = ans
+	}
+}
+
+// answer reads the time, note and (workload) hours of one answer by p.
+func (r *compactReader) answer(p assessment.Performer, base int64, workload, performersOnly bool) assessment.Answer {
+	ans := assessment.Answer{Performer: p}
+	t := r.time("answer time", base)
+	note := r.string("note")
+	if !performersOnly {
+		ans.AnsweredAt, ans.Note = t, note
+	}
+	if workload {
+		ans.Hours = r.hours()
+	}
+	return ans
 }

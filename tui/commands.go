@@ -399,9 +399,51 @@ type (
 	// editProfileMsg opens the profile form from the questions.
 	editProfileMsg struct{}
 	// openReviewMsg opens the review screen, with the cursor on function at.
-	openReviewMsg struct{ at int }
+	openReviewMsg struct {
+		at     int
+		finish bool // go straight to finishing: the refusal, or the confirmation
+	}
 	// editAnswerMsg goes from the review back to one function.
 	editAnswerMsg struct{ index int }
 	// finishMsg asks to complete the assessment.
 	finishMsg struct{}
 )
+
+// Discarding a draft and the community benchmark.
+type (
+	// discardDraftMsg asks to discard draft number of org (the org screen asked
+	// first).
+	discardDraftMsg struct {
+		org    store.Organization
+		number int
+	}
+	// draftDiscardedMsg reports the draft discarded, or why not.
+	draftDiscardedMsg struct {
+		org    store.Organization
+		number int
+		err    error
+	}
+	// openBenchmarkMsg asks for the community benchmark.
+	openBenchmarkMsg struct{}
+	// benchmarkMsg carries the community benchmark.
+	benchmarkMsg struct{ b assessment.Benchmark }
+)
+
+// discardDraft deletes draft number of org; the store refuses a completed assessment.
+func discardDraft(st Store, org store.Organization, number int) tea.Cmd {
+	return func() tea.Msg {
+		return draftDiscardedMsg{org, number, st.DeleteDraft(org.ID, number)}
+	}
+}
+
+// loadBenchmark computes the community benchmark, leaving out own (a director's
+// organizations).
+func loadBenchmark(st Store, own []string) tea.Cmd {
+	return func() tea.Msg {
+		b, err := st.Benchmark(own)
+		if err != nil {
+			return errMsg{"compute the community benchmark", err}
+		}
+		return benchmarkMsg{b}
+	}
+}

@@ -75,6 +75,10 @@ func (m *compareModel) update(msg tea.Msg) tea.Cmd {
 		m.set(c.org, c.cmp)
 		return nil
 	}
+	if mm, ok := msg.(tea.MouseMsg); ok && m.cmp != nil {
+		m.page.mouse(mm)
+		return nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || m.cmp == nil {
 		return nil

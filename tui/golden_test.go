@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{"questionnaire_help", func(d *driver) {
 			d.press("down", "enter", "enter")
-			d.press("h")
+			d.press("e")
 		}},
 		{"questionnaire_note", func(d *driver) {
 			d.press("down", "enter", "enter")

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -62,9 +61,10 @@ func (m *historyModel) render() {
 	if !m.loaded || m.width == 0 {
 		return
 	}
-	// An odd height puts 50 on the middle row.
-	m.chartH = max(5, min(11, (m.height-10)/2)) | 1
-	m.chart = chartLines(m.styles, m.trend.Points, textWidth(m.width), m.chartH)
+	// The chart takes what the title, the hint, the table's head and up to three of
+	// its rows leave; present.ChartScale picks the finest scale that fits.
+	m.chartH = max(0, min(21, m.height-8-min(3, max(1, len(m.trend.Points)))))
+	m.chart = chartLines(m.styles, m.trend.Points, m.width-2, m.chartH)
 }
 
 func (m *historyModel) update(msg tea.Msg) tea.Cmd {
@@ -211,130 +211,4 @@ func (m *historyModel) view() string {
 	}
 	b.WriteString(strings.Join(rows, "\n"))
 	return b.String()
-}
-
-// chartLines plots the balance (●), engineering (e) and operations (o) indexes of the
-// points on a 0–100 scale, h rows high and at most w columns wide, newest on the right;
-// when there are more points than fit, the oldest are left out and the chart says so.
-func chartLines(s *styles, points []assessment.Point, w, h int) []string {
-	const axisW = 5 // "100 ┤"
-	pw := max(10, w-axisW-1)
-	spacing := max(3, min(10, pw/max(1, len(points))))
-	k := min(len(points), pw/spacing)
-	pts := points[len(points)-k:]
-
-	type cell struct {
-		r     rune
-		style int // 0 none, 1 balance, 2 engineering, 3 operations, 4 line
-	}
-	grid := make([][]cell, h)
-	for i := range grid {
-		grid[i] = make([]cell, pw)
-		for j := range grid[i] {
-			grid[i][j] = cell{' ', 0}
-		}
-	}
-	// One rule with the text report: a value sits on the row of the band it has
-	// reached (present.ChartRow floors), never above it.
-	rowOf := func(v float64) int { return h - 1 - present.ChartRow(v, h) }
-	xOf := func(j int) int { return j*spacing + spacing/2 }
-	// The balance line between points.
-	for j := 1; j < len(pts); j++ {
-		a, b := pts[j-1].BalanceIndex, pts[j].BalanceIndex
-		if a == nil || b == nil {
-			continue
-		}
-		x0, x1 := xOf(j-1), xOf(j)
-		for x := x0 + 1; x < x1; x++ {
-			v := *a + (*b-*a)*float64(x-x0)/float64(x1-x0)
-			grid[rowOf(v)][x] = cell{'·', 4}
-		}
-	}
-	// A change of question bank: a dashed line between the last point of the old bank
-	// and the first of the new one, in the cells nothing else uses.
-	banks := false
-	for j, p := range pts {
-		if !p.BankChanged || j == 0 {
-			continue
-		}
-		banks = true
-		x := xOf(j) - spacing/2
-		for i := range grid {
-			if grid[i][x].r == ' ' {
-				grid[i][x] = cell{'¦', 5}
-			}
-		}
-	}
-	put := func(j, dx int, v *float64, r rune, st int) {
-		if x := xOf(j) + dx; v != nil && x >= 0 && x < pw {
-			grid[rowOf(*v)][x] = cell{r, st}
-		}
-	}
-	// Engineering one column left of the point, operations one right: all three stay
-	// visible when they are close.
-	for j, p := range pts {
-		put(j, -1, p.EngineeringIndex, 'e', 2)
-		put(j, 1, p.OperationsIndex, 'o', 3)
-		put(j, 0, p.BalanceIndex, '●', 1)
-	}
-	styleOf := [...]func(...string) string{nil, s.chartBalance.Render, s.chartEng.Render, s.chartOps.Render, s.chartBalance.Render, s.muted.Render}
-
-	out := make([]string, 0, h+3)
-	for i := 0; i < h; i++ {
-		label := "    │"
-		switch i {
-		case 0:
-			label = " 100┤"
-		case (h - 1) / 2:
-			label = fmt.Sprintf("%4d┤", int(math.Round(100-float64(i)/float64(h-1)*100)))
-		case h - 1:
-			label = "   0┤"
-		}
-		var b strings.Builder
-		b.WriteString(s.muted.Render(label))
-		for _, c := range grid[i] {
-			if c.style == 0 {
-				b.WriteRune(c.r)
-				continue
-			}
-			b.WriteString(styleOf[c.style](string(c.r)))
-		}
-		out = append(out, " "+strings.TrimRight(b.String(), " "))
-	}
-	out = append(out, " "+s.muted.Render("    └"+strings.Repeat("─", pw)))
-	out = append(out, " "+s.muted.Render(pointLabels(pts, pw, spacing, xOf)))
-	legend := s.chartBalance.Render("●") + " balance index   " + s.chartEng.Render("e") + " engineering   " + s.chartOps.Render("o") + " operations"
-	if banks {
-		legend += "   " + s.muted.Render("¦ new question bank")
-	}
-	if k < len(points) {
-		legend += s.muted.Render(fmt.Sprintf("   (the last %d of %d)", k, len(points)))
-	}
-	out = append(out, " "+truncate(legend, w))
-	return out
-}
-
-// pointLabels are the assessment numbers under the points: every one when there is
-// room, else the first and last.
-func pointLabels(pts []assessment.Point, pw, spacing int, xOf func(int) int) string {
-	const axisW = 5
-	labels := []rune(strings.Repeat(" ", pw+axisW+8))
-	place := func(j int) {
-		t := []rune(fmt.Sprintf("#%d", pts[j].Number))
-		x := axisW + xOf(j) - len(t)/2
-		for i, r := range t {
-			if x+i >= 0 && x+i < len(labels) {
-				labels[x+i] = r
-			}
-		}
-	}
-	if spacing >= 5 {
-		for j := range pts {
-			place(j)
-		}
-	} else if len(pts) > 0 {
-		place(0)
-		place(len(pts) - 1)
-	}
-	return strings.TrimRight(string(labels), " ")
 }

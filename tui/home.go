@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -20,6 +21,8 @@ type homeModel struct {
 	styles    *styles
 	keys      homeKeys
 	canCreate bool
+	dueAfter  int // months; see Options.DueAfter
+	now       func() time.Time
 
 	orgs   []orgSummary
 	loaded bool
@@ -35,7 +38,7 @@ type homeModel struct {
 	width, height int
 }
 
-func newHome(s *styles, canCreate bool) *homeModel {
+func newHome(s *styles, canCreate bool, dueAfter int, now func() time.Time) *homeModel {
 	ti := textinput.New()
 	ti.Prompt = "> "
 	ti.Placeholder = "e.g. St Example Hospital"
@@ -43,7 +46,7 @@ func newHome(s *styles, canCreate bool) *homeModel {
 	ti.KeyMap.Paste.SetEnabled(false) // would read the server's clipboard over SSH
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	s.styleInput(&ti)
-	return &homeModel{styles: s, keys: newHomeKeys(), canCreate: canCreate, input: ti}
+	return &homeModel{styles: s, keys: newHomeKeys(), canCreate: canCreate, input: ti, dueAfter: dueAfter, now: now}
 }
 
 func (m *homeModel) id() screenID { return screenHome }
@@ -164,6 +167,8 @@ func (m *homeModel) key(k tea.KeyMsg) tea.Cmd {
 		m.cursor = 0
 	case key.Matches(k, m.keys.list.Bottom):
 		m.cursor = max(0, m.items()-1)
+	case key.Matches(k, m.keys.Benchmark):
+		return emit(openBenchmarkMsg{})
 	case key.Matches(k, m.keys.Create) && m.canCreate:
 		return m.startCreating()
 	case key.Matches(k, m.keys.list.Enter):
@@ -194,7 +199,8 @@ func (m *homeModel) help() keyHelp {
 	if m.canCreate {
 		short = append(short, m.keys.Create)
 	}
-	return keyHelp{noEsc: true, short: short, full: [][]key.Binding{{l.Up, l.Down, l.Top, l.Bottom}, {l.Enter, m.keys.Create}}}
+	short = append(short, m.keys.Benchmark)
+	return keyHelp{noEsc: true, short: short, full: [][]key.Binding{{l.Up, l.Down, l.Top, l.Bottom}, {l.Enter, m.keys.Create, m.keys.Benchmark}}}
 }
 
 func (m *homeModel) view() string {
@@ -223,63 +229,82 @@ func (m *homeModel) view() string {
 	}
 	b.WriteByte('\n')
 	used++
-
-	// Each organization takes two lines: its name, then its state in words.
-	room := max(2, (m.height-used-6)/2) // keep the create form and the notice visible
-	top := window(0, m.cursor, m.items(), room)
-	end := min(m.items(), top+room)
-	if top > 0 {
-		b.WriteString(s.muted.Render("   ↑ more"))
-		b.WriteByte('\n')
-	}
-	for i := top; i < end; i++ {
-		sel := i == m.cursor
-		if i >= len(m.orgs) {
-			b.WriteString(listRow(s, "+ New organization…", sel, m.width))
-			b.WriteByte('\n')
-			continue
-		}
-		o := m.orgs[i]
-		b.WriteString(listRow(s, assessment.SanitizeNote(o.org.Name), sel, m.width))
-		b.WriteByte('\n')
-		var parts []string
-		if o.latestNumber > 0 {
-			parts = append(parts, "balance "+fmtIndex(o.latestIndex)+", "+o.latestVerdict.Title()+" (#"+itoa(o.latestNumber)+", "+fmtDate(o.latestDate)+")")
-		} else {
-			parts = append(parts, "not assessed yet")
-		}
-		if o.draftNumber > 0 {
-			parts = append(parts, "draft #"+itoa(o.draftNumber)+": "+itoa(o.draftAnswered)+"/"+itoa(o.draftTotal)+" answered")
-		}
-		b.WriteString("     " + s.muted.Render(truncate(strings.Join(parts, " · "), m.width-6)))
-		b.WriteByte('\n')
-	}
-	if end < m.items() {
-		b.WriteString(s.muted.Render("   ↓ more"))
-		b.WriteByte('\n')
-	}
+	m.list(&b, used)
 	if m.creating {
-		b.WriteString("\n ")
-		b.WriteString(s.bold.Render("Name of the new organization"))
-		b.WriteString("\n ")
-		b.WriteString(m.input.View())
-		b.WriteString("\n ")
-		switch {
-		case m.inputErr != "":
-			b.WriteString(s.bad.Render("✗ " + truncate(m.inputErr, m.width-4)))
-		case m.busy:
-			b.WriteString(s.muted.Render("creating…"))
-		case m.slug != "":
-			b.WriteString(s.muted.Render(truncate("its id will be "+m.slug+" · enter to create, esc to cancel", m.width-2)))
-		default:
-			b.WriteString(s.muted.Render("enter to create, esc to cancel"))
-		}
+		b.WriteString(m.createForm())
 	}
 	if m.notice != "" {
 		b.WriteString("\n ")
 		b.WriteString(s.ok.Render("✓ " + truncate(m.notice, m.width-4)))
 	}
 	return b.String()
+}
+
+// list writes the organizations, two lines each (its name, then its state in words),
+// and the "new organization" row, in the room left below used lines.
+func (m *homeModel) list(b *strings.Builder, used int) {
+	s := m.styles
+	room := max(2, (m.height-used-6)/2) // keep the create form and the notice visible
+	top := window(0, m.cursor, m.items(), room)
+	end := min(m.items(), top+room)
+	if top > 0 {
+		b.WriteString(s.muted.Render("   ↑ more") + "\n")
+	}
+	for i := top; i < end; i++ {
+		sel := i == m.cursor
+		if i >= len(m.orgs) {
+			b.WriteString(listRow(s, "+ New organization…", sel, m.width) + "\n")
+			continue
+		}
+		o := m.orgs[i]
+		b.WriteString(listRow(s, assessment.SanitizeNote(o.org.Name), sel, m.width) + "\n")
+		state := s.muted.Render(truncate(m.state(o), m.width-6))
+		if due := m.due(o); due != "" {
+			state = truncate(state+s.muted.Render(" · ")+s.warn.Render(due), m.width-6)
+		}
+		b.WriteString("     " + state + "\n")
+	}
+	if end < m.items() {
+		b.WriteString(s.muted.Render("   ↓ more") + "\n")
+	}
+}
+
+// state is an organization's state in words: its latest result and its draft.
+func (m *homeModel) state(o orgSummary) string {
+	var parts []string
+	if o.latestNumber > 0 {
+		parts = append(parts, "balance "+fmtIndex(o.latestIndex)+", "+o.latestVerdict.Title()+" (#"+itoa(o.latestNumber)+", "+fmtDate(o.latestDate)+")")
+	} else {
+		parts = append(parts, "not assessed yet")
+	}
+	if o.draftNumber > 0 {
+		parts = append(parts, "draft #"+itoa(o.draftNumber)+": "+itoa(o.draftAnswered)+"/"+itoa(o.draftTotal)+" answered")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// due says "re-assessment due" when the latest completed assessment is older than the
+// interval (assessment.ReassessmentDue) and no draft is under way.
+func (m *homeModel) due(o orgSummary) string {
+	if o.latestNumber == 0 || o.draftNumber > 0 || m.now == nil || !assessment.ReassessmentDue(o.latestDate, m.now(), m.dueAfter) {
+		return ""
+	}
+	return "re-assessment due"
+}
+
+// createForm is the name field of a new organization, with its error or hint.
+func (m *homeModel) createForm() string {
+	s := m.styles
+	out := "\n " + s.bold.Render("Name of the new organization") + "\n " + m.input.View() + "\n "
+	switch {
+	case m.inputErr != "":
+		return out + s.bad.Render("✗ "+truncate(m.inputErr, m.width-4))
+	case m.busy:
+		return out + s.muted.Render("creating…")
+	case m.slug != "":
+		return out + s.muted.Render(truncate("its id will be "+m.slug+" · enter to create, esc to cancel", m.width-2))
+	}
+	return out + s.muted.Render("enter to create, esc to cancel")
 }
 
 // listRow renders a list row, marking the selected one with "›" so it shows without

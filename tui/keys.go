@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -150,18 +152,20 @@ var _ help.KeyMap = keyHelp{}
 
 // homeKeys are the keys of the home screen.
 type homeKeys struct {
-	list   listKeys
-	Create key.Binding
-	Submit key.Binding // while typing a name
-	Cancel key.Binding // while typing a name
+	list      listKeys
+	Create    key.Binding
+	Benchmark key.Binding
+	Submit    key.Binding // while typing a name
+	Cancel    key.Binding // while typing a name
 }
 
 func newHomeKeys() homeKeys {
 	return homeKeys{
-		list:   newListKeys("open"),
-		Create: bind([]string{"n"}, "n", "new organization"),
-		Submit: bind([]string{"enter"}, "enter", "create"),
-		Cancel: bind([]string{"esc"}, "esc", "cancel"),
+		list:      newListKeys("open"),
+		Create:    bind([]string{"n"}, "n", "new organization"),
+		Benchmark: bind([]string{"b"}, "b", "benchmark"),
+		Submit:    bind([]string{"enter"}, "enter", "create"),
+		Cancel:    bind([]string{"esc"}, "esc", "cancel"),
 	}
 }
 
@@ -171,6 +175,9 @@ type orgKeys struct {
 	History key.Binding
 	Compare key.Binding
 	Back    key.Binding
+	Discard key.Binding
+	Confirm key.Binding // asked whether to discard the draft
+	Keep    key.Binding
 }
 
 func newOrgKeys() orgKeys {
@@ -179,6 +186,9 @@ func newOrgKeys() orgKeys {
 		Back:    newGlobalKeys().Back,
 		History: bind([]string{"h"}, "h", "history"),
 		Compare: bind([]string{"c"}, "c", "compare"),
+		Discard: bind([]string{"x"}, "x", "discard draft"),
+		Confirm: bind([]string{"y"}, "y", "discard it"),
+		Keep:    bind([]string{"n", "esc"}, "n/esc", "keep it"),
 	}
 }
 
@@ -216,16 +226,28 @@ type questKeys struct {
 	Next       key.Binding
 	Prev       key.Binding
 	Unanswered key.Binding
-	Help       key.Binding
+	Gap        key.Binding
+	Domain     key.Binding
+	Find       key.Binding
+	Explain    key.Binding
 	Note       key.Binding
 	Clear      key.Binding
 	Review     key.Binding
+	Finish     key.Binding
 	Profile    key.Binding
 	Back       key.Binding
+	Mouse      key.Binding // only for the help: the mouse is not a key
+	NoteFor    key.Binding // while typing a note: the answer it is for
 	SaveNote   key.Binding // while typing a note
 	CancelNote key.Binding // while typing a note
+	Discard    key.Binding // asked whether to throw a typed note away
+	KeepNote   key.Binding
 	Overwrite  key.Binding // when someone else changed the answer first
 	KeepTheirs key.Binding
+	PickMove   key.Binding // in the search and the domain list
+	Pick       key.Binding
+	PickCancel key.Binding
+	PickDomain key.Binding
 }
 
 func newQuestKeys() questKeys {
@@ -239,17 +261,46 @@ func newQuestKeys() questKeys {
 		Next:       bind([]string{"right", "tab"}, "→/tab", "next"),
 		Prev:       bind([]string{"left", "shift+tab"}, "←/shift+tab", "previous"),
 		Unanswered: bind([]string{"u"}, "u", "next unanswered"),
-		Help:       bind([]string{"h"}, "h", "explain"),
+		Gap:        bind([]string{"]"}, "]", "next gap"),
+		Domain:     bind([]string{"d"}, "d", "jump to domain"),
+		Find:       bind([]string{"/"}, "/", "find"),
+		Explain:    bind([]string{"e"}, "e", "explain"),
 		Note:       bind([]string{"n"}, "n", "note"),
 		Clear:      bind([]string{"x"}, "x", "clear answer"),
-		Review:     bind([]string{"r"}, "r", "finish"),
+		Review:     bind([]string{"r"}, "r", "review"),
+		Finish:     bind([]string{"f"}, "f", "finish"),
 		Profile:    bind([]string{"p"}, "p", "profile"),
 		Back:       newGlobalKeys().Back,
+		Mouse:      mouseHelp("click answers"),
+		NoteFor:    bind([]string{"up", "down"}, "↑/↓", "answer it is for"),
 		SaveNote:   bind([]string{"enter"}, "enter", "save answer with note"),
 		CancelNote: bind([]string{"esc"}, "esc", "stop editing"),
+		Discard:    bind([]string{"y", "esc"}, "y/esc", "discard the note"),
+		KeepNote:   bind([]string{"n"}, "n", "keep editing"),
+		PickMove:   bind([]string{"up", "down"}, "↑/↓", "choose"),
+		Pick:       bind([]string{"enter"}, "enter", "go there"),
+		PickCancel: bind([]string{"esc"}, "esc", "cancel"),
+		PickDomain: bind(domainKeys, "1–9 a–z", "domain"),
 		Overwrite:  bind([]string{"o"}, "o", "overwrite with yours"),
 		KeepTheirs: bind([]string{"t", "esc"}, "t/esc", "keep theirs"),
 	}
+}
+
+// domainKeys name the domains in the domain list: 1–9, then a–z.
+var domainKeys = strings.Split("1 2 3 4 5 6 7 8 9 a b c d e f g h i j k l m n o p q r s t u v w x y z", " ")
+
+// domainKey returns the key of the i-th domain, or "" past the last key.
+func domainKey(i int) string {
+	if i < len(domainKeys) {
+		return domainKeys[i]
+	}
+	return ""
+}
+
+// mouseHelp is a help entry for what the mouse does. The mouse sends no key: the
+// binding's key is a name no key press has, so it only shows in the help.
+func mouseHelp(desc string) key.Binding {
+	return bind([]string{"mouse (no key)"}, "mouse", desc)
 }
 
 // reviewKeys are the keys of the review screen.
@@ -268,26 +319,45 @@ func newReviewKeys() reviewKeys {
 		Finish:     bind([]string{"f"}, "f", "finish"),
 		Unanswered: bind([]string{"u"}, "u", "unanswered"),
 		Confirm:    bind([]string{"y", "enter"}, "y/enter", "finish now"),
-		Cancel:     bind([]string{"n", "esc"}, "n/esc", "not yet"),
+		Cancel:     bind([]string{"n", "esc"}, "n/esc", "keep reviewing"),
 		Back:       newGlobalKeys().Back,
 	}
 }
 
 // scorecardKeys are the keys of the scorecard.
 type scorecardKeys struct {
-	scroll  scrollKeys
-	History key.Binding
-	Packet  key.Binding
-	Back    key.Binding
+	scroll   scrollKeys
+	History  key.Binding
+	Packet   key.Binding
+	Back     key.Binding
+	NextSect key.Binding
+	PrevSect key.Binding
+	Section  key.Binding
+	Mouse    key.Binding
 }
 
 func newScorecardKeys() scorecardKeys {
 	return scorecardKeys{
-		scroll:  newScrollKeys(),
-		Back:    newGlobalKeys().Back,
-		History: bind([]string{"h"}, "h", "history"),
-		Packet:  bind([]string{"p"}, "p", "packet"),
+		scroll:   newScrollKeys(),
+		Back:     newGlobalKeys().Back,
+		History:  bind([]string{"h"}, "h", "history"),
+		Packet:   bind([]string{"p"}, "p", "packet"),
+		NextSect: bind([]string{"]", "tab"}, "]/tab", "next section"),
+		PrevSect: bind([]string{"[", "shift+tab"}, "[", "previous section"),
+		Section:  bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "section"),
+		Mouse:    mouseHelp("wheel scrolls"),
 	}
+}
+
+// benchmarkKeys are the keys of the community benchmark.
+type benchmarkKeys struct {
+	scroll scrollKeys
+	Back   key.Binding
+	Mouse  key.Binding
+}
+
+func newBenchmarkKeys() benchmarkKeys {
+	return benchmarkKeys{scroll: newScrollKeys(), Back: newGlobalKeys().Back, Mouse: mouseHelp("wheel scrolls")}
 }
 
 // historyKeys are the keys of the history screen.

@@ -34,4 +34,6 @@ type DraftChangedMsg struct {
 	Function string
 	Answer   *assessment.Answer
 	Profile  *assessment.Profile
+	// Deleted is set when the draft was discarded.
+	Deleted bool
 }

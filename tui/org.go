@@ -25,6 +25,8 @@ type orgModel struct {
 	loaded bool
 	items  []orgItem
 	cursor int
+	// asking is set while asking whether to discard the draft.
+	asking bool
 
 	width, height int
 }
@@ -96,9 +98,28 @@ func (m *orgModel) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// draft is the organization's draft, or nil.
+func (m *orgModel) draft() *assessmentRow {
+	for i := range m.rows {
+		if m.rows[i].status == assessment.Draft {
+			return &m.rows[i]
+		}
+	}
+	return nil
+}
+
 func (m *orgModel) key(k tea.KeyMsg) tea.Cmd {
 	l := m.keys.list
+	if m.asking {
+		m.asking = false
+		if d := m.draft(); d != nil && key.Matches(k, m.keys.Confirm) {
+			return emit(discardDraftMsg{m.org, d.number})
+		}
+		return nil // n, esc or any other key keeps the draft
+	}
 	switch {
+	case key.Matches(k, m.keys.Discard):
+		m.asking = m.draft() != nil
 	case l.isMove(k):
 		m.cursor = l.move(k, m.cursor, len(m.items))
 	case key.Matches(k, l.Enter):
@@ -134,7 +155,13 @@ func (m *orgModel) setSize(w, h int) { m.width, m.height = w, h }
 func (m *orgModel) help() keyHelp {
 	l := m.keys.list
 	short := []key.Binding{l.Move, l.Enter}
+	if m.asking {
+		return keyHelp{noEsc: true, short: []key.Binding{m.keys.Confirm, m.keys.Keep}, full: [][]key.Binding{{m.keys.Confirm, m.keys.Keep}}}
+	}
 	full := []key.Binding{l.Enter}
+	if m.draft() != nil {
+		full = append(full, m.keys.Discard)
+	}
 	if m.completed() > 0 {
 		short = append(short, m.keys.History)
 		full = append(full, m.keys.History)
@@ -207,6 +234,14 @@ func (m *orgModel) view() string {
 			}
 			lines = append(lines, listRow(s, text, actions+i == m.cursor, m.width))
 		}
+	}
+	if d := m.draft(); d != nil && m.asking {
+		lines = append(lines, "")
+		q := fmt.Sprintf("Discard draft #%d (%d of %d answered)? Its answers are deleted for good; completed assessments are kept. y discards it · n or esc keeps it.", d.number, d.answered, d.total)
+		for _, l := range wrap(q, textWidth(m.width)) {
+			lines = append(lines, " "+s.warn.Render(l))
+		}
+		sel = len(lines) - 1
 	}
 	room := max(1, m.height-2)
 	top := window(0, max(0, sel), len(lines), room)

@@ -73,6 +73,22 @@ func (p *page) position() string {
 	return where
 }
 
+// mouse scrolls the page with the wheel, three lines a notch.
+func (p *page) mouse(msg tea.MouseMsg) {
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		p.vp.ScrollUp(3)
+	case tea.MouseButtonWheelDown:
+		p.vp.ScrollDown(3)
+	}
+}
+
+// goTo scrolls the page so that line is at its top (as far as the page goes).
+func (p *page) goTo(line int) { p.vp.SetYOffset(line) }
+
+// offset is the first line shown.
+func (p *page) offset() int { return p.vp.YOffset }
+
 func (p *page) view() string { return p.vp.View() }
 
 func (p *page) bindings() []key.Binding {

@@ -428,55 +428,8 @@ func (m *profileModel) view() string {
 	}
 	b.WriteByte('\n')
 	for i := range m.fields {
-		fld := &m.fields[i]
-		focused := i == m.focus
-		marker := "   "
-		if focused {
-			marker = s.accent.Render(" › ")
-		}
-		label := pad(fld.f.Label(), profileLabelW)
-		if focused {
-			label = s.bold.Render(label)
-		}
-		var value string
-		switch {
-		case fld.f == assessment.FieldTeaching:
-			yes, no := "( ) yes", "(•) no"
-			if m.want.Teaching {
-				yes, no = "(•) yes", "( ) no"
-			}
-			value = "  " + yes + "  " + no
-		case focused:
-			value = fld.input.View()
-		default:
-			v := fld.input.Value()
-			if v == "" {
-				v = s.muted.Render("—")
-			}
-			value = "  " + v
-		}
-		line := marker + label + " " + pad(value, 20)
-		switch fld.state {
-		case fieldSaving:
-			line += " " + s.muted.Render("saving…")
-		case fieldSaved:
-			line += " " + s.ok.Render("saved ✓")
-		}
-		b.WriteString(truncate(line, m.width))
-		b.WriteByte('\n')
-		ind := strings.Repeat(" ", 5)
-		switch {
-		case fld.err != "":
-			for _, l := range wrap("✗ "+fld.err, tw-4) {
-				b.WriteString(ind + s.bad.Render(l) + "\n")
-			}
-		case focused && fld.f == assessment.FieldTeaching:
-			b.WriteString(ind + s.muted.Render(truncate(fld.f.Hint()+" — space, y or n to switch", tw-4)) + "\n")
-		case focused && fld.fresh:
-			b.WriteString(ind + s.muted.Render(truncate(fld.f.Hint()+" (type to replace)", tw-4)) + "\n")
-		case focused:
-			b.WriteString(ind + s.muted.Render(truncate(fld.f.Hint(), tw-4)) + "\n")
-		}
+		b.WriteString(m.fieldLine(i))
+		b.WriteString(m.fieldNote(i, tw))
 	}
 	b.WriteByte('\n')
 	button := "[ Continue to the questions → ]"
@@ -495,6 +448,71 @@ func (m *profileModel) view() string {
 		b.WriteString(" " + s.muted.Render("Size band for peers: "+assessment.BandFor(m.want.Beds).Describe()))
 	}
 	return b.String()
+}
+
+// fieldLine is field i's line: its label, its value and whether it is saved.
+func (m *profileModel) fieldLine(i int) string {
+	s := m.styles
+	fld := &m.fields[i]
+	focused := i == m.focus
+	marker := "   "
+	label := pad(fld.f.Label(), profileLabelW)
+	if focused {
+		marker, label = s.accent.Render(" › "), s.bold.Render(label)
+	}
+	var value string
+	switch {
+	case fld.f == assessment.FieldTeaching:
+		yes, no := "( ) yes", "(•) no"
+		if m.want.Teaching {
+			yes, no = "(•) yes", "( ) no"
+		}
+		value = "  " + yes + "  " + no
+	case focused:
+		value = fld.input.View()
+	default:
+		v := fld.input.Value()
+		if v == "" {
+			v = s.muted.Render("—")
+		}
+		value = "  " + v
+	}
+	line := marker + label + " " + pad(value, 20)
+	switch fld.state {
+	case fieldSaving:
+		line += " " + s.muted.Render("saving…")
+	case fieldSaved:
+		line += " " + s.ok.Render("saved ✓")
+	}
+	return truncate(line, m.width) + "\n"
+}
+
+// fieldNote is what goes under field i: its error, else a warning about a value far
+// outside any reference (assessment.Profile.Warning: saved anyway), else, on the
+// focused field, what it takes.
+func (m *profileModel) fieldNote(i, tw int) string {
+	s := m.styles
+	fld := &m.fields[i]
+	focused := i == m.focus
+	ind := strings.Repeat(" ", 5)
+	var out strings.Builder
+	switch warn := m.want.Warning(fld.f); {
+	case fld.err != "":
+		for _, l := range wrap("✗ "+fld.err, tw-4) {
+			out.WriteString(ind + s.bad.Render(l) + "\n")
+		}
+	case warn != "" && fld.input.Value() != "":
+		for _, l := range wrap("! "+warn, tw-4) {
+			out.WriteString(ind + s.warn.Render(l) + "\n")
+		}
+	case focused && fld.f == assessment.FieldTeaching:
+		out.WriteString(ind + s.muted.Render(truncate(fld.f.Hint()+" — space, y or n to switch", tw-4)) + "\n")
+	case focused && fld.fresh:
+		out.WriteString(ind + s.muted.Render(truncate(fld.f.Hint()+" (type to replace)", tw-4)) + "\n")
+	case focused:
+		out.WriteString(ind + s.muted.Render(truncate(fld.f.Hint(), tw-4)) + "\n")
+	}
+	return out.String()
 }
 
 // inputRoom is the room left in the focused field; a freshly focused field is replaced

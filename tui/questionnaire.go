@@ -49,6 +49,19 @@ type questionnaireModel struct {
 
 	note    textinput.Model
 	editing bool // the note has the keyboard
+	// noteFor is the answer option the note being typed is for: -1 until one is
+	// chosen (an unanswered function with no suggestion). moved is set once the
+	// cursor was moved on this function: a choice. noteOrig is the note as it was
+	// when editing began; noteAsk is set while asking whether to discard a changed one.
+	noteFor  int
+	moved    bool
+	noteOrig string
+	noteAsk  bool
+
+	// nav is the search or the domain list, when one is open (questnav.go).
+	nav navState
+	// optionsY is the line of the first answer option in the view, for the mouse.
+	optionsY int
 
 	// pend are the writes asked for and not yet returned, by function: how many, and
 	// the last one (what the function will hold).
@@ -283,7 +296,7 @@ func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() ti
 
 func (m *questionnaireModel) id() screenID { return screenQuestionnaire }
 
-func (m *questionnaireModel) capturing() bool { return m.editing }
+func (m *questionnaireModel) capturing() bool { return m.editing || m.nav.finding() }
 
 // lastNoteDropped reports whether the note shown is last time's, for a function not
 // yet answered in this draft, with the cursor on another answer than last time's:
@@ -324,7 +337,7 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 	m.idx = max(0, min(i, len(m.bank.Functions)-1))
 	m.fromReview = fromReview
 	m.leaving = false
-	m.editing = false
+	m.editing, m.noteAsk, m.moved = false, false, false
 	m.note.Blur()
 	f := m.fn()
 	m.cursor = 0
@@ -363,11 +376,15 @@ func (m *questionnaireModel) update(msg tea.Msg) tea.Cmd {
 		return m.goTo(msg.index, true)
 	case shownMsg:
 		m.leaving = false
+	case tea.MouseMsg:
+		return m.mouse(msg)
 	case tea.KeyMsg:
-		if m.conflict != nil {
+		switch {
+		case m.conflict != nil:
 			return m.conflictKey(msg)
-		}
-		if m.editing {
+		case m.nav.open():
+			return m.navKey(msg)
+		case m.editing:
 			return m.noteKey(msg)
 		}
 		return m.key(msg)
@@ -383,9 +400,9 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.keys.Up):
 		n := len(m.fn().AnswerOptions())
-		m.cursor = (m.cursor + n - 1) % n
+		m.cursor, m.moved = (m.cursor+n-1)%n, true
 	case key.Matches(k, m.keys.Down):
-		m.cursor = (m.cursor + 1) % len(m.fn().AnswerOptions())
+		m.cursor, m.moved = (m.cursor+1)%len(m.fn().AnswerOptions()), true
 	case key.Matches(k, m.keys.Number):
 		i := (int(k.Runes[0]-'0') + 9) % 10 // 1–9, then 0 for the tenth
 		if i >= len(m.fn().AnswerOptions()) {
@@ -397,7 +414,7 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 		return m.answer()
 	case key.Matches(k, m.keys.Next):
 		if m.idx == n-1 {
-			m.setStatus("This is the last function: press r to review and finish.", false)
+			m.setStatus("This is the last function: press f to finish, or r to review your answers.", false)
 			return nil
 		}
 		m.status = ""
@@ -412,21 +429,31 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Unanswered):
 		next := assessment.NextUnanswered(m.bank, m.answers, m.idx)
 		if next < 0 {
-			m.setStatus("Every function is answered: press r to review and finish.", false)
+			m.setStatus("Every function is answered: press f to finish.", false)
 			return nil
 		}
 		m.status = ""
 		return m.goTo(next, false)
-	case key.Matches(k, m.keys.Help):
+	case key.Matches(k, m.keys.Gap):
+		next := assessment.NextGap(m.bank, m.answers, m.idx)
+		if next < 0 {
+			m.setStatus("No gaps: no answer so far is “nobody” or “don't know”.", false)
+			return nil
+		}
+		m.setStatus("", false)
+		return m.goTo(next, false)
+	case key.Matches(k, m.keys.Domain):
+		m.nav = navState{mode: navDomain, sel: max(0, m.bank.DomainOf(m.idx))}
+	case key.Matches(k, m.keys.Find):
+		return m.openFind()
+	case key.Matches(k, m.keys.Explain):
 		if m.helpShown() {
 			m.helpMode = helpOff
 		} else {
 			m.helpMode = helpOn
 		}
 	case key.Matches(k, m.keys.Note):
-		m.editing = true
-		m.note.CursorEnd()
-		return m.note.Focus()
+		return m.startNote()
 	case key.Matches(k, m.keys.Clear):
 		if _, ok := m.answers[m.fn().ID]; !ok {
 			m.setStatus("Nothing to clear: this function is not answered.", false)
@@ -435,6 +462,8 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 		return m.enqueue(saveJob{fid: m.fn().ID, clear: true})
 	case key.Matches(k, m.keys.Review):
 		return emit(openReviewMsg{at: m.idx})
+	case key.Matches(k, m.keys.Finish):
+		return emit(openReviewMsg{at: m.idx, finish: true})
 	case key.Matches(k, m.keys.Profile):
 		return emit(editProfileMsg{})
 	case key.Matches(k, m.keys.Back):
@@ -501,20 +530,74 @@ func (m *questionnaireModel) setAnswers(answers map[string]assessment.Answer) {
 	m.refresh()
 }
 
+// startNote gives the note the keyboard. The note is for the saved answer, or last
+// time's suggestion, or the answer the cursor was moved to; on an unanswered function
+// with none of these no answer is chosen yet, and saving asks for one.
+func (m *questionnaireModel) startNote() tea.Cmd {
+	f := m.fn()
+	_, answered := m.answers[f.ID]
+	_, suggested := m.last[f.ID]
+	m.noteFor = -1
+	if answered || suggested || m.moved || m.queued(f.ID) {
+		m.noteFor = m.cursor
+	}
+	m.editing, m.noteAsk, m.noteOrig = true, false, m.note.Value()
+	m.note.CursorEnd()
+	return m.note.Focus()
+}
+
+// stopNote takes the keyboard from the note; discard puts back the note as it was.
+func (m *questionnaireModel) stopNote(discard bool) {
+	m.editing, m.noteAsk = false, false
+	m.note.Blur()
+	if discard {
+		m.note.SetValue(m.noteOrig)
+	}
+}
+
+// noteKey takes a key while the note has the keyboard: ↑/↓ choose the answer the note
+// is for, enter saves both, esc stops, and asks first when the typed note would be lost.
 func (m *questionnaireModel) noteKey(k tea.KeyMsg) tea.Cmd {
+	if m.noteAsk {
+		switch {
+		case key.Matches(k, m.keys.Discard):
+			m.stopNote(true)
+			m.setStatus("Note discarded; the saved answer is unchanged.", false)
+			return nil
+		case key.Matches(k, m.keys.KeepNote):
+			m.noteAsk = false
+			return nil
+		}
+		m.noteAsk = false // any other key goes on editing
+	}
+	n := len(m.fn().AnswerOptions())
 	switch {
 	case key.Matches(k, m.keys.SaveNote):
-		m.editing = false
-		m.note.Blur()
+		if m.noteFor < 0 {
+			m.setStatus("Choose the answer this note is for with ↑/↓ first; the note is kept.", false)
+			return nil
+		}
+		m.cursor = m.noteFor
+		m.stopNote(false)
 		return m.answerKeep(true)
 	case key.Matches(k, m.keys.CancelNote):
-		m.editing = false
-		m.note.Blur()
-		note := ""
-		if a, ok := m.answers[m.fn().ID]; ok {
-			note = a.Note
+		if m.note.Value() != m.noteOrig {
+			m.noteAsk = true
+			return nil
 		}
-		m.note.SetValue(note)
+		m.stopNote(true)
+		return nil
+	case k.Type == tea.KeyUp:
+		if m.noteFor < 0 {
+			m.noteFor = n - 1
+		} else {
+			m.noteFor = (m.noteFor + n - 1) % n
+		}
+		m.cursor, m.moved = m.noteFor, true
+		return nil
+	case k.Type == tea.KeyDown:
+		m.noteFor = (m.noteFor + 1) % n
+		m.cursor, m.moved = m.noteFor, true
 		return nil
 	}
 	var cmd tea.Cmd
@@ -657,7 +740,11 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		m.setStatus("Cleared ✓ "+m.title(j.fid)+" is unanswered again.", false)
 	} else {
 		m.answers[j.fid] = j.ans
-		m.setStatus("saved ✓ "+m.title(j.fid)+" — "+j.ans.Performer.Label(), false)
+		what := j.ans.Performer.Label()
+		if j.ans.Note != "" {
+			what += ", with your note"
+		}
+		m.setStatus("saved ✓ "+m.title(j.fid)+" — "+what, false)
 	}
 	// Only the progress line changes with a saved answer; the function's text stays.
 	m.refreshProgress()
@@ -776,16 +863,22 @@ func (m *questionnaireModel) help() keyHelp {
 	if m.conflict != nil {
 		return keyHelp{noBack: true, short: []key.Binding{k.Overwrite, k.KeepTheirs}, full: [][]key.Binding{{k.Overwrite, k.KeepTheirs}}}
 	}
+	if m.nav.open() {
+		return m.navHelp()
+	}
+	if m.editing && m.noteAsk {
+		return keyHelp{noEsc: true, short: []key.Binding{k.Discard, k.KeepNote, k.SaveNote}, full: [][]key.Binding{{k.Discard, k.KeepNote, k.SaveNote}}}
+	}
 	if m.editing {
-		return keyHelp{short: []key.Binding{k.SaveNote, k.CancelNote}, full: [][]key.Binding{{k.SaveNote, k.CancelNote}}}
+		return keyHelp{noEsc: true, short: []key.Binding{k.NoteFor, k.SaveNote, k.CancelNote}, full: [][]key.Binding{{k.NoteFor, k.SaveNote, k.CancelNote}}}
 	}
 	return keyHelp{
 		noBack: true,
-		short:  []key.Binding{k.Choose, k.Number, k.Move, k.Help, k.Review},
+		short:  []key.Binding{k.Choose, k.Number, k.Move, k.Find, k.Finish},
 		full: [][]key.Binding{
-			{k.Up, k.Down, k.Number, k.Answer},
-			{k.Next, k.Prev, k.Unanswered, k.Review},
-			{k.Help, k.Note, k.Clear, k.Profile},
+			{k.Up, k.Down, k.Number, k.Answer, k.Mouse},
+			{k.Next, k.Prev, k.Unanswered, k.Gap, k.Domain, k.Find},
+			{k.Explain, k.Note, k.Clear, k.Profile, k.Review, k.Finish},
 		},
 	}
 }
@@ -797,6 +890,9 @@ func (m *questionnaireModel) view() string {
 	if m.bank == nil {
 		return ""
 	}
+	if m.nav.open() {
+		return m.c.title + "\n" + m.c.progress + "\n" + m.navView() + m.statusLine()
+	}
 	if !m.bodyOK {
 		m.body, m.bodyOK = m.renderBody(), true
 	}
@@ -807,64 +903,78 @@ func (m *questionnaireModel) view() string {
 	return m.c.title + "\n" + m.c.progress + "\n" + m.body + status
 }
 
-// renderBody renders the lines between the progress line and the status line.
-func (m *questionnaireModel) renderBody() string {
-	s := m.styles
-	c := &m.c
-
+// bodyRoom shares the lines left beside what is always shown: the explanation first
+// (when shown), then the domain's description, then up to four blank lines.
+func (m *questionnaireModel) bodyRoom() (helpN, descN int, blank [4]bool) {
 	room := m.height - m.requiredLines()
-	helpN := 0
 	if m.helpShown() {
-		helpN = min(len(c.help), max(0, room))
+		helpN = min(len(m.c.help), max(0, room))
 	}
 	room -= helpN
-	descN := 0
-	if room >= len(c.desc) {
-		descN = len(c.desc)
+	if room >= len(m.c.desc) {
+		descN = len(m.c.desc)
 		room -= descN
 	}
-	blank := [4]bool{}
 	for i := range blank {
 		if room > 0 {
 			blank[i] = true
 			room--
 		}
 	}
+	return helpN, descN, blank
+}
 
+// renderBody renders the lines between the progress line and the status line.
+func (m *questionnaireModel) renderBody() string {
+	s := m.styles
+	c := &m.c
+	helpN, descN, blank := m.bodyRoom()
 	var b strings.Builder
 	b.Grow(4096)
 	line := func(l string) {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
-	if blank[0] {
-		line("")
+	gap := func(i int) {
+		if blank[i] {
+			line("")
+		}
 	}
+	gap(0)
 	line(" " + c.domLine)
 	for _, l := range c.desc[:descN] {
 		line(" " + l)
 	}
-	if blank[1] {
-		line("")
-	}
+	gap(1)
 	for _, l := range c.question {
 		line(" " + l)
 	}
-	if helpN > 0 {
-		for _, l := range c.help[:helpN] {
-			line(" " + l)
-		}
-		if helpN < len(c.help) {
-			line(" " + s.muted.Render("… (enlarge the window to read the rest)"))
-		}
+	for _, l := range c.help[:helpN] {
+		line(" " + l)
 	}
-	if blank[2] {
-		line("")
+	if helpN > 0 && helpN < len(c.help) {
+		line(" " + s.muted.Render("… (enlarge the window to read the rest)"))
 	}
+	gap(2)
+	m.optionsY = 2 + strings.Count(b.String(), "\n") // below the title and progress lines
 	m.optionRows(&b)
-	if blank[3] {
-		line("")
+	gap(3)
+	for i, l := range m.noteLines() {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(" " + l)
 	}
+	if m.conflict == nil {
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// noteLines are the lines under the answers: the conflict and its choice, the note
+// being typed and what it is for, or the note.
+func (m *questionnaireModel) noteLines() []string {
+	s, w := m.styles, m.width-2
 	if c := m.conflict; c != nil {
 		who := m.by[c.mine.fid]
 		if who == "" {
@@ -874,25 +984,30 @@ func (m *questionnaireModel) renderBody() string {
 		if c.mine.clear {
 			mine = "clear it"
 		}
-		line(" " + s.bad.Render(truncate(fmt.Sprintf("NOT saved: %s changed this meanwhile to %s.", who, answerLabel(c.theirs)), m.width-2)))
-		b.WriteString(" " + s.warn.Render(truncate("o overwrites with yours · t or esc keeps theirs — yours: "+mine, m.width-2)))
-		return b.String()
+		return []string{
+			s.bad.Render(truncate(fmt.Sprintf("NOT saved: %s changed this meanwhile to %s.", who, answerLabel(c.theirs)), w)),
+			s.warn.Render(truncate("o overwrites with yours · t or esc keeps theirs — yours: "+mine, w)),
+		}
 	}
 	switch {
+	case m.editing && m.noteAsk:
+		return []string{"Note " + m.note.View(),
+			s.warn.Render(truncate("Discard the note you typed? y or esc discards it · n keeps editing · enter saves it", w))}
+	case m.editing && m.noteFor < 0:
+		return []string{"Note " + m.note.View(),
+			s.warn.Render(truncate("for no answer yet: choose it with ↑/↓ · enter saves both · esc stops", w))}
 	case m.editing:
-		line(" Note " + m.note.View())
-		line(" " + s.muted.Render(truncate(fmt.Sprintf("enter saves “%s” with this note · esc cancels", m.fn().AnswerOptions()[m.cursor].Label()), m.width-2)))
+		return []string{"Note " + m.note.View(),
+			s.muted.Render(truncate(fmt.Sprintf("for “%s” (↑/↓ changes it) · enter saves both · esc stops", m.fn().AnswerOptions()[m.noteFor].Label()), w))}
 	case m.lastNoteDropped():
 		// Last time's note stays visible, but goes with a changed answer only if the
 		// director keeps it (n, then enter).
-		line(" " + s.muted.Render(truncate(fmt.Sprintf("Last time's note (not kept with a changed answer; n keeps it): %s", m.note.Value()), m.width-2)))
+		return []string{s.muted.Render(truncate(fmt.Sprintf("Last time's note (not kept with a changed answer; n keeps it): %s", m.note.Value()), w))}
 	case m.note.Value() != "":
 		// " Note: " and "  (n to edit)" take 20 columns.
-		line(" Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)"))
-	default:
-		line(" " + s.muted.Render("Note: none (n to add one)"))
+		return []string{"Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)")}
 	}
-	return b.String()
+	return []string{s.muted.Render("Note: none (n to add one)")}
 }
 
 // optionRows writes the answer options, one row each, with their marks: the saved
@@ -924,7 +1039,7 @@ func (m *questionnaireModel) optionRows(b *strings.Builder) {
 			short = append(short, mk.lastShort)
 		}
 		row := c.rowOff[i]
-		if i == m.cursor {
+		if i == m.cursor && !(m.editing && m.noteFor < 0) {
 			row = c.rowOn[i]
 		}
 		if len(marks) > 0 {
@@ -955,6 +1070,9 @@ func (m *questionnaireModel) statusLine() string {
 
 // inputRoom is the room left in the note while it has the keyboard.
 func (m *questionnaireModel) inputRoom() (room, limit int) {
+	if m.nav.finding() {
+		return roomIn(&m.nav.input)
+	}
 	if !m.editing {
 		return 0, 0
 	}

@@ -135,6 +135,11 @@ func (m *reviewModel) update(msg tea.Msg) tea.Cmd {
 	case completedMsg:
 		m.refused(msg.err)
 		return nil
+	case askFinishMsg:
+		if m.bank != nil {
+			m.finish()
+		}
+		return nil
 	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || m.bank == nil {
@@ -162,27 +167,36 @@ func (m *reviewModel) update(msg tea.Msg) tea.Cmd {
 			return emit(editAnswerMsg{next})
 		}
 	case key.Matches(k, m.keys.Finish):
-		missing := m.unanswered()
-		if len(missing) > 0 {
-			var names []string
-			for _, id := range missing[:min(len(missing), 4)] {
-				f, _ := m.bank.Function(id)
-				names = append(names, assessment.SanitizeNote(f.Name()))
-			}
-			list := strings.Join(names, ", ")
-			if more := len(missing) - len(names); more > 0 {
-				list += fmt.Sprintf(" and %d more (marked · below)", more)
-			}
-			m.refusal = fmt.Sprintf("Cannot finish yet — %d of %d functions are not answered: %s. Press u to answer the first one.",
-				len(missing), n, list)
-			return nil
-		}
-		m.refusal = ""
-		m.confirming = true
+		m.finish()
 	case key.Matches(k, m.keys.Back):
 		return emit(backMsg{})
 	}
 	return nil
+}
+
+// askFinishMsg asks the review to finish the assessment, as f does: the questionnaire's
+// f opens the review with it, so that one key finishes from wherever it is offered.
+type askFinishMsg struct{}
+
+// finish refuses, naming what is not answered, or asks to confirm.
+func (m *reviewModel) finish() {
+	missing := m.unanswered()
+	if len(missing) > 0 {
+		var names []string
+		for _, id := range missing[:min(len(missing), 4)] {
+			f, _ := m.bank.Function(id)
+			names = append(names, assessment.SanitizeNote(f.Name()))
+		}
+		list := strings.Join(names, ", ")
+		if more := len(missing) - len(names); more > 0 {
+			list += fmt.Sprintf(" and %d more (marked · below)", more)
+		}
+		m.refusal = fmt.Sprintf("Cannot finish yet — %d of %d functions are not answered: %s. Press u to answer the first one.",
+			len(missing), len(m.bank.Functions), list)
+		return
+	}
+	m.refusal = ""
+	m.confirming = true
 }
 
 func (m *reviewModel) setSize(w, h int) { m.width, m.height = w, h }
@@ -231,7 +245,8 @@ func (m *reviewModel) rows() {
 func (m *reviewModel) help() keyHelp {
 	k := m.keys
 	if m.confirming {
-		return keyHelp{short: []key.Binding{k.Confirm, k.Cancel}, full: [][]key.Binding{{k.Confirm, k.Cancel}}}
+		// n/esc is the answer here, not "back": the global esc is left out.
+		return keyHelp{noEsc: true, short: []key.Binding{k.Confirm, k.Cancel}, full: [][]key.Binding{{k.Confirm, k.Cancel}}}
 	}
 	return keyHelp{
 		short: []key.Binding{k.list.Move, k.list.Enter, k.Finish, k.Unanswered},

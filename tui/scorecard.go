@@ -27,6 +27,8 @@ type scorecardModel struct {
 	a      *assessment.Assessment // for the notes on gaps
 	page   page
 	header string
+	// sections are the first lines of the page's sections, for [, ] and 1–9.
+	sections []int
 
 	width, height int
 	renderedW     int
@@ -120,7 +122,9 @@ func (m *scorecardModel) render() {
 	s := m.styles
 	what := fmt.Sprintf("Assessment #%d", r.Assessment.Number)
 	m.header = s.titleBar(m.width, assessment.SanitizeNote(m.org.Name), what, "Scorecard")
-	m.page.setContent(strings.Join(scorecardLines(s, r, m.a, textWidth(m.width)), "\n"))
+	lines, sections := scorecardLines(s, r, m.a, textWidth(m.width))
+	m.sections = sections
+	m.page.setContent(strings.Join(lines, "\n"))
 }
 
 func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
@@ -136,6 +140,10 @@ func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	}
+	if mm, ok := msg.(tea.MouseMsg); ok && m.report != nil {
+		m.page.mouse(mm)
+		return nil
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || m.report == nil {
 		return nil
@@ -149,6 +157,14 @@ func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
 		m.setNotice(notice)
 		return cmd
 	case m.page.scroll(k):
+	case key.Matches(k, m.keys.NextSect):
+		m.jump(+1)
+	case key.Matches(k, m.keys.PrevSect):
+		m.jump(-1)
+	case key.Matches(k, m.keys.Section):
+		if i := int(k.Runes[0] - '0'); i <= len(m.sections) {
+			m.page.goTo(m.sections[i-1])
+		}
 	case key.Matches(k, m.keys.History):
 		return emit(openHistoryMsg{m.org, false})
 	case key.Matches(k, m.keys.Back):
@@ -157,13 +173,34 @@ func (m *scorecardModel) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// jump scrolls to the start of the next (dir +1) or previous (-1) section.
+func (m *scorecardModel) jump(dir int) {
+	at := m.page.offset()
+	if dir > 0 {
+		for _, l := range m.sections {
+			if l > at {
+				m.page.goTo(l)
+				return
+			}
+		}
+		return
+	}
+	for i := len(m.sections) - 1; i >= 0; i-- {
+		if m.sections[i] < at {
+			m.page.goTo(m.sections[i])
+			return
+		}
+	}
+	m.page.goTo(0)
+}
+
 func (m *scorecardModel) help() keyHelp {
-	sk := m.keys.scroll
+	sk := m.keys
 	return keyHelp{
 		// Page down is in the full help and on the position line ("space for more"),
 		// so that the short help keeps esc, ? and q at 80 columns.
-		short: []key.Binding{sk.Scroll, m.keys.History, m.keys.Packet},
-		full:  [][]key.Binding{m.page.bindings(), {m.keys.History, m.keys.Packet}},
+		short: []key.Binding{sk.scroll.Scroll, sk.History, sk.Packet},
+		full:  [][]key.Binding{m.page.bindings(), {sk.NextSect, sk.PrevSect, sk.Section, sk.Mouse}, {sk.History, sk.Packet}},
 	}
 }
 
@@ -171,7 +208,9 @@ func (m *scorecardModel) view() string {
 	if m.report == nil {
 		return ""
 	}
-	top := m.styles.muted.Render(" " + m.page.position())
+	// The section keys are on the position line, so that the short help keeps esc, ?
+	// and q at 80 columns.
+	top := m.styles.muted.Render(truncate(" "+strings.TrimPrefix(m.page.position()+" · [ ] or 1–9: sections", " · "), m.width))
 	if m.notice != "" {
 		lines := m.noticeLines()
 		for i := range lines {
@@ -183,8 +222,9 @@ func (m *scorecardModel) view() string {
 }
 
 // scorecardLines lays out the rows of the present package as lines of at most w
-// columns (plus a one-column margin); a supplies the notes on gaps and may be nil.
-func scorecardLines(s *styles, r *assessment.Report, a *assessment.Assessment, w int) []string {
+// columns (plus a one-column margin), and the first line of each section; a supplies
+// the notes on gaps and may be nil.
+func scorecardLines(s *styles, r *assessment.Report, a *assessment.Assessment, w int) (lines []string, sections []int) {
 	c := &card{s: s, w: w}
 	c.headline(r)
 	c.kinds(r)
@@ -199,14 +239,15 @@ func scorecardLines(s *styles, r *assessment.Report, a *assessment.Assessment, w
 		c.section(fmt.Sprintf("CHANGE SINCE #%d (completed %s)", r.Change.From.Number, present.Date(r.Change.From.CompletedAt)))
 		c.add(comparisonLines(s, *r.Change, w)...)
 	}
-	return c.out
+	return c.out, c.sections
 }
 
 // card accumulates the lines of a scorecard.
 type card struct {
-	s   *styles
-	w   int
-	out []string
+	s        *styles
+	w        int
+	out      []string
+	sections []int // the line of each section's heading
 }
 
 func (c *card) add(lines ...string) { c.out = append(c.out, lines...) }
@@ -220,7 +261,11 @@ func (c *card) para(text string, st func(...string) string, ind string) {
 	}
 }
 
-func (c *card) section(title string) { c.add("", " "+c.s.heading.Render(title)) }
+func (c *card) section(title string) {
+	c.add("")
+	c.sections = append(c.sections, len(c.out))
+	c.add(" " + c.s.heading.Render(fmt.Sprintf("%d  %s", len(c.sections), title)))
+}
 
 // headline: index and verdict, in words, in a box: the first thing a director reads.
 func (c *card) headline(r *assessment.Report) {

@@ -47,10 +47,11 @@ const (
 	screenHistory
 	screenCompare
 	screenError
+	screenBenchmark
 	numScreens
 )
 
-var screenNames = [numScreens]string{"home", "organization", "profile", "questionnaire", "review", "scorecard", "history", "compare", "error"}
+var screenNames = [numScreens]string{"home", "organization", "profile", "questionnaire", "review", "scorecard", "history", "compare", "error", "benchmark"}
 
 // String implements fmt.Stringer.
 func (s screenID) String() string {
@@ -98,4 +99,5 @@ var (
 	_ screen = (*historyModel)(nil)
 	_ screen = (*compareModel)(nil)
 	_ screen = (*errorModel)(nil)
+	_ screen = (*benchmarkModel)(nil)
 )

@@ -35,6 +35,8 @@ type Store interface {
 	Bank(ref questions.Ref) (*questions.Bank, error)
 	ReportData(orgID string, number int, exclude []string) (store.ReportData, error)
 	Benchmark(exclude []string) (assessment.Benchmark, error)
+	// DeleteDraft discards a draft; a completed assessment is never deleted.
+	DeleteDraft(orgID string, number int) error
 }
 
 // Options configures the TUI of one session.
@@ -69,6 +71,9 @@ type Options struct {
 	// PacketCommand is how to reach this server with ssh, e.g. "ssh -p 23234
 	// host"; the packet key shows it followed by the report command.
 	PacketCommand string
+	// DueAfter is how many months after the last completed assessment the home
+	// screen says a re-assessment is due; 0 means assessment.DefaultDueAfter (12).
+	DueAfter int
 }
 
 // ShutdownMsg tells a running TUI to quit, showing Reason (e.g. "the server is
@@ -147,6 +152,7 @@ type model struct {
 
 	lastKey   time.Time
 	quitting  string        // why the TUI is closing; shown instead of the screens
+	farewell  string        // said after the user quit with a draft open: how far, how to resume
 	quitDelay time.Duration // how long the reason stays on screen
 }
 
@@ -176,7 +182,7 @@ func New(st Store, opts Options) tea.Model {
 	}
 	packet := packetOptions{write: opts.WritePacket, remote: opts.Remote, command: opts.PacketCommand}
 	// The screens that exist from the start; the others are built when opened.
-	m.register(newHome(s, opts.CanCreate))
+	m.register(newHome(s, opts.CanCreate, opts.DueAfter, opts.Now))
 	m.register(newScorecard(s, packet))
 	m.register(newHistory(s))
 	m.register(newCompare(s))
@@ -187,20 +193,45 @@ func New(st Store, opts Options) tea.Model {
 
 // Run runs the TUI full screen on the terminal until the user quits.
 func Run(st Store, opts Options) error {
-	final, err := tea.NewProgram(New(st, opts), tea.WithAltScreen()).Run()
+	final, err := tea.NewProgram(New(st, opts), tea.WithAltScreen(), tea.WithMouseCellMotion()).Run()
 	if r := QuitReason(final); r != "" {
 		fmt.Fprintln(os.Stderr, "cebalance: "+r)
 	}
 	return err
 }
 
-// QuitReason returns why the TUI closed by itself (idle timeout, shutdown), or "" when
-// the user quit. m is the final model returned by tea.Program.Run.
+// QuitReason returns why the TUI closed by itself (idle timeout, shutdown), or, when
+// the user quit with a draft open, how much of it is saved and how to resume ("24/37
+// saved — resume with `cebalance`"); "" when the user quit with no draft open. m is
+// the final model returned by tea.Program.Run.
 func QuitReason(m tea.Model) string {
 	if r, ok := m.(*model); ok {
-		return r.quitting
+		if r.quitting != "" {
+			return r.quitting
+		}
+		return r.farewell
 	}
 	return ""
+}
+
+// sayFarewell notes, as the user quits, how much of the open draft is saved and how
+// to come back to it.
+func (m *model) sayFarewell() {
+	if m.editing() == (draftKey{}) {
+		return
+	}
+	answered := 0
+	for _, a := range m.sess.draft.Answers {
+		if a.Performer.Valid() {
+			answered++
+		}
+	}
+	how := "cebalance"
+	if m.opts.Remote && m.opts.PacketCommand != "" {
+		how = m.opts.PacketCommand
+	}
+	m.farewell = fmt.Sprintf("%d/%d saved for %s, draft #%d — resume with `%s`",
+		answered, len(m.sess.bank.Functions), assessment.SanitizeNote(m.sess.org.Name), m.sess.draft.Number, how)
 }
 
 // Init implements tea.Model.
@@ -438,6 +469,14 @@ func (m *model) live(msg tea.Msg) (tea.Cmd, bool) {
 		if !m.onDraft(draftKey{msg.OrgID, msg.Number}) {
 			return nil, true
 		}
+		if msg.Deleted {
+			// Its screens close; the organization's screen shows what is left.
+			org := m.sess.org
+			m.sess = sessionMsg{}
+			m.show(screenOrg)
+			m.flash = fmt.Sprintf("%s discarded draft #%d: nothing more of it can be saved.", msg.By, msg.Number)
+			return loadOrg(m.st, org), true
+		}
 		m.saw(msg.Rev)
 		if msg.Profile != nil {
 			m.sess.draft.Profile = *msg.Profile
@@ -519,6 +558,7 @@ func (m *model) userQuit(force bool) tea.Cmd {
 	if force && m.quitWhenSaved {
 		return tea.Quit
 	}
+	m.sayFarewell()
 	// The screen on top queues the save of what is typed and not yet saved.
 	cmd := m.top().update(quittingMsg{})
 	if !m.saves.writing() {
@@ -666,6 +706,25 @@ func (m *model) route(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return createOrg(m.st, msg.name), true
 	case openOrgMsg:
 		return loadOrg(m.st, msg.org), true
+	case discardDraftMsg:
+		return discardDraft(m.st, msg.org, msg.number), true
+	case draftDiscardedMsg:
+		if msg.err != nil {
+			return m.fail(fmt.Sprintf("discard draft #%d", msg.number), msg.err), true
+		}
+		if m.onDraft(draftKey{msg.org.ID, msg.number}) {
+			m.sess = sessionMsg{}
+		}
+		m.flash = fmt.Sprintf("Draft #%d discarded.", msg.number)
+		return tea.Batch(loadOrg(m.st, msg.org), loadOrgs(m.st, m.opts.CanSee)), true
+	case openBenchmarkMsg:
+		return loadBenchmark(m.st, m.opts.Own), true
+	case benchmarkMsg:
+		if m.screens[screenBenchmark] == nil {
+			m.register(newBenchmark(m.styles))
+		}
+		m.show(screenBenchmark)
+		return m.deliver(screenBenchmark, msg), true
 	case orgLoadedMsg:
 		if m.screens[screenOrg] == nil || m.org.ID != msg.org.ID {
 			m.register(newOrg(m.styles, msg.org))
@@ -722,6 +781,9 @@ func (m *model) routeDraft(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		}
 		m.register(newReview(m.styles, m.sess, m.snapshotDraft(), msg.at))
 		m.show(screenReview)
+		if msg.finish {
+			return m.deliver(screenReview, askFinishMsg{}), true
+		}
 		return nil, true
 	case editAnswerMsg:
 		m.show(screenQuestionnaire)
@@ -797,8 +859,9 @@ func (m *model) keyMap() keyHelp {
 	global := []key.Binding{m.keys.Help}
 	full := []key.Binding{m.keys.Help}
 	if top.capturing() {
-		global = append(global, m.keys.ForceQuit)
-		full = append(full, m.keys.ForceQuit)
+		// ? types a "?" in a text field: the help does not offer it there.
+		global = []key.Binding{m.keys.ForceQuit}
+		full = []key.Binding{m.keys.ForceQuit}
 	} else {
 		if !k.noEsc {
 			full = append([]key.Binding{m.keys.Back}, full...)

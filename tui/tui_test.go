@@ -152,7 +152,7 @@ func TestProfileValidationAndAutosave(t *testing.T) {
 	// Invalid beds: an inline message, nothing stored.
 	d.typeText("abc")
 	d.press("enter")
-	d.mustSee("✗ Staffed beds must be a whole number from 1 to 5000")
+	d.mustSee("✗ Staffed beds must be a whole number from 1 to 5,000")
 	a, _ := st.Draft(org.ID)
 	if a.Profile.Beds != 0 {
 		t.Fatalf("invalid beds stored: %+v", a.Profile)
@@ -184,7 +184,7 @@ func TestProfileValidationAndAutosave(t *testing.T) {
 	d.press("tab")
 	d.typeText("-1")
 	d.press("tab")
-	d.mustSee("✗ Clinical engineers (fte) must be a number of 0 or more")
+	d.mustSee("✗ Clinical engineers (FTE) must be a plain decimal number from 0 to")
 	// esc leaves the form: q typed in a field does not quit.
 	d.press("q")
 	if d.quit {
@@ -233,21 +233,31 @@ func TestQuestionnaireKeys(t *testing.T) {
 	d.mustSee(fns("function 1 of {n}"), "✓ your answer")
 	d.press("tab", "tab", "shift+tab")
 	d.mustSee(fns("function 2 of {n}"))
-	// h toggles the explanation.
-	d.press("h")
+	// e toggles the explanation.
+	d.press("e")
 	d.mustSee("│ Evaluating a new technology")
-	d.press("h")
+	d.press("e")
 	d.mustNotSee("│ Evaluating a new technology")
 
-	// A note: q and digits go into the note; enter saves the answer under the cursor
-	// (the clinical engineer) with the note.
+	// A note on an unanswered function is for no answer until one is chosen: enter
+	// does not save "Dedicated clinical engineer" by default (it did before), and the
+	// note is kept. q and digits go into the note; ↓ chooses the answer it is for.
 	d.press("n")
 	d.typeText("quarterly review with finance 3\x1b[31m")
-	d.mustSee("enter saves “Dedicated clinical engineer” with this note")
+	d.mustSee("for no answer yet: choose it with ↑/↓")
+	d.mustNotSee("“Dedicated clinical engineer”")
 	if d.quit {
 		t.Fatal("q quit from the note")
 	}
 	d.press("enter")
+	d.mustSee("Choose the answer this note is for with ↑/↓ first; the note is kept.", "quarterly review with finance 3")
+	if _, ok := draft().Answers["technology_assessment"]; ok {
+		t.Fatal("a note without a chosen answer saved an answer")
+	}
+	d.press("down")
+	d.mustSee("for “Dedicated clinical engineer” (↑/↓ changes it)")
+	d.press("enter")
+	d.mustSee("with your note")
 	if got := draft().Answers["technology_assessment"]; got.Performer != assessment.CE || got.Note != "quarterly review with finance 3[31m" {
 		t.Fatalf("stored %+v", got)
 	}
