@@ -484,7 +484,7 @@ func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans as
 		return 0, fmt.Errorf("save answer: %w", err)
 	}
 	var rev int
-	err = s.coalesce(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err
@@ -553,7 +553,7 @@ func (s *Store) ClearAnswer(orgID string, number int, functionID string) error {
 // (ErrConflict) with the stored answer. It returns the draft's new revision.
 func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base *assessment.Answer) (int, error) {
 	var rev int
-	err := s.coalesce(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err
@@ -600,7 +600,7 @@ func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base
 	}
 	var out assessment.Profile
 	var rev int
-	err := s.coalesce(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b, h, err := draftOf(tx, orgID, number)
 		if err != nil {
 			return err

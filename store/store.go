@@ -34,8 +34,6 @@ type Store struct {
 
 	mu    sync.Mutex
 	banks map[string]*questions.Bank // decoded banks by hash; a hash names immutable content
-
-	group committer // group commit of autosaves; see group.go
 }
 
 // Bucket and key names; see the package documentation for the layout.
