@@ -187,3 +187,20 @@ func EstimatesIntro(n int) string {
 	}
 	return fmt.Sprintf("%d estimates of hours a month changed:", n)
 }
+
+// WorkloadHeading is the heading of a trend's workload column.
+const WorkloadHeading = "Eng. work"
+
+// PointWorkload is the engineering work done in house of a trend point, in FTE with
+// one decimal ("1.4"), "≥1.4" when only some functions are estimated (a lower bound,
+// never extrapolated), or Dash when the assessment carries no estimate.
+func PointWorkload(p assessment.Point) string {
+	if p.Workload == nil {
+		return Dash
+	}
+	e := p.Workload.Engineering
+	if e.Partial {
+		return "≥" + fte1(e.InHouse)
+	}
+	return fte1(e.InHouse)
+}
