@@ -174,8 +174,22 @@ func chart(pts []assessment.Point) []string {
 		spacing = 2
 	}
 	width := max((len(pts)-1)*spacing+1, chartMin)
+	grid := chartGrid(pts, width, spacing)
+	lines := chartAxis(grid)
+	lines = append(lines, numberLabels(pts, width, spacing))
+	lines = append(lines, "    assessment number; each row holds 10 points (60 means 60 to 69.9)")
+	for _, m := range present.BankMarks(pts) {
+		lines = append(lines, wrap(m, maxWidth, "    ", "      ")...)
+	}
+	if note != "" {
+		lines = append(lines, "    "+note)
+	}
+	return lines
+}
 
-	// Row r (0 at the top) stands for the value 100 − r·chartStep.
+// chartGrid draws the points on rows of chartStep points, row 0 at the top standing
+// for 100: the 60 and 80 thresholds dotted, a bank change dashed.
+func chartGrid(pts []assessment.Point, width, spacing int) [][]rune {
 	nrows := 100/chartStep + 1
 	grid := make([][]rune, nrows)
 	for r := range grid {
@@ -210,13 +224,16 @@ func chart(pts []assessment.Point) []string {
 		if p.BalanceIndex == nil {
 			continue
 		}
-		v := *p.BalanceIndex
 		// present.ChartRow floors: a point on the 60 row is 60–69.9, so it is never
 		// drawn on a verdict threshold it has not reached.
-		r := nrows - 1 - present.ChartRow(v, nrows)
+		r := nrows - 1 - present.ChartRow(*p.BalanceIndex, nrows)
 		grid[r][i*spacing] = '●'
 	}
+	return grid
+}
 
+// chartAxis labels each row of grid with its value and the verdict bands.
+func chartAxis(grid [][]rune) []string {
 	var lines []string
 	for r, row := range grid {
 		v := 100 - r*chartStep
@@ -232,15 +249,6 @@ func chart(pts []assessment.Point) []string {
 			l += "  mostly balanced"
 		}
 		lines = append(lines, strings.TrimRight(l, " "))
-	}
-
-	lines = append(lines, numberLabels(pts, width, spacing))
-	lines = append(lines, "    assessment number; each row holds 10 points (60 means 60 to 69.9)")
-	for _, m := range present.BankMarks(pts) {
-		lines = append(lines, wrap(m, maxWidth, "    ", "      ")...)
-	}
-	if note != "" {
-		lines = append(lines, "    "+note)
 	}
 	return lines
 }

@@ -37,23 +37,10 @@ func (t textOut) heading(s string) {
 }
 
 // joinFit joins parts with sep into lines of at most w display cells, breaking only
-// between parts.
+// between parts (fitParts); a part longer than a line is wrapped.
 func joinFit(parts []string, sep string, w int) []string {
-	var lines []string
-	cur := ""
-	for _, p := range parts {
-		switch {
-		case cur == "":
-			cur = p
-		case width(cur)+width(sep)+width(p) > w:
-			lines = append(lines, cur)
-			cur = p
-		default:
-			cur += sep + p
-		}
-	}
 	var out []string
-	for _, l := range append(lines, cur) {
+	for _, l := range fitParts(parts, sep, w) {
 		out = append(out, wrap(l, w, "", "  ")...)
 	}
 	return out

@@ -430,32 +430,43 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 	if a.Number <= 0 {
 		return nil, fmt.Errorf("encode: assessment number %d", a.Number)
 	}
+	positional := bank != nil && a.Bank.Hash != "" && bank.Hash == a.Bank.Hash
+	workload := hasWorkload(a)
 	out := make([]byte, 0, 256+16*len(a.Answers))
+	out, err := appendCompactHead(out, a, positional, workload)
+	if err != nil {
+		return nil, err
+	}
+	base := a.StartedAt.Unix()
+	placed := 0 // answers stored by position
+	if positional {
+		if out, placed, err = appendPositional(out, a, bank, base, workload); err != nil {
+			return nil, err
+		}
+	}
+	return appendExtras(out, a, bank, positional, placed, base, workload)
+}
+
+// appendCompactHead appends the format, number, times, flags, bank and profile of a.
+func appendCompactHead(out []byte, a *assessment.Assessment, positional, workload bool) ([]byte, error) {
 	out = append(out, compactFormat)
 	out = binary.AppendUvarint(out, uint64(a.Number))
 	var err error
 	if out, err = appendTime(out, a.StartedAt, 0); err != nil {
 		return nil, err
 	}
-	base := a.StartedAt.Unix()
-	positional := bank != nil && a.Bank.Hash != "" && bank.Hash == a.Bank.Hash
 	var flags byte
-	if a.CompletedAt != nil {
-		flags |= compactHasCompleted
-	}
-	if a.Profile.Teaching {
-		flags |= compactTeaching
-	}
-	if positional {
-		flags |= compactPositional
-	}
-	workload := hasWorkload(a)
-	if workload {
-		flags |= compactWorkload
+	for _, f := range []struct {
+		on   bool
+		flag byte
+	}{{a.CompletedAt != nil, compactHasCompleted}, {a.Profile.Teaching, compactTeaching}, {positional, compactPositional}, {workload, compactWorkload}} {
+		if f.on {
+			flags |= f.flag
+		}
 	}
 	out = append(out, flags)
 	if a.CompletedAt != nil {
-		if out, err = appendTime(out, *a.CompletedAt, base); err != nil {
+		if out, err = appendTime(out, *a.CompletedAt, a.StartedAt.Unix()); err != nil {
 			return nil, err
 		}
 	}
@@ -471,35 +482,45 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 	if workload {
 		out = binary.AppendUvarint(out, uint64(max(p.ProductiveHours, 0)))
 	}
+	return out, nil
+}
 
-	placed := 0 // answers stored by position
-	if positional {
-		fns := bank.Functions
-		out = binary.AppendUvarint(out, uint64(len(fns)))
-		for i := range fns {
-			var tag byte
-			if ans, ok := a.Answers[fns[i].ID]; ok {
-				if p := ans.Performer.Index(); p >= 0 {
-					tag = byte(1 + p)
-				}
+// appendPositional appends the answers of a's functions in bank order: one performer
+// byte each, then per answered function its time, note and (workload) hours. It returns
+// how many answers it placed.
+func appendPositional(out []byte, a *assessment.Assessment, bank *questions.Bank, base int64, workload bool) ([]byte, int, error) {
+	fns := bank.Functions
+	out = binary.AppendUvarint(out, uint64(len(fns)))
+	for i := range fns {
+		var tag byte
+		if ans, ok := a.Answers[fns[i].ID]; ok {
+			if p := ans.Performer.Index(); p >= 0 {
+				tag = byte(1 + p)
 			}
-			out = append(out, tag)
 		}
-		for i := range fns {
-			ans, ok := a.Answers[fns[i].ID]
-			if !ok || ans.Performer.Index() < 0 {
-				continue
-			}
-			if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
-				return nil, err
-			}
-			out = appendString(out, ans.Note)
-			if workload {
-				out = appendHours(out, ans.Hours)
-			}
-			placed++
-		}
+		out = append(out, tag)
 	}
+	placed := 0
+	for i := range fns {
+		ans, ok := a.Answers[fns[i].ID]
+		if !ok || ans.Performer.Index() < 0 {
+			continue
+		}
+		var err error
+		if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
+			return nil, 0, err
+		}
+		out = appendString(out, ans.Note)
+		if workload {
+			out = appendHours(out, ans.Hours)
+		}
+		placed++
+	}
+	return out, placed, nil
+}
+
+// appendExtras appends the answers that have no position, by function id.
+func appendExtras(out []byte, a *assessment.Assessment, bank *questions.Bank, positional bool, placed int, base int64, workload bool) ([]byte, error) {
 	var extras []string
 	if placed < len(a.Answers) {
 		for id, ans := range a.Answers {
@@ -517,6 +538,7 @@ func encodeCompleted(a *assessment.Assessment, bank *questions.Bank) ([]byte, er
 		ans := a.Answers[id]
 		out = appendString(out, id)
 		out = appendString(out, string(ans.Performer))
+		var err error
 		if out, err = appendTime(out, ans.AnsweredAt, base); err != nil {
 			return nil, err
 		}
@@ -695,107 +717,17 @@ func (r *compactReader) hours() *float64 {
 func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, error), performersOnly bool) (assessment.Assessment, error) {
 	var a assessment.Assessment
 	r := &compactReader{data: data, str: string(data), total: len(data)}
-	if v := r.byte("format"); r.err == nil && v != compactFormat {
-		return a, fmt.Errorf("%w: compact format %d, not %d", ErrCorrupt, v, compactFormat)
-	}
-	n := r.uvarint("number")
-	if r.err == nil && (n == 0 || n > maxKeyNumber) {
-		r.fail("number %d out of range", n)
-	}
-	a.Number, a.Status = int(n), assessment.Completed
-	a.StartedAt = r.time("start time", 0)
-	base := a.StartedAt.Unix()
-	flags := r.byte("flags")
-	if flags&^(compactHasCompleted|compactTeaching|compactPositional|compactWorkload) != 0 {
-		r.fail("unknown flags %#x", flags)
-	}
-	if flags&compactHasCompleted != 0 {
-		t := r.time("completion time", base)
-		a.CompletedAt = &t
-	}
-	a.Bank.ID = r.string("bank id")
-	a.Bank.Version = r.int("bank version", math.MinInt32, math.MaxInt32)
-	a.Bank.Hash = r.string("bank hash")
-	p := &a.Profile
-	p.Beds = r.int("beds", math.MinInt32, math.MaxInt32)
-	p.Teaching = flags&compactTeaching != 0
-	p.CEFTE, p.BMETFTE, p.ManagerFTE, p.ITFTE = r.float("CE FTE"), r.float("BMET FTE"), r.float("manager FTE"), r.float("IT FTE")
-	p.Devices = r.int("devices", math.MinInt32, math.MaxInt32)
-	workload := flags&compactWorkload != 0
-	if workload {
-		ph := r.uvarint("productive hours")
-		if r.err == nil && ph > math.MaxInt32 {
-			r.fail("productive hours %d out of range", ph)
-		}
-		p.ProductiveHours = int(ph)
-	}
+	flags := r.head(&a)
 	if r.err != nil {
 		return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
 	}
-
+	base, workload := a.StartedAt.Unix(), flags&compactWorkload != 0
 	if flags&compactPositional != 0 {
-		if a.Bank.Hash == "" {
-			return a, fmt.Errorf("%w: positional answers without a bank hash", ErrCorrupt)
-		}
-		bank, err := bankOf(a.Bank)
-		if err != nil {
+		if err := r.positional(&a, bankOf, base, workload, performersOnly); err != nil {
 			return a, err
 		}
-		count := r.uvarint("function count")
-		if r.err == nil && count != uint64(len(bank.Functions)) {
-			r.fail("%d answer positions for a bank of %d functions", count, len(bank.Functions))
-		}
-		if r.err == nil && count > uint64(len(r.data)) {
-			r.fail("ends before its answers")
-		}
-		if r.err != nil {
-			return a, fmt.Errorf("%w: %v", ErrCorrupt, r.err)
-		}
-		tags := r.data[:count]
-		r.data = r.data[count:]
-		a.Answers = make(map[string]assessment.Answer, count)
-		for i, tag := range tags {
-			if tag == 0 {
-				continue
-			}
-			if int(tag) > questions.NumPerformers {
-				return a, fmt.Errorf("%w: answer %d has performer %d", ErrCorrupt, i, tag)
-			}
-			ans := assessment.Answer{Performer: questions.Performers[tag-1]}
-			t := r.time("answer time", base)
-			note := r.string("note")
-			if !performersOnly {
-				ans.AnsweredAt, ans.Note = t, note
-			}
-			if workload {
-				ans.Hours = r.hours()
-			}
-			a.Answers[bank.Functions[i].ID] = ans
-		}
 	}
-	extras := r.uvarint("extra answer count")
-	if r.err == nil && extras > uint64(len(r.data)) { // each takes at least a byte
-		r.fail("%d extra answers in %d bytes", extras, len(r.data))
-	}
-	if r.err == nil && extras > 0 && a.Answers == nil {
-		a.Answers = make(map[string]assessment.Answer, extras)
-	}
-	for i := uint64(0); i < extras && r.err == nil; i++ {
-		id := r.string("function id")
-		ans := assessment.Answer{Performer: assessment.Performer(r.string("performer"))}
-		t := r.time("answer time", base)
-		note := r.string("note")
-		if !performersOnly {
-			ans.AnsweredAt, ans.Note = t, note
-		}
-		if workload {
-			ans.Hours = r.hours()
-		}
-		if _, dup := a.Answers[id]; dup && r.err == nil {
-			r.fail("function %q answered twice", id)
-		}
-		a.Answers[id] = ans
-	}
+	r.extras(&a, base, workload, performersOnly)
 	if r.err == nil && len(r.data) > 0 {
 		r.fail("%d bytes after its end", len(r.data))
 	}
@@ -806,4 +738,110 @@ func decodeCompleted(data []byte, bankOf func(questions.Ref) (*questions.Bank, e
 		a.Answers = map[string]assessment.Answer{}
 	}
 	return a, nil
+}
+
+// head reads the format, number, times, flags, bank and profile into a and returns
+// the flags; a failure is left in r.err.
+func (r *compactReader) head(a *assessment.Assessment) byte {
+	if v := r.byte("format"); r.err == nil && v != compactFormat {
+		r.fail("compact format %d, not %d", v, compactFormat)
+		return 0
+	}
+	n := r.uvarint("number")
+	if r.err == nil && (n == 0 || n > maxKeyNumber) {
+		r.fail("number %d out of range", n)
+	}
+	a.Number, a.Status = int(n), assessment.Completed
+	a.StartedAt = r.time("start time", 0)
+	flags := r.byte("flags")
+	if flags&^(compactHasCompleted|compactTeaching|compactPositional|compactWorkload) != 0 {
+		r.fail("unknown flags %#x", flags)
+	}
+	if flags&compactHasCompleted != 0 {
+		t := r.time("completion time", a.StartedAt.Unix())
+		a.CompletedAt = &t
+	}
+	a.Bank.ID = r.string("bank id")
+	a.Bank.Version = r.int("bank version", math.MinInt32, math.MaxInt32)
+	a.Bank.Hash = r.string("bank hash")
+	p := &a.Profile
+	p.Beds = r.int("beds", math.MinInt32, math.MaxInt32)
+	p.Teaching = flags&compactTeaching != 0
+	p.CEFTE, p.BMETFTE, p.ManagerFTE, p.ITFTE = r.float("CE FTE"), r.float("BMET FTE"), r.float("manager FTE"), r.float("IT FTE")
+	p.Devices = r.int("devices", math.MinInt32, math.MaxInt32)
+	if flags&compactWorkload != 0 {
+		ph := r.uvarint("productive hours")
+		if r.err == nil && ph > math.MaxInt32 {
+			r.fail("productive hours %d out of range", ph)
+		}
+		p.ProductiveHours = int(ph)
+	}
+	return flags
+}
+
+// positional reads the answers stored in bank order into a.
+func (r *compactReader) positional(a *assessment.Assessment, bankOf func(questions.Ref) (*questions.Bank, error), base int64, workload, performersOnly bool) error {
+	if a.Bank.Hash == "" {
+		return fmt.Errorf("%w: positional answers without a bank hash", ErrCorrupt)
+	}
+	bank, err := bankOf(a.Bank)
+	if err != nil {
+		return err
+	}
+	count := r.uvarint("function count")
+	if r.err == nil && count != uint64(len(bank.Functions)) {
+		r.fail("%d answer positions for a bank of %d functions", count, len(bank.Functions))
+	}
+	if r.err == nil && count > uint64(len(r.data)) {
+		r.fail("ends before its answers")
+	}
+	if r.err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, r.err)
+	}
+	tags := r.data[:count]
+	r.data = r.data[count:]
+	a.Answers = make(map[string]assessment.Answer, count)
+	for i, tag := range tags {
+		if tag == 0 {
+			continue
+		}
+		if int(tag) > questions.NumPerformers {
+			return fmt.Errorf("%w: answer %d has performer %d", ErrCorrupt, i, tag)
+		}
+		a.Answers[bank.Functions[i].ID] = r.answer(questions.Performers[tag-1], base, workload, performersOnly)
+	}
+	return nil
+}
+
+// extras reads the answers stored by function id into a.
+func (r *compactReader) extras(a *assessment.Assessment, base int64, workload, performersOnly bool) {
+	extras := r.uvarint("extra answer count")
+	if r.err == nil && extras > uint64(len(r.data)) { // each takes at least a byte
+		r.fail("%d extra answers in %d bytes", extras, len(r.data))
+	}
+	if r.err == nil && extras > 0 && a.Answers == nil {
+		a.Answers = make(map[string]assessment.Answer, extras)
+	}
+	for i := uint64(0); i < extras && r.err == nil; i++ {
+		id := r.string("function id")
+		ans := r.answer(assessment.Performer(r.string("performer")), base, workload, performersOnly)
+		if _, dup := a.Answers[id]; dup && r.err == nil {
+			r.fail("function %q answered twice", id)
+		}
+		a.Answers[id] = ans
+	}
+}
+
+// answer reads the time, note and (workload) hours of one answer by p.
+func (r *compactReader) answer(p assessment.Performer, base int64, workload, performersOnly bool) assessment.Answer {
+	ans := assessment.Answer{Performer: p}
+	t := r.time("answer time", base)
+	note := r.string("note")
+	if !performersOnly {
+		ans.AnsweredAt, ans.Note = t, note
+	}
+	if workload {
+		ans.Hours = r.hours()
+	}
+	return ans
 }
