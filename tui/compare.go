@@ -188,7 +188,7 @@ func comparisonLines(s *styles, c assessment.Comparison, w int) []string {
 	}
 
 	if len(workload) > 0 {
-		add("", " "+s.bold.Render(present.GroupWorkload)+s.muted.Render(" (from the estimates of hours a month)"))
+		add("", " "+s.bold.Render(present.GroupWorkload)+s.muted.Render(" — from the estimates of hours a month"))
 		for _, r := range workload {
 			add(row(r.Label, r.Then, r.Now, r.Change))
 		}

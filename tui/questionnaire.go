@@ -62,6 +62,7 @@ type questionnaireModel struct {
 	// the cursor; editingHours is set while it has the keyboard.
 	hours        textinput.Model
 	editingHours bool
+	hoursFresh   bool // the prefilled value is replaced by what is typed first
 
 	// nav is the search or the domain list, when one is open (questnav.go).
 	nav navState
@@ -311,9 +312,9 @@ func (m *questionnaireModel) capturing() bool {
 func newHoursInput(s *styles) textinput.Model {
 	ti := textinput.New()
 	ti.Prompt = "> "
-	ti.Placeholder = "hours a month, blank = none"
+	ti.Placeholder = "none"
 	ti.CharLimit = 6
-	ti.Width = 28
+	ti.Width = 7
 	ti.KeyMap.Paste.SetEnabled(false)
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	s.styleInput(&ti)
@@ -742,7 +743,7 @@ func copyHours(h *float64) *float64 {
 }
 
 // startHours gives the hours field the keyboard, prefilled with the estimate this
-// draft holds, else last time's. The estimate is for the answer under the cursor,
+// draft holds, else last time's (a suggestion, stored only when enter confirms it). The estimate is for the answer under the cursor,
 // which must be chosen: the saved one, last time's, or one the cursor was moved to.
 func (m *questionnaireModel) startHours() tea.Cmd {
 	f := m.fn()
@@ -757,16 +758,14 @@ func (m *questionnaireModel) startHours() tea.Cmd {
 		return nil
 	}
 	v := ""
-	if h, ok := m.draftHours(); ok {
-		if h != nil {
-			v = assessment.FormatHours(*h)
-		}
+	if h, _ := m.draftHours(); h != nil {
+		v = assessment.FormatHours(*h)
 	} else if last, ok := m.last[f.ID]; ok && last.Hours != nil {
-		v = assessment.FormatHours(*last.Hours)
+		v = assessment.FormatHours(*last.Hours) // a suggestion: saved only with enter
 	}
 	m.hours.SetValue(v)
 	m.hours.CursorEnd()
-	m.editingHours = true
+	m.editingHours, m.hoursFresh = true, v != ""
 	m.setStatus("", false)
 	return m.hours.Focus()
 }
@@ -780,7 +779,7 @@ func (m *questionnaireModel) hoursKey(k tea.KeyMsg) tea.Cmd {
 		p := m.fn().AnswerOptions()[m.cursor]
 		h, err := assessment.ParseHours(p, m.hours.Value())
 		if err != nil {
-			m.setStatus(fieldMessage(err)+" — nothing saved.", true)
+			m.setStatus("NOT saved: "+fieldMessage(err), true)
 			return nil
 		}
 		m.editingHours = false
@@ -792,6 +791,10 @@ func (m *questionnaireModel) hoursKey(k tea.KeyMsg) tea.Cmd {
 		m.setStatus("Estimate not changed.", false)
 		return nil
 	}
+	if m.hoursFresh && k.Type == tea.KeyRunes {
+		m.hours.SetValue("") // typing replaces the prefilled figure
+	}
+	m.hoursFresh = false
 	var cmd tea.Cmd
 	m.hours, cmd = m.hours.Update(k)
 	return cmd
@@ -1133,7 +1136,11 @@ func (m *questionnaireModel) hoursLine() string {
 	f := m.fn()
 	p := f.AnswerOptions()[m.cursor]
 	if m.editingHours {
-		return truncate("Hours a month "+m.hours.View()+s.muted.Render(fmt.Sprintf(" for “%s” · enter saves · esc stops", p.Label())), w)
+		how := " · enter saves · esc stops"
+		if m.hoursFresh {
+			how = " · type to replace" + how
+		}
+		return truncate("Hours a month "+m.hours.View()+s.muted.Render(fmt.Sprintf(" for “%s”", p.Label())+how), w)
 	}
 	if p == questions.NA {
 		return s.muted.Render(truncate("Hours a month: none (not applicable)", w))

@@ -220,7 +220,7 @@ func (m *workloadModel) confirm() tea.Cmd {
 		v, err := assessment.ParseHours(cur.Performer, typed)
 		if err != nil {
 			m.typing, m.typed = true, typed
-			m.setStatus(fieldMessage(err)+" — nothing saved.", true)
+			m.setStatus("NOT saved: "+fieldMessage(err), true)
 			return nil
 		}
 		h = v
@@ -355,6 +355,7 @@ func (m *workloadModel) help() keyHelp {
 const (
 	wlOwnerW = 15
 	wlHoursW = 9
+	wlMarkW  = 14
 )
 
 func (m *workloadModel) view() string {
@@ -372,18 +373,22 @@ func (m *workloadModel) view() string {
 			}
 		}
 	}
-	intro := fmt.Sprintf("About how many hours a month does each function take — or would take, done properly? %d of %d answered functions estimated.", estimated, answered)
-	if m.lastNumber > 0 {
-		intro += fmt.Sprintf(" Grey figures are #%d's: enter confirms one.", m.lastNumber)
-	}
-	lines := wrap(intro, max(20, w-2))
+	lines := wrap("About how many hours a month does each function take — or would take, done properly?", max(20, w-2))
 	if len(lines) > 2 {
 		lines = lines[:2]
 	}
-	for _, l := range lines {
-		b.WriteString(" " + s.muted.Render(l) + "\n")
+	for i := range lines {
+		lines[i] = s.muted.Render(lines[i])
 	}
-	titleW := max(12, w-3-2-wlOwnerW-2-wlHoursW-2-12)
+	count := fmt.Sprintf("%d of %d answered functions estimated", estimated, answered)
+	if m.lastNumber > 0 {
+		count += fmt.Sprintf(" · grey = #%d's, enter confirms", m.lastNumber)
+	}
+	lines = append(lines, truncate(count, w-2))
+	for _, l := range lines {
+		b.WriteString(" " + l + "\n")
+	}
+	titleW := max(12, min(52, w-3-2-wlOwnerW-2-wlHoursW-2-wlMarkW))
 	b.WriteString(s.muted.Render(truncate("   "+pad("Function", titleW)+"  "+pad("Owner", wlOwnerW)+"  "+padLeft("Hours", wlHoursW), w)) + "\n")
 	used := 2 + len(lines)
 	room := max(1, m.height-used-2) // the status or conflict lines below
@@ -431,7 +436,7 @@ func (m *workloadModel) row(i, titleW int) string {
 		}
 	}
 	if sel && m.typing {
-		hours, mark = m.typed+"▏", "typing: enter saves"
+		hours, mark = m.typed+"▏", "enter saves"
 	}
 	text := pad(assessment.SanitizeNote(f.Name()), titleW) + "  " + pad(owner, wlOwnerW) + "  " + padLeft(hours, wlHoursW)
 	if sel {
@@ -471,5 +476,5 @@ func (m *workloadModel) statusLines() string {
 	default:
 		status = " " + s.muted.Render(truncate(m.status, w))
 	}
-	return s.muted.Render(truncate(" digits type hours a month (0–744, halves allowed) · ⌫ erases · enter saves, next", w+1)) + "\n" + status
+	return s.muted.Render(truncate(" digits type hours a month (0–744, halves) · ⌫ erases · enter saves, goes on", w+1)) + "\n" + status
 }
