@@ -525,10 +525,14 @@ func answerLabel(a *assessment.Answer) string {
 	if a == nil {
 		return "not answered"
 	}
-	if a.Note != "" {
-		return a.Performer.Label() + " (note: " + a.Note + ")"
+	label := a.Performer.Label()
+	if a.Hours != nil {
+		label += ", " + assessment.FormatHours(*a.Hours) + " h/month"
 	}
-	return a.Performer.Label()
+	if a.Note != "" {
+		label += " (note: " + a.Note + ")"
+	}
+	return label
 }
 
 // remote takes a change another session saved to the answer to fid (nil: cleared).

@@ -403,7 +403,8 @@ func TestQuestionnaireHoursConflict(t *testing.T) {
 	d.press("t")
 	d.typeText("15")
 	d.press("enter")
-	d.mustSee("NOT saved: someone else changed this meanwhile")
+	d.mustSee("NOT saved: someone else changed this meanwhile to Dedicated clinical engineer, 20 h/month",
+		"yours: Dedicated clinical engineer, 15 h/month")
 	if got := hoursOf(t, st, org.ID, f0.ID); fmtHours(got) != "20" {
 		t.Fatalf("refused write stored %s", fmtHours(got))
 	}
