@@ -76,7 +76,27 @@ func (m *workloadModel) id() screenID { return screenWorkload }
 
 func (m *workloadModel) draft() draftKey { return draftKey{m.orgID, m.number} }
 
-func (m *workloadModel) setSize(w, h int) { m.width, m.height = w, h }
+func (m *workloadModel) setSize(w, h int) {
+	m.width, m.height = w, h
+	m.scroll()
+}
+
+// intro is the question the screen asks, wrapped to at most two lines.
+func (m *workloadModel) intro() []string {
+	lines := wrap("About how many hours a month does each function take — or would take, done properly?", max(20, m.width-2))
+	return lines[:min(2, len(lines))]
+}
+
+// rowsRoom is how many function rows fit: the height less the title, the intro, the
+// count and the column heads above, and the two status lines below.
+func (m *workloadModel) rowsRoom() int { return max(1, m.height-len(m.intro())-5) }
+
+// scroll keeps the cursor's row in view; view only reads top.
+func (m *workloadModel) scroll() {
+	if m.bank != nil {
+		m.top = window(m.top, m.cursor, len(m.bank.Functions), m.rowsRoom())
+	}
+}
 
 func (m *workloadModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -102,6 +122,7 @@ func (m *workloadModel) update(msg tea.Msg) tea.Cmd {
 			m.setStatus(msg.by+" answered "+functionTitle(m.bank, msg.fid)+": "+answerLabel(ans)+".", false)
 		}
 	case tea.KeyMsg:
+		defer m.scroll()
 		if m.conflict != nil {
 			return m.conflictKey(msg)
 		}
@@ -373,10 +394,7 @@ func (m *workloadModel) view() string {
 			}
 		}
 	}
-	lines := wrap("About how many hours a month does each function take — or would take, done properly?", max(20, w-2))
-	if len(lines) > 2 {
-		lines = lines[:2]
-	}
+	lines := m.intro()
 	for i := range lines {
 		lines[i] = s.muted.Render(lines[i])
 	}
@@ -390,16 +408,15 @@ func (m *workloadModel) view() string {
 	}
 	titleW := max(12, min(52, w-3-2-wlOwnerW-2-wlHoursW-2-wlMarkW))
 	b.WriteString(s.muted.Render(truncate("   "+pad("Function", titleW)+"  "+pad("Owner", wlOwnerW)+"  "+padLeft("Hours", wlHoursW), w)) + "\n")
-	used := 2 + len(lines)
-	room := max(1, m.height-used-2) // the status or conflict lines below
+	room := m.rowsRoom()
 	n := len(m.bank.Functions)
-	m.top = window(m.top, m.cursor, n, room)
-	end := min(n, m.top+room)
-	for i := m.top; i < end; i++ {
+	top := window(m.top, m.cursor, n, room)
+	end := min(n, top+room)
+	for i := top; i < end; i++ {
 		b.WriteString(m.row(i, titleW))
 		b.WriteByte('\n')
 	}
-	for i := end - m.top; i < room; i++ {
+	for i := end - top; i < room; i++ {
 		b.WriteByte('\n')
 	}
 	b.WriteString(m.statusLines())
