@@ -119,9 +119,18 @@ func carried(k assessment.KindWorkload) string {
 	}
 	out := make([]string, len(parts))
 	for n, p := range parts {
-		out[n] = carriers[p.i] + " " + fte1(p.v)
+		out[n] = carriers[p.i] + " " + fteSome(p.v)
 	}
 	return " — carried today by " + strings.Join(out, ", ")
+}
+
+// fteSome formats a workload FTE that is more than zero: one that would read 0.0 reads
+// "< 0.1", so that work someone carries never looks like none.
+func fteSome(v float64) string {
+	if s := fte1(v); s != "0.0" {
+		return s
+	}
+	return "< 0.1"
 }
 
 // fteOf formats a nullable workload FTE with one decimal, or Dash.
