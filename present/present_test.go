@@ -198,3 +198,14 @@ func TestChartScaleKeepsBandsApart(t *testing.T) {
 		t.Error("ChartBand names the wrong rows")
 	}
 }
+
+func TestFTESomeNeverReadsNone(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{{0.04, "< 0.1"}, {0.05, "0.1"}, {1.24, "1.2"}} {
+		if got := fteSome(tt.v); got != tt.want {
+			t.Errorf("fteSome(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}

@@ -119,9 +119,18 @@ func carried(k assessment.KindWorkload) string {
 	}
 	out := make([]string, len(parts))
 	for n, p := range parts {
-		out[n] = carriers[p.i] + " " + fte1(p.v)
+		out[n] = carriers[p.i] + " " + fteSome(p.v)
 	}
 	return " — carried today by " + strings.Join(out, ", ")
+}
+
+// fteSome formats a workload FTE that is more than zero: one that would read 0.0 reads
+// "< 0.1", so that work someone carries never looks like none.
+func fteSome(v float64) string {
+	if s := fte1(v); s != "0.0" {
+		return s
+	}
+	return "< 0.1"
 }
 
 // fteOf formats a nullable workload FTE with one decimal, or Dash.
@@ -186,4 +195,21 @@ func EstimatesIntro(n int) string {
 		return "1 estimate of hours a month changed:"
 	}
 	return fmt.Sprintf("%d estimates of hours a month changed:", n)
+}
+
+// WorkloadHeading is the heading of a trend's workload column.
+const WorkloadHeading = "Eng. work"
+
+// PointWorkload is the engineering work done in house of a trend point, in FTE with
+// one decimal ("1.4"), "≥1.4" when only some functions are estimated (a lower bound,
+// never extrapolated), or Dash when the assessment carries no estimate.
+func PointWorkload(p assessment.Point) string {
+	if p.Workload == nil {
+		return Dash
+	}
+	e := p.Workload.Engineering
+	if e.Partial {
+		return "≥" + fte1(e.InHouse)
+	}
+	return fte1(e.InHouse)
 }

@@ -94,7 +94,7 @@ func loadPerformer(i, j int) assessment.Performer {
 
 // loadProfile is what every director types into the profile form, and what the store
 // must hold afterwards.
-var loadProfileKeys = []string{"250", enter, enter, "1", enter, "8", enter, "1", enter, "0", enter, "7000", enter, enter}
+var loadProfileKeys = []string{"250", enter, enter, "1", enter, "8", enter, "1", enter, "0", enter, "7000", enter, enter, enter} // the last enter leaves productive hours at the default
 
 // loadServer is a server on 127.0.0.1 whose database holds the demo data (so that
 // scorecards have peers) and n organizations, each with its own director.

@@ -140,7 +140,7 @@ func startReassessment(term *terminal) {
 	term.waitFor("Start a re-assessment")
 	term.keys(enter)
 	term.waitFor("Continue to the questions")
-	for range 8 { // seven fields, then the continue button
+	for range len(assessment.AllProfileFields) + 1 { // every field, then the continue button
 		term.keys(enter)
 	}
 	term.waitFor(fmt.Sprintf("function 1 of %d", nFns))
@@ -251,7 +251,7 @@ func TestConcurrentSessions(t *testing.T) {
 			term.waitFor("Start the first assessment")
 			term.keys(enter)
 			term.waitFor("Continue to the questions")
-			term.keys("250", enter, enter, "1", enter, "8", enter, "1", enter, "0", enter, "7000", enter, enter)
+			term.keys("250", enter, enter, "1", enter, "8", enter, "1", enter, "0", enter, "7000", enter, enter, enter)
 			term.waitFor(fmt.Sprintf("function 1 of %d", nFns))
 			for j := range bank.Functions {
 				term.keys(fmt.Sprint(1 + (i+j)%7))

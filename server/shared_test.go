@@ -79,7 +79,7 @@ func resumeDraft(term *terminal) {
 	term.waitFor("Resume draft #4")
 	term.keys(enter)
 	term.waitFor("Continue to the questions")
-	for range 8 {
+	for range len(assessment.AllProfileFields) + 1 { // every field, then the continue button
 		term.keys(enter)
 	}
 	term.waitFor(fmt.Sprintf("function 1 of %d", len(questions.Default().Functions)))

@@ -152,6 +152,7 @@ type sessionMsg struct {
 	prev     *assessment.Assessment
 	prevBank *questions.Bank // the bank prev was answered with
 	started  bool            // a new draft, rather than one resumed
+	workload bool            // open the workload pass rather than the questions
 	rev      int             // the draft's revision as read
 }
 
@@ -172,6 +173,18 @@ func startSession(st Store, org store.Organization, bank *questions.Bank) tea.Cm
 
 func resumeSession(st Store, org store.Organization) tea.Cmd {
 	return func() tea.Msg { return resume(st, org) }
+}
+
+// resumeWorkload resumes the draft for the workload pass.
+func resumeWorkload(st Store, org store.Organization) tea.Cmd {
+	return func() tea.Msg {
+		msg := resume(st, org)
+		if s, ok := msg.(sessionMsg); ok {
+			s.workload = true
+			return s
+		}
+		return msg
+	}
 }
 
 func resume(st Store, org store.Organization) tea.Msg {
@@ -403,6 +416,12 @@ type (
 		at     int
 		finish bool // go straight to finishing: the refusal, or the confirmation
 	}
+	// openWorkloadMsg opens the workload pass of the open draft, with the cursor on
+	// function at.
+	openWorkloadMsg struct{ at int }
+	// orgWorkloadMsg opens the workload pass of an organization's draft from its
+	// screen: the draft is read first when it is not the one open.
+	orgWorkloadMsg struct{ org store.Organization }
 	// editAnswerMsg goes from the review back to one function.
 	editAnswerMsg struct{ index int }
 	// finishMsg asks to complete the assessment.

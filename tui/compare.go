@@ -115,12 +115,15 @@ func comparisonLines(s *styles, c assessment.Comparison, w int) []string {
 		return "   " + pad(name, nameW) + "  " + padLeft(a, 8) + "  " + padLeft(b, 8) + "  " + padLeft(d, 9)
 	}
 	add(s.muted.Render(row("Figure", fmt.Sprintf("#%d", c.From.Number), fmt.Sprintf("#%d", c.To.Number), "change")))
-	var staffing []present.ChangeRow
+	var staffing, workload []present.ChangeRow
 	shares := 0
 	for _, r := range present.Changes(&c) {
 		switch r.Group {
 		case present.GroupStaffing:
 			staffing = append(staffing, r)
+			continue
+		case present.GroupWorkload:
+			workload = append(workload, r)
 			continue
 		case present.GroupShare:
 			if shares == 0 {
@@ -182,6 +185,24 @@ func comparisonLines(s *styles, c assessment.Comparison, w int) []string {
 	add("", " "+s.bold.Render("Staffing then and now"))
 	for _, r := range staffing {
 		add(row(r.Label, r.Then, r.Now, r.Change))
+	}
+
+	if len(workload) > 0 {
+		add("", " "+s.bold.Render(present.GroupWorkload)+s.muted.Render(" — from the estimates of hours a month"))
+		for _, r := range workload {
+			add(row(r.Label, r.Then, r.Now, r.Change))
+		}
+		if es := present.EstimateRows(&c); len(es) > 0 {
+			add(" " + s.muted.Render(truncate(present.EstimatesIntro(len(es)), w-2)))
+			for _, e := range es {
+				for i, l := range wrap(e.Title+": "+e.From+" → "+e.To, w-4) {
+					if i > 0 {
+						l = "  " + l
+					}
+					add("   " + l)
+				}
+			}
+		}
 	}
 	return out
 }

@@ -1,5 +1,6 @@
 // Package tui is the interactive terminal interface of cebalance: the organizations a
 // user can see, the profile form, the questionnaire with autosave and resume, the
+// workload pass (every function's estimate of hours a month on one screen), the
 // balance scorecard, the history and the comparison of two assessments.
 //
 // # Structure
@@ -23,14 +24,14 @@
 // # Saving
 //
 // One autosave (autosave.go), owned by the root, serves every screen that saves (the
-// questionnaire, the profile form), which get it when they are built. A screen queues
+// questionnaire, the workload pass, the profile form), which get it when they are built. A screen queues
 // a write in the Update that took the key, so that a quit typed right after it waits
 // for it. Per draft, writes go out one at a time, in order; an answer queued behind
 // another of the same function is based on it, and profile writes waiting behind
 // another are merged. The result comes to the root, which keeps the saved draft and
 // gives the result back to the screen that asked; a compare-and-set refusal
-// (*store.ConflictError) goes back the same way, and that screen shows both values and
-// asks. Quitting waits until the autosave is empty.
+// (*store.ConflictError) goes back the same way, and that screen (brought on top) shows
+// both values and asks. Quitting waits until the autosave is empty.
 //
 // # Rendering
 //

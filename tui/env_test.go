@@ -154,10 +154,12 @@ func TestProfileSaveFailureIsRetried(t *testing.T) {
 	d.mustSee("Not saved")
 	fs.fail = false
 	// Continue sends the user to the field that is not saved; leaving it saves it.
+	d.press("enter") // productive hours: the default, left as it is
 	d.press("enter")
 	d.mustSee("Fix the marked field first.")
 	d.press("enter")
 	d.mustSee("saved ✓")
+	d.press("enter") // productive hours
 	d.press("enter")
 	d.mustBeOn(screenQuestionnaire)
 	a, err := st.Draft(org.ID)
@@ -218,6 +220,7 @@ func TestTeachingSaveFailureIsRetried(t *testing.T) {
 		d.typeText(v)
 		d.press("enter")
 	}
+	d.press("enter") // productive hours: the default
 	d.press("enter")
 	d.mustBeOn(screenQuestionnaire)
 	if a, err := st.Draft(org.ID); err != nil || !a.Profile.Teaching {

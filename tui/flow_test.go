@@ -40,6 +40,7 @@ func TestFlowEmptyToScorecard(t *testing.T) {
 		tm.Type(v)
 		tm.Send(enter)
 	}
+	tm.Send(enter) // productive hours: the default
 	tm.Send(enter) // [ Continue to the questions → ]
 
 	bank := questions.Default()

@@ -185,8 +185,20 @@ func (m *historyModel) view() string {
 	for _, p := range m.trend.Points {
 		verdictW = max(verdictW, width(p.Verdict.Title()))
 	}
+	// The workload column shows when any assessment carries an estimate.
+	work := false
+	for _, p := range m.trend.Points {
+		work = work || p.Workload != nil
+	}
+	workW := width(present.WorkloadHeading)
+	workCol := func(s string) string {
+		if !work {
+			return ""
+		}
+		return padLeft(s, workW) + "  "
+	}
 	head := "   " + pad("", 3) + " " + pad("#", 4) + "  " + pad("Completed", 10) + "  " + padLeft("Balance", 7) + "  " +
-		padLeft("Eng.", 5) + "  " + padLeft("Ops.", 5) + "  " + pad("Verdict", verdictW) + "  " + "Gaps (critical)"
+		padLeft("Eng.", 5) + "  " + padLeft("Ops.", 5) + "  " + workCol(present.WorkloadHeading) + pad("Verdict", verdictW) + "  " + "Gaps (critical)"
 	b.WriteString(s.muted.Render(truncate(head, m.width)))
 	b.WriteByte('\n')
 	used++
@@ -202,7 +214,7 @@ func (m *historyModel) view() string {
 		}
 		text := mark + " " + pad(fmt.Sprintf("#%d", p.Number), 4) + "  " + pad(fmtDatePtr(p.CompletedAt), 10) + "  " +
 			padLeft(fmtIndex(p.BalanceIndex), 7) + "  " + padLeft(fmtIndex(p.EngineeringIndex), 5) + "  " +
-			padLeft(fmtIndex(p.OperationsIndex), 5) + "  " + pad(p.Verdict.Title(), verdictW) + "  " +
+			padLeft(fmtIndex(p.OperationsIndex), 5) + "  " + workCol(present.PointWorkload(p)) + pad(p.Verdict.Title(), verdictW) + "  " +
 			fmt.Sprintf("%d (%d)", p.Gaps, p.CriticalGaps)
 		if mark := present.BankMark(p); mark != "" {
 			text += "  ¦ " + mark

@@ -171,24 +171,26 @@ func newHomeKeys() homeKeys {
 
 // orgKeys are the keys of the organization screen.
 type orgKeys struct {
-	list    listKeys
-	History key.Binding
-	Compare key.Binding
-	Back    key.Binding
-	Discard key.Binding
-	Confirm key.Binding // asked whether to discard the draft
-	Keep    key.Binding
+	list     listKeys
+	History  key.Binding
+	Compare  key.Binding
+	Back     key.Binding
+	Discard  key.Binding
+	Workload key.Binding
+	Confirm  key.Binding // asked whether to discard the draft
+	Keep     key.Binding
 }
 
 func newOrgKeys() orgKeys {
 	return orgKeys{
-		list:    newListKeys("choose"),
-		Back:    newGlobalKeys().Back,
-		History: bind([]string{"h"}, "h", "history"),
-		Compare: bind([]string{"c"}, "c", "compare"),
-		Discard: bind([]string{"x"}, "x", "discard draft"),
-		Confirm: bind([]string{"y"}, "y", "discard it"),
-		Keep:    bind([]string{"n", "esc"}, "n/esc", "keep it"),
+		list:     newListKeys("choose"),
+		Back:     newGlobalKeys().Back,
+		History:  bind([]string{"h"}, "h", "history"),
+		Compare:  bind([]string{"c"}, "c", "compare"),
+		Discard:  bind([]string{"x"}, "x", "discard draft"),
+		Workload: bind([]string{"w"}, "w", "estimate hours"),
+		Confirm:  bind([]string{"y"}, "y", "discard it"),
+		Keep:     bind([]string{"n", "esc"}, "n/esc", "keep it"),
 	}
 }
 
@@ -217,72 +219,80 @@ func newProfileKeys() profileKeys {
 
 // questKeys are the keys of the questionnaire.
 type questKeys struct {
-	Choose     key.Binding // only for the short help: ↑/↓ together
-	Move       key.Binding // only for the short help: ←/→ together
-	Up         key.Binding
-	Down       key.Binding
-	Answer     key.Binding
-	Number     key.Binding
-	Next       key.Binding
-	Prev       key.Binding
-	Unanswered key.Binding
-	Gap        key.Binding
-	Domain     key.Binding
-	Find       key.Binding
-	Explain    key.Binding
-	Note       key.Binding
-	Clear      key.Binding
-	Review     key.Binding
-	Finish     key.Binding
-	Profile    key.Binding
-	Back       key.Binding
-	Mouse      key.Binding // only for the help: the mouse is not a key
-	NoteFor    key.Binding // while typing a note: the answer it is for
-	SaveNote   key.Binding // while typing a note
-	CancelNote key.Binding // while typing a note
-	Discard    key.Binding // asked whether to throw a typed note away
-	KeepNote   key.Binding
-	Overwrite  key.Binding // when someone else changed the answer first
-	KeepTheirs key.Binding
-	PickMove   key.Binding // in the search and the domain list
-	Pick       key.Binding
-	PickCancel key.Binding
-	PickDomain key.Binding
+	Choose      key.Binding // only for the short help: ↑/↓ together
+	Move        key.Binding // only for the short help: ←/→ together
+	Up          key.Binding
+	Down        key.Binding
+	Answer      key.Binding
+	Number      key.Binding
+	Next        key.Binding
+	Prev        key.Binding
+	Unanswered  key.Binding
+	Gap         key.Binding
+	Domain      key.Binding
+	Find        key.Binding
+	Explain     key.Binding
+	Note        key.Binding
+	Hours       key.Binding
+	Workload    key.Binding
+	Clear       key.Binding
+	Review      key.Binding
+	Finish      key.Binding
+	Profile     key.Binding
+	Back        key.Binding
+	Mouse       key.Binding // only for the help: the mouse is not a key
+	NoteFor     key.Binding // while typing a note: the answer it is for
+	SaveNote    key.Binding // while typing a note
+	CancelNote  key.Binding // while typing a note
+	SaveHours   key.Binding // while typing hours
+	CancelHours key.Binding // while typing hours
+	Discard     key.Binding // asked whether to throw a typed note away
+	KeepNote    key.Binding
+	Overwrite   key.Binding // when someone else changed the answer first
+	KeepTheirs  key.Binding
+	PickMove    key.Binding // in the search and the domain list
+	Pick        key.Binding
+	PickCancel  key.Binding
+	PickDomain  key.Binding
 }
 
 func newQuestKeys() questKeys {
 	return questKeys{
-		Choose:     bind([]string{"up", "down"}, "↑/↓", "choose"),
-		Move:       bind([]string{"left", "right"}, "←/→", "prev/next"),
-		Up:         bind([]string{"up", "k"}, "↑/k", "up"),
-		Down:       bind([]string{"down", "j"}, "↓/j", "down"),
-		Answer:     bind([]string{"enter"}, "enter", "confirm answer"),
-		Number:     bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}, "1–9 0", "answer"),
-		Next:       bind([]string{"right", "tab"}, "→/tab", "next"),
-		Prev:       bind([]string{"left", "shift+tab"}, "←/shift+tab", "previous"),
-		Unanswered: bind([]string{"u"}, "u", "next unanswered"),
-		Gap:        bind([]string{"]"}, "]", "next gap"),
-		Domain:     bind([]string{"d"}, "d", "jump to domain"),
-		Find:       bind([]string{"/"}, "/", "find"),
-		Explain:    bind([]string{"e"}, "e", "explain"),
-		Note:       bind([]string{"n"}, "n", "note"),
-		Clear:      bind([]string{"x"}, "x", "clear answer"),
-		Review:     bind([]string{"r"}, "r", "review"),
-		Finish:     bind([]string{"f"}, "f", "finish"),
-		Profile:    bind([]string{"p"}, "p", "profile"),
-		Back:       newGlobalKeys().Back,
-		Mouse:      mouseHelp("click answers"),
-		NoteFor:    bind([]string{"up", "down"}, "↑/↓", "answer it is for"),
-		SaveNote:   bind([]string{"enter"}, "enter", "save answer with note"),
-		CancelNote: bind([]string{"esc"}, "esc", "stop editing"),
-		Discard:    bind([]string{"y", "esc"}, "y/esc", "discard the note"),
-		KeepNote:   bind([]string{"n"}, "n", "keep editing"),
-		PickMove:   bind([]string{"up", "down"}, "↑/↓", "choose"),
-		Pick:       bind([]string{"enter"}, "enter", "go there"),
-		PickCancel: bind([]string{"esc"}, "esc", "cancel"),
-		PickDomain: bind(domainKeys, "1–9 a–z", "domain"),
-		Overwrite:  bind([]string{"o"}, "o", "overwrite with yours"),
-		KeepTheirs: bind([]string{"t", "esc"}, "t/esc", "keep theirs"),
+		Choose:      bind([]string{"up", "down"}, "↑/↓", "choose"),
+		Move:        bind([]string{"left", "right"}, "←/→", "prev/next"),
+		Up:          bind([]string{"up", "k"}, "↑/k", "up"),
+		Down:        bind([]string{"down", "j"}, "↓/j", "down"),
+		Answer:      bind([]string{"enter"}, "enter", "confirm answer"),
+		Number:      bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}, "1–9 0", "answer"),
+		Next:        bind([]string{"right", "tab"}, "→/tab", "next"),
+		Prev:        bind([]string{"left", "shift+tab"}, "←/shift+tab", "previous"),
+		Unanswered:  bind([]string{"u"}, "u", "next unanswered"),
+		Gap:         bind([]string{"]"}, "]", "next gap"),
+		Domain:      bind([]string{"d"}, "d", "jump to domain"),
+		Find:        bind([]string{"/"}, "/", "find"),
+		Explain:     bind([]string{"e"}, "e", "explain"),
+		Note:        bind([]string{"n"}, "n", "note"),
+		Hours:       bind([]string{"t"}, "t", "time: hours a month"),
+		Workload:    bind([]string{"w"}, "w", "workload pass"),
+		Clear:       bind([]string{"x"}, "x", "clear answer"),
+		Review:      bind([]string{"r"}, "r", "review"),
+		Finish:      bind([]string{"f"}, "f", "finish"),
+		Profile:     bind([]string{"p"}, "p", "profile"),
+		Back:        newGlobalKeys().Back,
+		Mouse:       mouseHelp("click answers"),
+		NoteFor:     bind([]string{"up", "down"}, "↑/↓", "answer it is for"),
+		SaveNote:    bind([]string{"enter"}, "enter", "save answer with note"),
+		CancelNote:  bind([]string{"esc"}, "esc", "stop editing"),
+		SaveHours:   bind([]string{"enter"}, "enter", "save answer with hours"),
+		CancelHours: bind([]string{"esc"}, "esc", "stop, keep the estimate"),
+		Discard:     bind([]string{"y", "esc"}, "y/esc", "discard the note"),
+		KeepNote:    bind([]string{"n"}, "n", "keep editing"),
+		PickMove:    bind([]string{"up", "down"}, "↑/↓", "choose"),
+		Pick:        bind([]string{"enter"}, "enter", "go there"),
+		PickCancel:  bind([]string{"esc"}, "esc", "cancel"),
+		PickDomain:  bind(domainKeys, "1–9 a–z", "domain"),
+		Overwrite:   bind([]string{"o"}, "o", "overwrite with yours"),
+		KeepTheirs:  bind([]string{"t", "esc"}, "t/esc", "keep theirs"),
 	}
 }
 
@@ -303,11 +313,33 @@ func mouseHelp(desc string) key.Binding {
 	return bind([]string{"mouse (no key)"}, "mouse", desc)
 }
 
+// workloadKeys are the keys of the workload pass.
+type workloadKeys struct {
+	list       listKeys
+	Type       key.Binding // only for the help: digits type the hours
+	Erase      key.Binding // only for the help: backspace
+	Back       key.Binding
+	Overwrite  key.Binding // when someone else changed the answer first
+	KeepTheirs key.Binding
+}
+
+func newWorkloadKeys() workloadKeys {
+	return workloadKeys{
+		list:       newListKeys("save, next"),
+		Type:       bind([]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "."}, "0–9 .", "type hours"),
+		Erase:      bind([]string{"backspace"}, "⌫", "erase"),
+		Back:       bind([]string{"esc"}, "esc", "leave"),
+		Overwrite:  bind([]string{"o"}, "o", "your hours on their answer"),
+		KeepTheirs: bind([]string{"t", "esc"}, "t/esc", "keep theirs"),
+	}
+}
+
 // reviewKeys are the keys of the review screen.
 type reviewKeys struct {
 	list       listKeys
 	Finish     key.Binding
 	Unanswered key.Binding
+	Workload   key.Binding
 	Confirm    key.Binding // while asked to confirm finishing
 	Cancel     key.Binding
 	Back       key.Binding
@@ -318,6 +350,7 @@ func newReviewKeys() reviewKeys {
 		list:       newListKeys("change"),
 		Finish:     bind([]string{"f"}, "f", "finish"),
 		Unanswered: bind([]string{"u"}, "u", "unanswered"),
+		Workload:   bind([]string{"w"}, "w", "estimate hours"),
 		Confirm:    bind([]string{"y", "enter"}, "y/enter", "finish now"),
 		Cancel:     bind([]string{"n", "esc"}, "n/esc", "keep reviewing"),
 		Back:       newGlobalKeys().Back,

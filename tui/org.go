@@ -126,6 +126,10 @@ func (m *orgModel) key(k tea.KeyMsg) tea.Cmd {
 		if m.cursor < len(m.items) {
 			return emit(m.items[m.cursor].msg)
 		}
+	case key.Matches(k, m.keys.Workload):
+		if m.draft() != nil {
+			return emit(orgWorkloadMsg{m.org})
+		}
 	case key.Matches(k, m.keys.History):
 		if m.completed() > 0 {
 			return emit(openHistoryMsg{m.org, false})
@@ -160,7 +164,7 @@ func (m *orgModel) help() keyHelp {
 	}
 	full := []key.Binding{l.Enter}
 	if m.draft() != nil {
-		full = append(full, m.keys.Discard)
+		full = append(full, m.keys.Workload, m.keys.Discard)
 	}
 	if m.completed() > 0 {
 		short = append(short, m.keys.History)

@@ -71,7 +71,7 @@ func newProfile(s *styles, saves *autosave, sess sessionMsg) *profileModel {
 		m.prevNumber = sess.prev.Number
 	}
 	first := p.Beds == 0
-	for _, f := range assessment.ProfileFields {
+	for _, f := range assessment.AllProfileFields {
 		fld := profileField{f: f}
 		if f != assessment.FieldTeaching {
 			ti := textinput.New()
@@ -208,6 +208,11 @@ func (m *profileModel) commit(i int) tea.Cmd {
 	if err := p.Set(fld.f, text); err != nil {
 		fld.err, fld.unsaved = sentence(err), false
 		return nil
+	}
+	if fld.f == assessment.FieldProductiveHours && m.want.ProductiveHours == 0 && p.ProductiveHours == m.want.Productive() {
+		// The default, shown and left as it was, stays "not set": reports say the
+		// figures rest on the default, and an export is what it was.
+		p.ProductiveHours = 0
 	}
 	fld.err, fld.unsaved = "", false
 	fld.input.SetValue(p.Value(fld.f)) // shows how it was read: "7,000" → "7000"
@@ -373,7 +378,7 @@ func (m *profileModel) tryContinue() tea.Cmd {
 		// and go on only once it is.
 		m.continueAfter = true
 		var fields []assessment.ProfileField
-		for _, f := range assessment.ProfileFields {
+		for _, f := range assessment.AllProfileFields {
 			if m.want.Value(f) != m.stored.Value(f) {
 				fields = append(fields, f)
 			}
@@ -409,7 +414,7 @@ func (m *profileModel) help() keyHelp {
 	return keyHelp{short: short, full: [][]key.Binding{{k.Next, k.Prev, k.Enter, k.Back}, {k.Toggle, k.Yes, k.No}}}
 }
 
-const profileLabelW = 28
+const profileLabelW = 31
 
 func (m *profileModel) view() string {
 	s := m.styles

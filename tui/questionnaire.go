@@ -58,6 +58,12 @@ type questionnaireModel struct {
 	noteOrig string
 	noteAsk  bool
 
+	// hours is the estimate of hours a month being typed (t), for the answer under
+	// the cursor; editingHours is set while it has the keyboard.
+	hours        textinput.Model
+	editingHours bool
+	hoursFresh   bool // the prefilled value is replaced by what is typed first
+
 	// nav is the search or the domain list, when one is open (questnav.go).
 	nav navState
 	// optionsY is the line of the first answer option in the view, for the mouse.
@@ -274,6 +280,7 @@ func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() ti
 		bank:    sess.bank,
 		answers: make(map[string]assessment.Answer, len(sess.bank.Functions)),
 		note:    ti,
+		hours:   newHoursInput(s),
 		bar: progress.New(
 			progress.WithColorProfile(s.r.ColorProfile()),
 			progress.WithSolidFill(s.progressFull),
@@ -296,7 +303,23 @@ func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() ti
 
 func (m *questionnaireModel) id() screenID { return screenQuestionnaire }
 
-func (m *questionnaireModel) capturing() bool { return m.editing || m.nav.finding() }
+func (m *questionnaireModel) capturing() bool {
+	return m.editing || m.editingHours || m.nav.finding()
+}
+
+// newHoursInput is the field an estimate of hours a month is typed in: "744" or
+// "12.5" at most, so six characters.
+func newHoursInput(s *styles) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = "> "
+	ti.Placeholder = "none"
+	ti.CharLimit = 6
+	ti.Width = 7
+	ti.KeyMap.Paste.SetEnabled(false)
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	s.styleInput(&ti)
+	return ti
+}
 
 // lastNoteDropped reports whether the note shown is last time's, for a function not
 // yet answered in this draft, with the cursor on another answer than last time's:
@@ -339,6 +362,8 @@ func (m *questionnaireModel) goTo(i int, fromReview bool) tea.Cmd {
 	m.leaving = false
 	m.editing, m.noteAsk, m.moved = false, false, false
 	m.note.Blur()
+	m.editingHours = false
+	m.hours.Blur()
 	f := m.fn()
 	m.cursor = 0
 	note := ""
@@ -386,6 +411,8 @@ func (m *questionnaireModel) update(msg tea.Msg) tea.Cmd {
 			return m.navKey(msg)
 		case m.editing:
 			return m.noteKey(msg)
+		case m.editingHours:
+			return m.hoursKey(msg)
 		}
 		return m.key(msg)
 	}
@@ -454,6 +481,10 @@ func (m *questionnaireModel) key(k tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(k, m.keys.Note):
 		return m.startNote()
+	case key.Matches(k, m.keys.Hours):
+		return m.startHours()
+	case key.Matches(k, m.keys.Workload):
+		return emit(openWorkloadMsg{at: m.idx})
 	case key.Matches(k, m.keys.Clear):
 		if _, ok := m.answers[m.fn().ID]; !ok {
 			m.setStatus("Nothing to clear: this function is not answered.", false)
@@ -494,10 +525,14 @@ func answerLabel(a *assessment.Answer) string {
 	if a == nil {
 		return "not answered"
 	}
-	if a.Note != "" {
-		return a.Performer.Label() + " (note: " + a.Note + ")"
+	label := a.Performer.Label()
+	if a.Hours != nil {
+		label += ", " + assessment.FormatHours(*a.Hours) + " h/month"
 	}
-	return a.Performer.Label()
+	if a.Note != "" {
+		label += " (note: " + a.Note + ")"
+	}
+	return label
 }
 
 // remote takes a change another session saved to the answer to fid (nil: cleared).
@@ -631,12 +666,19 @@ func (m *questionnaireModel) snapshot() map[string]assessment.Answer {
 // answer answers the current function with the performer under the cursor and the note.
 func (m *questionnaireModel) answer() tea.Cmd { return m.answerKeep(false) }
 
-// answerKeep answers the current function. When the function has no answer in this
-// draft yet and last time's is the suggestion, last time's note goes with the answer
-// only while the answer is unchanged; a note confirmed in the note editor (keep) is
-// taken as it stands. A note written about another performer would otherwise
-// contradict the new answer.
+// answerKeep answers the current function, with the estimate it carries (hoursFor).
+// When the function has no answer in this draft yet and last time's is the
+// suggestion, last time's note goes with the answer only while the answer is
+// unchanged; a note confirmed in the note editor (keep) is taken as it stands. A note
+// written about another performer would otherwise contradict the new answer.
 func (m *questionnaireModel) answerKeep(keep bool) tea.Cmd {
+	p := m.fn().AnswerOptions()[m.cursor]
+	return m.answerWith(keep, m.hoursFor(p))
+}
+
+// answerWith answers the current function with the performer under the cursor, the
+// note and the estimate hours.
+func (m *questionnaireModel) answerWith(keep bool, hours *float64) tea.Cmd {
 	f := m.fn()
 	p := m.fn().AnswerOptions()[m.cursor]
 	note := assessment.SanitizeNote(m.note.Value())
@@ -646,15 +688,129 @@ func (m *questionnaireModel) answerKeep(keep bool) tea.Cmd {
 			note = assessment.NoteFor(last, p, note, false)
 		}
 	}
-	if cur, ok := m.answers[f.ID]; ok && cur.Performer == p && cur.Note == note && !m.queued(f.ID) {
+	if cur, ok := m.answers[f.ID]; ok && cur.Performer == p && cur.Note == note && sameHours(cur.Hours, hours) && !m.queued(f.ID) {
 		m.setStatus("Unchanged: "+m.title(f.ID)+" — "+p.Label()+".", false)
 		return m.advance()
 	}
 	cmd := m.enqueue(saveJob{
 		fid: f.ID,
-		ans: assessment.Answer{Performer: p, Note: note, AnsweredAt: m.now().UTC()},
+		ans: assessment.Answer{Performer: p, Note: note, Hours: copyHours(hours), AnsweredAt: m.now().UTC()},
 	})
 	return tea.Batch(cmd, m.advance())
+}
+
+// draftHours is the estimate the current function holds in this draft: the last write
+// on its way to the store, else the saved answer's; ok is false when it has neither.
+func (m *questionnaireModel) draftHours() (h *float64, ok bool) {
+	fid := m.fn().ID
+	if p, queued := m.pend[fid]; queued && !p.last.clear {
+		return p.last.ans.Hours, true
+	}
+	if a, answered := m.answers[fid]; answered {
+		return a.Hours, true
+	}
+	return nil, false
+}
+
+// hoursFor is the estimate an answer p to the current function carries: the one it
+// holds in this draft; for a function not yet answered in this draft, last time's,
+// while the answer is last time's (a suggestion confirmed whole, like its note); none
+// for "not applicable".
+func (m *questionnaireModel) hoursFor(p assessment.Performer) *float64 {
+	if p == questions.NA {
+		return nil
+	}
+	if h, ok := m.draftHours(); ok {
+		return h
+	}
+	if last, ok := m.last[m.fn().ID]; ok && last.Performer == p {
+		return last.Hours
+	}
+	return nil
+}
+
+// sameHours reports whether two estimates are the same (both none, or equal).
+func sameHours(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// copyHours copies an estimate, so that an answer never shares one with another.
+func copyHours(h *float64) *float64 {
+	if h == nil {
+		return nil
+	}
+	v := *h
+	return &v
+}
+
+// startHours gives the hours field the keyboard, prefilled with the estimate this
+// draft holds, else last time's (a suggestion, stored only when enter confirms it). The estimate is for the answer under the cursor,
+// which must be chosen: the saved one, last time's, or one the cursor was moved to.
+func (m *questionnaireModel) startHours() tea.Cmd {
+	f := m.fn()
+	_, answered := m.answers[f.ID]
+	_, suggested := m.last[f.ID]
+	if !(answered || suggested || m.moved || m.queued(f.ID)) {
+		m.setStatus("Choose the answer first (↑/↓), then t to estimate its hours; or answer with 1–9 and come back.", false)
+		return nil
+	}
+	if f.AnswerOptions()[m.cursor] == questions.NA {
+		m.setStatus("A function that does not apply takes no hours.", false)
+		return nil
+	}
+	v := ""
+	if h, _ := m.draftHours(); h != nil {
+		v = assessment.FormatHours(*h)
+	} else if last, ok := m.last[f.ID]; ok && last.Hours != nil {
+		v = assessment.FormatHours(*last.Hours) // a suggestion: saved only with enter
+	}
+	m.hours.SetValue(v)
+	m.hours.CursorEnd()
+	m.editingHours, m.hoursFresh = true, v != ""
+	m.setStatus("", false)
+	return m.hours.Focus()
+}
+
+// hoursKey takes a key while the hours field has the keyboard: enter saves the answer
+// under the cursor with the estimate and moves on, esc stops without saving. A value
+// outside the rule (assessment.ParseHours) is said in one line and nothing is saved.
+func (m *questionnaireModel) hoursKey(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.keys.SaveHours):
+		p := m.fn().AnswerOptions()[m.cursor]
+		h, err := assessment.ParseHours(p, m.hours.Value())
+		if err != nil {
+			m.setStatus("NOT saved: "+fieldMessage(err), true)
+			return nil
+		}
+		m.editingHours = false
+		m.hours.Blur()
+		return m.answerWith(false, h)
+	case key.Matches(k, m.keys.CancelHours):
+		m.editingHours = false
+		m.hours.Blur()
+		m.setStatus("Estimate not changed.", false)
+		return nil
+	}
+	if m.hoursFresh && k.Type == tea.KeyRunes {
+		m.hours.SetValue("") // typing replaces the prefilled figure
+	}
+	m.hoursFresh = false
+	var cmd tea.Cmd
+	m.hours, cmd = m.hours.Update(k)
+	return cmd
+}
+
+// fieldMessage is the message of a rule's error, without the field's name.
+func fieldMessage(err error) string {
+	var fe *assessment.FieldError
+	if errors.As(err, &fe) {
+		return fe.Msg
+	}
+	return err.Error()
 }
 
 func (m *questionnaireModel) queued(fid string) bool { return m.pend[fid].n > 0 }
@@ -743,6 +899,9 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		what := j.ans.Performer.Label()
 		if j.ans.Note != "" {
 			what += ", with your note"
+		}
+		if j.ans.Hours != nil {
+			what += ", " + assessment.FormatHours(*j.ans.Hours) + " h/month"
 		}
 		m.setStatus("saved ✓ "+m.title(j.fid)+" — "+what, false)
 	}
@@ -839,9 +998,9 @@ func (m *questionnaireModel) refreshProgress() {
 // requiredLines is the height of what is always shown: title, progress, domain,
 // question, the seven performers, the note and the status line.
 func (m *questionnaireModel) requiredLines() int {
-	noteLines := 1
+	noteLines := 2 // the note and the hours
 	if m.editing {
-		noteLines = 2
+		noteLines = 3
 	}
 	return 3 + len(m.c.question) + len(m.c.options) + noteLines + 1
 }
@@ -872,13 +1031,16 @@ func (m *questionnaireModel) help() keyHelp {
 	if m.editing {
 		return keyHelp{noEsc: true, short: []key.Binding{k.NoteFor, k.SaveNote, k.CancelNote}, full: [][]key.Binding{{k.NoteFor, k.SaveNote, k.CancelNote}}}
 	}
+	if m.editingHours {
+		return keyHelp{noEsc: true, short: []key.Binding{k.SaveHours, k.CancelHours}, full: [][]key.Binding{{k.SaveHours, k.CancelHours}}}
+	}
 	return keyHelp{
 		noBack: true,
 		short:  []key.Binding{k.Choose, k.Number, k.Move, k.Find, k.Finish},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.Number, k.Answer, k.Mouse},
 			{k.Next, k.Prev, k.Unanswered, k.Gap, k.Domain, k.Find},
-			{k.Explain, k.Note, k.Clear, k.Profile, k.Review, k.Finish},
+			{k.Explain, k.Note, k.Hours, k.Workload, k.Clear, k.Profile, k.Review, k.Finish},
 		},
 	}
 }
@@ -966,9 +1128,48 @@ func (m *questionnaireModel) renderBody() string {
 		b.WriteString(" " + l)
 	}
 	if m.conflict == nil {
-		b.WriteByte('\n')
+		b.WriteString("\n " + m.hoursLine() + "\n")
 	}
 	return b.String()
+}
+
+// hoursLine is the line under the note: the estimate of hours a month the answer under
+// the cursor carries (hoursFor), the field while it is typed, and last time's.
+func (m *questionnaireModel) hoursLine() string {
+	s, w := m.styles, m.width-2
+	f := m.fn()
+	p := f.AnswerOptions()[m.cursor]
+	if m.editingHours {
+		how := " · enter saves · esc stops"
+		if m.hoursFresh {
+			how = " · type to replace" + how
+		}
+		return truncate("Hours a month "+m.hours.View()+s.muted.Render(fmt.Sprintf(" for “%s”", p.Label())+how), w)
+	}
+	if p == questions.NA {
+		return s.muted.Render(truncate("Hours a month: none (not applicable)", w))
+	}
+	last, hasLast := m.last[f.ID]
+	lastH := ""
+	if hasLast && last.Hours != nil {
+		lastH = assessment.FormatHours(*last.Hours)
+	}
+	if h, ok := m.draftHours(); ok {
+		if h != nil {
+			return truncate("Hours a month: "+assessment.FormatHours(*h)+s.muted.Render("  (t to change · w: all at once)"), w)
+		}
+		if lastH != "" {
+			return s.muted.Render(truncate("Hours a month: none (t to estimate; last time "+lastH+") · w: all at once", w))
+		}
+		return s.muted.Render(truncate("Hours a month: none (t to estimate)", w))
+	}
+	switch {
+	case lastH != "" && last.Performer == p:
+		return truncate("Hours a month: "+lastH+s.muted.Render(" — last time's, kept with this answer (t to change · w: all)"), w)
+	case lastH != "":
+		return s.muted.Render(truncate(fmt.Sprintf("Hours a month: none (last time %s with “%s”; t to estimate · w: all)", lastH, last.Performer.Label()), w))
+	}
+	return s.muted.Render(truncate("Hours a month: none (t to estimate · w: all at once)", w))
 }
 
 // noteLines are the lines under the answers: the conflict and its choice, the note
@@ -1072,6 +1273,9 @@ func (m *questionnaireModel) statusLine() string {
 func (m *questionnaireModel) inputRoom() (room, limit int) {
 	if m.nav.finding() {
 		return roomIn(&m.nav.input)
+	}
+	if m.editingHours {
+		return roomIn(&m.hours)
 	}
 	if !m.editing {
 		return 0, 0

@@ -53,7 +53,7 @@ func TestReassessmentAcrossBanks(t *testing.T) {
 	d.mustSee("Start a re-assessment")
 	d.press("enter")
 	d.mustBeOn(screenProfile)
-	for range assessment.ProfileFields {
+	for range assessment.AllProfileFields {
 		d.press("enter")
 	}
 	d.press("enter")

@@ -168,6 +168,8 @@ func (m *reviewModel) update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(k, m.keys.Finish):
 		m.finish()
+	case key.Matches(k, m.keys.Workload):
+		return emit(openWorkloadMsg{at: m.cursor})
 	case key.Matches(k, m.keys.Back):
 		return emit(backMsg{})
 	}
@@ -250,7 +252,7 @@ func (m *reviewModel) help() keyHelp {
 	}
 	return keyHelp{
 		short: []key.Binding{k.list.Move, k.list.Enter, k.Finish, k.Unanswered},
-		full:  [][]key.Binding{{k.list.Up, k.list.Down, k.list.Top, k.list.Bottom}, {k.list.Enter, k.Unanswered, k.Finish}},
+		full:  [][]key.Binding{{k.list.Up, k.list.Down, k.list.Top, k.list.Bottom}, {k.list.Enter, k.Unanswered, k.Workload, k.Finish}},
 	}
 }
 

@@ -231,6 +231,7 @@ func scorecardLines(s *styles, r *assessment.Report, a *assessment.Assessment, w
 	c.domains(r)
 	c.gaps(r, a)
 	c.staffing(r)
+	c.workload(r)
 	c.peers(r)
 	if r.Change == nil {
 		c.section("CHANGE SINCE THE PREVIOUS ASSESSMENT")
@@ -423,6 +424,35 @@ func (c *card) staffing(r *assessment.Report) {
 		}
 	}
 	c.para(assessment.NoCEBenchmark, s.muted.Render, " ")
+}
+
+// workload: the estimate of hours turned into FTE beside the staff, when any answer
+// carries one (present.Workload).
+func (c *card) workload(r *assessment.Report) {
+	wl := present.Workload(r)
+	if wl == nil {
+		return
+	}
+	s, w := c.s, c.w
+	c.section(strings.ToUpper(present.WorkloadTitle))
+	for _, l := range wl.Lines {
+		c.para(l, nil, " ")
+	}
+	if wl.Partial != "" {
+		c.para(wl.Partial, s.warn.Render, " ")
+	}
+	figW := max(20, min(34, w-28))
+	c.add("")
+	c.add(" " + s.muted.Render("  "+pad("Figure", figW)+"  "+padLeft(present.WorkloadColumns[0], 11)+"  "+padLeft(present.WorkloadColumns[1], 11)))
+	for _, row := range wl.Rows {
+		label := row.Label
+		if row.Sub {
+			label = "  " + label
+		}
+		c.add("   " + pad(label, figW) + "  " + padLeft(row.Engineering, 11) + "  " + padLeft(row.Operations, 11))
+	}
+	c.add("")
+	c.para(wl.Assumption, s.muted.Render, " ")
 }
 
 func (c *card) peers(r *assessment.Report) {

@@ -48,10 +48,11 @@ const (
 	screenCompare
 	screenError
 	screenBenchmark
+	screenWorkload
 	numScreens
 )
 
-var screenNames = [numScreens]string{"home", "organization", "profile", "questionnaire", "review", "scorecard", "history", "compare", "error", "benchmark"}
+var screenNames = [numScreens]string{"home", "organization", "profile", "questionnaire", "review", "scorecard", "history", "compare", "error", "benchmark", "workload"}
 
 // String implements fmt.Stringer.
 func (s screenID) String() string {
@@ -100,4 +101,5 @@ var (
 	_ screen = (*compareModel)(nil)
 	_ screen = (*errorModel)(nil)
 	_ screen = (*benchmarkModel)(nil)
+	_ screen = (*workloadModel)(nil)
 )

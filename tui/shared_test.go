@@ -20,7 +20,7 @@ func TestAnswerConflictPrompt(t *testing.T) {
 	a.mustBeOn(screenQuestionnaire)
 	b := newDriver(t, st, testOptions(clk), 120, 40)
 	b.press("enter", "enter") // resume; the profile comes first while nothing is answered
-	for range 8 {
+	for range len(assessment.AllProfileFields) + 1 {
 		b.press("enter")
 	}
 	b.mustBeOn(screenQuestionnaire)

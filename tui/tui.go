@@ -368,7 +368,7 @@ func (m *model) editing() draftKey {
 		return draftKey{}
 	}
 	for _, s := range m.stack {
-		if id := s.id(); id == screenProfile || id == screenQuestionnaire || id == screenReview {
+		if id := s.id(); id == screenProfile || id == screenQuestionnaire || id == screenReview || id == screenWorkload {
 			return m.draft()
 		}
 	}
@@ -430,15 +430,27 @@ func (m *model) snapshotDraft() map[string]assessment.Answer {
 	return c
 }
 
-// reviewAnswers tells the review, when it is open, that the saved answers changed.
+// reviewAnswers tells the review and the workload pass, when they are open, that the
+// saved answers changed.
 func (m *model) reviewAnswers(by, fid string) tea.Cmd {
-	r := m.screens[screenReview]
-	for _, s := range m.stack {
-		if s == r {
-			return r.update(answersMsg{answers: m.snapshotDraft(), by: by, fid: fid})
+	var cmds []tea.Cmd
+	for _, id := range []screenID{screenReview, screenWorkload} {
+		if m.onStack(id) {
+			cmds = append(cmds, m.screens[id].update(answersMsg{answers: m.snapshotDraft(), by: by, fid: fid}))
 		}
 	}
-	return nil
+	return tea.Batch(cmds...)
+}
+
+// onStack reports whether the screen registered as id is on the stack.
+func (m *model) onStack(id screenID) bool {
+	r := m.screens[id]
+	for _, s := range m.stack {
+		if r != nil && s == r {
+			return true
+		}
+	}
+	return false
 }
 
 // live handles the messages about other sessions and access changes.
@@ -495,6 +507,7 @@ func (m *model) live(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.rev, m.ahead = msg.rev, nil
 		cmd := m.deliver(screenQuestionnaire, answersMsg{answers: m.snapshotDraft()})
+		cmd = tea.Batch(cmd, m.deliver(screenWorkload, answersMsg{answers: m.snapshotDraft()}))
 		return tea.Batch(cmd, m.deliver(screenReview, answersMsg{answers: m.snapshotDraft(), old: old})), true
 	}
 	return nil, false
@@ -649,12 +662,17 @@ func (m *model) saving(msg tea.Msg) (tea.Cmd, bool) {
 		cmd := tea.Batch(next, m.deliver(msg.job.owner, msg))
 		if open {
 			cmd = tea.Batch(cmd, m.reviewAnswers("", ""))
+			if msg.job.owner != screenQuestionnaire {
+				// The questionnaire keeps its own copy: an estimate saved in the
+				// workload pass is in it when the director goes back there.
+				cmd = tea.Batch(cmd, m.deliver(screenQuestionnaire, answersMsg{answers: m.snapshotDraft()}))
+			}
 		}
 		if errors.Is(msg.err, store.ErrConflict) {
-			// The questionnaire shows both answers and asks; nothing to fail.
+			// The screen that asked shows both answers and asks; nothing to fail.
 			m.quitWhenSaved = false
-			if open && !m.on(screenQuestionnaire) {
-				m.show(screenQuestionnaire)
+			if open && !m.on(msg.job.owner) && m.screens[msg.job.owner] != nil {
+				m.show(msg.job.owner)
 			}
 			return cmd, true
 		}
@@ -788,6 +806,16 @@ func (m *model) routeDraft(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case editAnswerMsg:
 		m.show(screenQuestionnaire)
 		return m.deliver(screenQuestionnaire, msg), true
+	case openWorkloadMsg:
+		if m.sess.bank == nil {
+			return nil, true
+		}
+		return m.open(newWorkload(m.styles, m.saves, m.sess, m.snapshotDraft(), msg.at, m.opts.Now)), true
+	case orgWorkloadMsg:
+		if m.sess.bank != nil && m.sess.org.ID == msg.org.ID {
+			return m.open(newWorkload(m.styles, m.saves, m.sess, m.snapshotDraft(), 0, m.opts.Now)), true
+		}
+		return resumeWorkload(m.st, msg.org), true
 	case finishMsg:
 		return completeAssessment(m.st, m.sess.org, m.sess.draft.Number, m.rev), true
 	case completedMsg:
@@ -814,6 +842,9 @@ func (m *model) routeDraft(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 func (m *model) openDraft(s sessionMsg) tea.Cmd {
 	m.sess = s
 	m.show(screenOrg)
+	if s.workload {
+		return m.open(newWorkload(m.styles, m.saves, s, m.snapshotDraft(), 0, m.opts.Now))
+	}
 	// The profile comes first for a new draft, and for one left before any answer
 	// (the form may have been left half done: zeros are valid values).
 	if s.started || len(s.draft.Answers) == 0 || s.draft.Profile.Validate() != nil {

@@ -32,6 +32,7 @@ func fillProfile(d *driver, beds, teaching, ce, bmet, mgr, it, devices string) {
 		d.typeText(v)
 		d.press("enter")
 	}
+	d.press("enter") // productive hours: the default, 1,700
 	d.press("enter") // on [ Continue ]
 }
 
@@ -158,7 +159,7 @@ func TestProfileValidationAndAutosave(t *testing.T) {
 		t.Fatalf("invalid beds stored: %+v", a.Profile)
 	}
 	// Continue is refused while a field is wrong or empty.
-	d.press("down", "down", "down", "down", "down", "down", "enter")
+	d.press("down", "down", "down", "down", "down", "down", "down", "enter")
 	d.mustBeOn(screenProfile)
 	d.mustSee("Fix the marked field first.")
 
@@ -441,7 +442,7 @@ func TestReassessmentShowsLastTime(t *testing.T) {
 	d.mustBeOn(screenProfile)
 	d.mustSee("Prefilled from assessment #3", "> 250")
 	// The profile is already there: enter through it.
-	for range assessment.ProfileFields {
+	for range assessment.AllProfileFields {
 		d.press("enter")
 	}
 	d.press("enter")
