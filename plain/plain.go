@@ -263,18 +263,25 @@ func (s *session) openDraft(org store.Organization) (assessment.Assessment, *que
 	return draft, s.opts.Bank, nil
 }
 
-// previous returns the latest completed assessment before number, or nil.
+// previous returns the completed assessment a draft starts from: the latest by
+// completion time (then number), as everywhere else; nil when there is none.
 func (s *session) previous(org store.Organization, number int) *assessment.Assessment {
 	as, err := s.st.Assessments(org.ID)
 	if err != nil {
 		return nil
 	}
-	for i := len(as) - 1; i >= 0; i-- {
-		if as[i].Status == assessment.Completed && as[i].Number < number {
-			return &as[i]
+	var prev *assessment.Assessment
+	for i := range as {
+		a := &as[i]
+		if a.Status != assessment.Completed || a.CompletedAt == nil || a.Number >= number {
+			continue
+		}
+		if prev == nil || a.CompletedAt.After(*prev.CompletedAt) ||
+			(a.CompletedAt.Equal(*prev.CompletedAt) && a.Number > prev.Number) {
+			prev = a
 		}
 	}
-	return nil
+	return prev
 }
 
 // profile asks for each profile field, offering the current value (Enter keeps it),
