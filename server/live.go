@@ -206,13 +206,41 @@ type sessionStore struct {
 	name string
 	hub  *hub
 	p    *tea.Program // set once the program is built
+
+	// The key's access record as last read, with the store's access generation at
+	// that read: while the generation is unchanged the record is the stored one, so a
+	// save does not read it again (a change made on this server, a revocation
+	// included, is seen by the very next call).
+	accMu  sync.Mutex
+	accGen uint64
+	accOK  bool // acc and accErr were read at accGen
+	acc    store.Access
+	accErr error
 }
 
 var _ tui.Store = (*sessionStore)(nil)
 
+// access returns the key's access record as it is now: the one read last unless an
+// access record was written since.
+func (s *sessionStore) access() (store.Access, error) {
+	s.accMu.Lock()
+	defer s.accMu.Unlock()
+	gen := s.Store.AccessGeneration()
+	if s.accOK && s.accGen == gen {
+		return s.acc, s.accErr
+	}
+	acc, err := s.Store.AccessFor(s.fp)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.accOK = false // a failed read is not kept: the next call reads again
+		return acc, err
+	}
+	s.acc, s.accErr, s.accGen, s.accOK = acc, err, gen, true
+	return acc, err
+}
+
 // allowed returns ErrNoAccess unless the key may see orgID now.
 func (s *sessionStore) allowed(orgID string) error {
-	acc, err := s.Store.AccessFor(s.fp)
+	acc, err := s.access()
 	if errors.Is(err, store.ErrNotFound) {
 		return errors.New(RevokedMessage)
 	}
@@ -231,7 +259,7 @@ func (s *sessionStore) allowed(orgID string) error {
 // else the database holds, instead of listing and sorting every organization to keep
 // one.
 func (s *sessionStore) Organizations() ([]store.Organization, error) {
-	acc, err := s.Store.AccessFor(s.fp)
+	acc, err := s.access()
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errors.New(RevokedMessage)
 	}
@@ -267,7 +295,7 @@ func (s *sessionStore) Assessments(orgID string) ([]assessment.Assessment, error
 
 // CreateOrganization implements tui.Store: for administrators only.
 func (s *sessionStore) CreateOrganization(name string) (store.Organization, error) {
-	acc, err := s.Store.AccessFor(s.fp)
+	acc, err := s.access()
 	if err != nil {
 		return store.Organization{}, errors.New(RevokedMessage)
 	}

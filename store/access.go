@@ -89,6 +89,7 @@ func (s *Store) PutAccess(a Access) (*Access, error) {
 	a.Orgs = orgs
 	stamp := a.AddedAt.IsZero()
 	var prev *Access
+	defer s.accessGen.Add(1) // after the commit, whatever its outcome
 	err = s.update(func(tx *bolt.Tx) error {
 		prev = nil
 		for _, id := range a.Orgs {
@@ -175,6 +176,7 @@ func (s *Store) AccessFor(fingerprint string) (Access, error) {
 // RevokeAccess deletes the access record of the key with fingerprint, or returns
 // ErrNotFound.
 func (s *Store) RevokeAccess(fingerprint string) error {
+	defer s.accessGen.Add(1) // after the commit, whatever its outcome
 	err := s.update(func(tx *bolt.Tx) error {
 		access, err := top(tx, bucketAccess)
 		if err != nil {

@@ -83,3 +83,35 @@ func TestAccess(t *testing.T) {
 		t.Errorf("after revoke: %+v", list)
 	}
 }
+
+// TestAccessGenerationMovesOnEveryAccessWrite: a caller keeping a key's access record
+// while the generation is unchanged sees every change: adding, replacing and revoking
+// a record each move it, a refused write moves it too (never stale), and reads and
+// other writes leave it.
+func TestAccessGenerationMovesOnEveryAccessWrite(t *testing.T) {
+	s, _ := openTemp(t)
+	a := mustOrg(t, s, "Alpha Hospital")
+	g := s.AccessGeneration()
+	rec := store.Access{Fingerprint: "SHA256:gen", Name: "Gen", Role: store.Director, Orgs: []string{a.ID}}
+	if err := s.AddAccess(rec); err != nil {
+		t.Fatal(err)
+	}
+	if g2 := s.AccessGeneration(); g2 == g {
+		t.Fatal("adding an access record left the generation")
+	} else {
+		g = g2
+	}
+	if _, err := s.AccessFor(rec.Fingerprint); err != nil {
+		t.Fatal(err)
+	}
+	mustOrg(t, s, "Beta")
+	if s.AccessGeneration() != g {
+		t.Fatal("a read or an organization moved the generation")
+	}
+	if err := s.RevokeAccess(rec.Fingerprint); err != nil {
+		t.Fatal(err)
+	}
+	if s.AccessGeneration() == g {
+		t.Fatal("revoking left the generation")
+	}
+}

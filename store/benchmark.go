@@ -74,6 +74,10 @@ func noteCompleted(tx *bolt.Tx, orgID string) error {
 // the snapshot due, and the next completion or `benchmark refresh` tries again, so it
 // is not the completion's failure.
 func (s *Store) refreshIfDue() {
+	// Under refreshMu, so that completions arriving together take one snapshot: one
+	// that waited while another took it finds it no longer due.
+	refreshMu.Lock()
+	defer refreshMu.Unlock()
 	due := false
 	_ = s.view(func(tx *bolt.Tx) error {
 		if since := sinceBucket(tx); since != nil {
@@ -82,7 +86,7 @@ func (s *Store) refreshIfDue() {
 		return nil
 	})
 	if due {
-		_ = s.RefreshBenchmark()
+		_ = s.refreshLocked()
 	}
 }
 
@@ -99,6 +103,11 @@ func sinceBucket(tx *bolt.Tx) *bolt.Bucket {
 func (s *Store) RefreshBenchmark() error {
 	refreshMu.Lock()
 	defer refreshMu.Unlock()
+	return s.refreshLocked()
+}
+
+// refreshLocked is RefreshBenchmark with refreshMu held.
+func (s *Store) refreshLocked() error {
 	var (
 		values []assessment.PeerValues
 		seen   [][]byte

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,7 +35,18 @@ type Store struct {
 
 	mu    sync.Mutex
 	banks map[string]*questions.Bank // decoded banks by hash; a hash names immutable content
+
+	// accessGen counts the writes of access records through this Store (PutAccess,
+	// RevokeAccess). The file is open read-write by one process at a time (bbolt's
+	// lock), so an unchanged count means every access record is as it was read.
+	accessGen atomic.Uint64
 }
+
+// AccessGeneration returns a number that changes whenever an access record may have
+// changed: a record read while it had one value is still the stored one while it
+// keeps that value. A caller that checks a key's access at every call can keep the
+// record it read until this changes, instead of reading it again.
+func (s *Store) AccessGeneration() uint64 { return s.accessGen.Load() }
 
 // Bucket and key names; see the package documentation for the layout.
 var (

@@ -38,8 +38,18 @@ type reviewModel struct {
 	lines   []string
 	text    []string
 	at      []int
+	shown   []rowState // what each function's row shows, to render only the rows that changed
 	missing int
-	rowsW   int // the width the rows were rendered for; 0: to render
+	rowsW   int  // the width the rows were rendered for; 0: to render
+	stale   bool // the answers changed since the rows were rendered
+}
+
+// rowState is what a review row shows of an answer: a save acknowledged while the
+// review is open re-renders the rows whose state changed, not the whole list.
+type rowState struct {
+	stored   bool // an answer is stored (an unknown performer shows as not answered)
+	answered bool
+	who      string
 }
 
 func newReview(s *styles, sess sessionMsg, answers map[string]assessment.Answer, at int) *reviewModel {
@@ -56,7 +66,7 @@ func (m *reviewModel) id() screenID { return screenReview }
 func (m *reviewModel) setAnswers(answers map[string]assessment.Answer) {
 	if m.bank != nil {
 		m.answers = answers
-		m.rowsW = 0
+		m.stale = true
 	}
 }
 
@@ -67,7 +77,7 @@ func (m *reviewModel) remote(answers map[string]assessment.Answer, by, fid strin
 		return
 	}
 	m.answers = answers
-	m.rowsW = 0
+	m.stale = true
 	name := fid
 	if f, ok := m.bank.Function(fid); ok {
 		name = assessment.SanitizeNote(f.Name())
@@ -86,7 +96,7 @@ func (m *reviewModel) changed(old, now map[string]assessment.Answer) {
 		return
 	}
 	m.answers = now
-	m.rowsW = 0
+	m.stale = true
 	m.confirming = false
 	var names []string
 	for i := range m.bank.Functions {
@@ -203,45 +213,77 @@ func (m *reviewModel) finish() {
 
 func (m *reviewModel) setSize(w, h int) { m.width, m.height = w, h }
 
-// rows renders the list when the answers or the width changed since the last time.
+// rows renders the list when the width changed since the last time, and again only the
+// rows whose answer changed when the answers did.
 func (m *reviewModel) rows() {
-	if m.rowsW == m.width {
+	if m.rowsW == m.width && !m.stale {
 		return
 	}
-	m.rowsW = m.width
+	if m.rowsW == m.width && len(m.shown) == len(m.bank.Functions) {
+		m.stale = false
+		m.missing = 0
+		for i := range m.bank.Functions {
+			st := m.rowState(i)
+			if !st.answered {
+				m.missing++
+			}
+			if st != m.shown[i] {
+				m.shown[i] = st
+				m.text[i], m.lines[m.at[i]] = m.row(i, st)
+			}
+		}
+		return
+	}
+	m.rowsW, m.stale = m.width, false
 	s := m.styles
-	m.lines, m.text, m.at = m.lines[:0], m.text[:0], m.at[:0]
-	m.missing = len(m.unanswered())
-	titleW := max(20, min(44, m.width-3-4-30))
+	m.lines, m.text, m.at, m.shown = m.lines[:0], m.text[:0], m.at[:0], m.shown[:0]
+	m.missing = 0
 	dom := -1
 	for i := range m.bank.Functions {
-		f := &m.bank.Functions[i]
 		if d := m.bank.DomainOf(i); d != dom {
 			dom = d
 			if d >= 0 {
 				m.lines = append(m.lines, " "+s.heading.Render(strings.ToUpper(assessment.SanitizeNote(m.bank.Domains[d].Name))))
 			}
 		}
-		a, ok := m.answers[f.ID]
-		var mark, who string
-		switch {
-		case ok && a.Performer.Valid():
-			mark, who = "✓", a.Performer.Label()
-			if a.Note != "" {
-				who += " · note"
-			}
-		default:
-			mark, who = "·", "not answered"
+		st := m.rowState(i)
+		if !st.answered {
+			m.missing++
 		}
-		text := mark + " " + pad(assessment.SanitizeNote(f.Name()), titleW) + "  " + who
+		text, line := m.row(i, st)
+		m.shown = append(m.shown, st)
 		m.text = append(m.text, text)
 		m.at = append(m.at, len(m.lines))
-		if !ok {
-			m.lines = append(m.lines, "   "+s.warn.Render(truncate(text, m.width-3)))
-			continue
-		}
-		m.lines = append(m.lines, "   "+truncate(text, m.width-3))
+		m.lines = append(m.lines, line)
 	}
+}
+
+// rowState is what function i's row shows of its answer.
+func (m *reviewModel) rowState(i int) rowState {
+	a, ok := m.answers[m.bank.Functions[i].ID]
+	if !ok || !a.Performer.Valid() {
+		return rowState{stored: ok, who: "not answered"}
+	}
+	who := a.Performer.Label()
+	if a.Note != "" {
+		who += " · note"
+	}
+	return rowState{stored: true, answered: true, who: who}
+}
+
+// row renders function i's row showing st: its text unstyled (for the cursor) and its
+// line as shown off the cursor.
+func (m *reviewModel) row(i int, st rowState) (text, line string) {
+	titleW := max(20, min(44, m.width-3-4-30))
+	mark := "·"
+	if st.answered {
+		mark = "✓"
+	}
+	text = mark + " " + pad(assessment.SanitizeNote(m.bank.Functions[i].Name()), titleW) + "  " + st.who
+	if !st.stored {
+		return text, "   " + m.styles.warn.Render(truncate(text, m.width-3))
+	}
+	return text, "   " + truncate(text, m.width-3)
 }
 
 func (m *reviewModel) help() keyHelp {
