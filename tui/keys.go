@@ -225,6 +225,7 @@ type questKeys struct {
 	Down        key.Binding
 	Answer      key.Binding
 	Number      key.Binding
+	NumberNoNA  key.Binding // Number as the help shows it where "not applicable" (0) is not offered
 	Next        key.Binding
 	Prev        key.Binding
 	Unanswered  key.Binding
@@ -264,6 +265,7 @@ func newQuestKeys() questKeys {
 		Down:        bind([]string{"down", "j"}, "↓/j", "down"),
 		Answer:      bind([]string{"enter"}, "enter", "confirm answer"),
 		Number:      bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}, "1–9 0", "answer"),
+		NumberNoNA:  bind([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "answer"),
 		Next:        bind([]string{"right", "tab"}, "→/tab", "next"),
 		Prev:        bind([]string{"left", "shift+tab"}, "←/shift+tab", "previous"),
 		Unanswered:  bind([]string{"u"}, "u", "next unanswered"),

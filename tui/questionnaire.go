@@ -1034,11 +1034,15 @@ func (m *questionnaireModel) help() keyHelp {
 	if m.editingHours {
 		return keyHelp{noEsc: true, short: []key.Binding{k.SaveHours, k.CancelHours}, full: [][]key.Binding{{k.SaveHours, k.CancelHours}}}
 	}
+	number := k.Number
+	if !m.fn().NAAllowed {
+		number = k.NumberNoNA // 0 answers nothing here: do not offer it
+	}
 	return keyHelp{
 		noBack: true,
-		short:  []key.Binding{k.Choose, k.Number, k.Move, k.Find, k.Finish},
+		short:  []key.Binding{k.Choose, number, k.Move, k.Find, k.Finish},
 		full: [][]key.Binding{
-			{k.Up, k.Down, k.Number, k.Answer, k.Mouse},
+			{k.Up, k.Down, number, k.Answer, k.Mouse},
 			{k.Next, k.Prev, k.Unanswered, k.Gap, k.Domain, k.Find},
 			{k.Explain, k.Note, k.Hours, k.Workload, k.Clear, k.Profile, k.Review, k.Finish},
 		},
