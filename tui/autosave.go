@@ -180,3 +180,37 @@ func (a *autosave) next(k draftKey, q *saveQueue) tea.Cmd {
 	}
 	return a.dispatch(q)
 }
+
+// pendingWrite is the writes of one function on their way to the store: how many, and
+// the latest.
+type pendingWrite struct {
+	n    int
+	last saveJob
+}
+
+// pending counts, per function, the writes a screen has queued and not yet had back,
+// so that the screen shows "saving…" until the last one returns. The zero value is
+// ready to use.
+type pending map[string]pendingWrite
+
+// add counts j as queued.
+func (p *pending) add(j saveJob) {
+	if *p == nil {
+		*p = pending{}
+	}
+	w := (*p)[j.fid]
+	w.n++
+	w.last = j
+	(*p)[j.fid] = w
+}
+
+// returned counts n writes of fid as returned.
+func (p pending) returned(fid string, n int) {
+	w := p[fid]
+	w.n -= n
+	if w.n <= 0 {
+		delete(p, fid)
+		return
+	}
+	p[fid] = w
+}

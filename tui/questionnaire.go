@@ -71,7 +71,7 @@ type questionnaireModel struct {
 
 	// pend are the writes asked for and not yet returned, by function: how many, and
 	// the last one (what the function will hold).
-	pend map[string]pendingWrite
+	pend pending
 
 	// conflict is set when a save was refused because someone else changed the answer
 	// first: the editor chooses between theirs and theirs overwritten with this one.
@@ -108,12 +108,6 @@ const (
 	helpOn
 	helpOff
 )
-
-// pendingWrite is the writes of one function on their way to the store.
-type pendingWrite struct {
-	n    int
-	last saveJob
-}
 
 // answerConflict is a save refused because the stored answer is not the one the editor
 // saw: mine is what the editor wanted, theirs what is stored (nil: unanswered).
@@ -824,13 +818,7 @@ func (m *questionnaireModel) enqueue(j saveJob) tea.Cmd {
 	if !j.based {
 		j.base = m.seen(j.fid)
 	}
-	if m.pend == nil {
-		m.pend = map[string]pendingWrite{}
-	}
-	p := m.pend[j.fid]
-	p.n++
-	p.last = j
-	m.pend[j.fid] = p
+	m.pend.add(j)
 	m.setStatus("saving…", false)
 	return m.saves.add(j)
 }
@@ -847,15 +835,7 @@ func (m *questionnaireModel) seen(fid string) *assessment.Answer {
 }
 
 // returned counts n writes of fid as returned.
-func (m *questionnaireModel) returned(fid string, n int) {
-	p := m.pend[fid]
-	p.n -= n
-	if p.n <= 0 {
-		delete(m.pend, fid)
-		return
-	}
-	m.pend[fid] = p
-}
+func (m *questionnaireModel) returned(fid string, n int) { m.pend.returned(fid, n) }
 
 // saved takes the result of a write this questionnaire asked for.
 func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {

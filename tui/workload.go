@@ -43,7 +43,7 @@ type workloadModel struct {
 	typing bool
 
 	// pend are the writes asked for and not yet returned, by function.
-	pend map[string]pendingWrite
+	pend pending
 	// conflict is set when a save was refused because someone else changed the answer
 	// first: the director keeps theirs or puts their estimate on it.
 	conflict *answerConflict
@@ -288,13 +288,7 @@ func (m *workloadModel) next() tea.Cmd {
 
 func (m *workloadModel) enqueue(j saveJob) tea.Cmd {
 	j.owner, j.draft = screenWorkload, m.draft()
-	if m.pend == nil {
-		m.pend = map[string]pendingWrite{}
-	}
-	p := m.pend[j.fid]
-	p.n++
-	p.last = j
-	m.pend[j.fid] = p
+	m.pend.add(j)
 	m.setStatus("saving…", false)
 	return m.saves.add(j)
 }
@@ -302,13 +296,7 @@ func (m *workloadModel) enqueue(j saveJob) tea.Cmd {
 // saved takes the result of a write this screen asked for.
 func (m *workloadModel) saved(msg answerSavedMsg) {
 	j := msg.job
-	p := m.pend[j.fid]
-	p.n -= 1 + msg.dropped
-	if p.n <= 0 {
-		delete(m.pend, j.fid)
-	} else {
-		m.pend[j.fid] = p
-	}
+	m.pend.returned(j.fid, 1+msg.dropped)
 	title := functionTitle(m.bank, j.fid)
 	var ce *store.ConflictError
 	switch {
