@@ -91,7 +91,12 @@ type questionnaireModel struct {
 	status    string
 	statusBad bool
 
-	bar           progress.Model
+	bar progress.Model
+	// barViews keeps the progress bar's views: ViewAs converts both colors to the
+	// color profile and styles every cell anew, at each acknowledged save. The bar
+	// depends only on its width and how many of how many are answered (the colors and
+	// profile are the session's); at most maxBarViews are kept.
+	barViews      map[barKey]string
 	width, height int
 	c             questCache
 	body          string // see view
@@ -992,7 +997,27 @@ func (m *questionnaireModel) refreshProgress() {
 	tw := textWidth(m.width)
 	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
 	m.bar.Width = max(10, min(40, tw-width(label)))
-	m.c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
+	m.c.progress = m.barView(answered, total) + truncate(label, max(0, m.width-m.bar.Width-1))
+}
+
+// barKey is what the progress bar's view depends on.
+type barKey struct{ width, answered, total int }
+
+// maxBarViews bounds barViews: one width's views for a bank of up to 127 functions.
+const maxBarViews = 128
+
+// barView is m.bar.ViewAs(answered/total) at the bar's width, rendered once.
+func (m *questionnaireModel) barView(answered, total int) string {
+	k := barKey{m.bar.Width, answered, total}
+	if v, ok := m.barViews[k]; ok {
+		return v
+	}
+	if m.barViews == nil || len(m.barViews) >= maxBarViews {
+		m.barViews = make(map[barKey]string)
+	}
+	v := m.bar.ViewAs(float64(answered) / float64(total))
+	m.barViews[k] = v
+	return v
 }
 
 // requiredLines is the height of what is always shown: title, progress, domain,

@@ -72,6 +72,44 @@ func TestSaveAckRefreshesProgressOnly(t *testing.T) {
 	d.mustSee("saved ✓ Capital planning", "1/")
 }
 
+// TestProgressBarKeptPerCount: the progress bar is rendered once per width and count
+// of answers; what is kept is what the bar renders for that count, at every count and
+// at two widths; the views kept stay bounded however many widths the window takes.
+func TestProgressBarKeptPerCount(t *testing.T) {
+	d, _, _, _ := startAnswering(t, 120, 40)
+	q := d.quest()
+	total := len(q.bank.Functions)
+	for _, w := range []int{10, 40} {
+		q.bar.Width = w
+		for n := 0; n <= total; n++ {
+			want := q.bar.ViewAs(float64(n) / float64(total))
+			if got := q.barView(n, total); got != want {
+				t.Fatalf("width %d, %d of %d answered: kept %q, the bar renders %q", w, n, total, got, want)
+			}
+			if got := q.barView(n, total); got != want {
+				t.Fatalf("width %d, %d of %d answered, read again: %q, want %q", w, n, total, got, want)
+			}
+		}
+	}
+	if len(q.barViews) != 2*(total+1) {
+		t.Fatalf("%d bar views kept, want %d (one per width and count)", len(q.barViews), 2*(total+1))
+	}
+	for w := 10; w < 10+3*maxBarViews; w++ {
+		q.bar.Width = w
+		q.barView(1, total)
+		if len(q.barViews) > maxBarViews {
+			t.Fatalf("%d bar views kept, more than %d", len(q.barViews), maxBarViews)
+		}
+	}
+	// The line on the screen counts what is answered: two answers, and it says so.
+	q.barViews = nil
+	d.press("2", "3")
+	d.mustSee("2/")
+	if _, ok := q.barViews[barKey{q.bar.Width, 2, total}]; !ok {
+		t.Fatalf("the progress line of 2 answered was not kept: %v", q.barViews)
+	}
+}
+
 // TestAutosaveQueue: writes of one draft go one at a time, in order; an answer queued
 // behind another of the same function is based on it; profile requests waiting behind
 // a write are merged; a conflict drops the later writes of that function and says which
