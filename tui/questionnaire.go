@@ -91,12 +91,7 @@ type questionnaireModel struct {
 	status    string
 	statusBad bool
 
-	bar progress.Model
-	// barViews keeps the progress bar's views: ViewAs converts both colors to the
-	// color profile and styles every cell anew, at each acknowledged save. The bar
-	// depends only on its width and how many of how many are answered (the colors and
-	// profile are the session's); at most maxBarViews are kept.
-	barViews      map[barKey]string
+	bar           progress.Model
 	width, height int
 	c             questCache
 	body          string // see view
@@ -1000,23 +995,43 @@ func (m *questionnaireModel) refreshProgress() {
 	m.c.progress = m.barView(answered, total) + truncate(label, max(0, m.width-m.bar.Width-1))
 }
 
-// barKey is what the progress bar's view depends on.
-type barKey struct{ width, answered, total int }
+// barKey is what the progress bar's view depends on: the session's color profile and
+// colors, the bar's width, and how many of how many functions are answered.
+type barKey struct {
+	profile            termenv.Profile
+	full, empty        string
+	width, answ, total int
+}
 
-// maxBarViews bounds barViews: one width's views for a bank of up to 127 functions.
-const maxBarViews = 128
+// maxBarViews bounds barViews: the 43 counts of the default bank at 95 widths.
+const maxBarViews = 4096
 
-// barView is m.bar.ViewAs(answered/total) at the bar's width, rendered once.
+// barViews keeps the progress bars rendered, shared by every session of the process:
+// ViewAs converts both colors to the profile and styles every cell anew, and each
+// session would otherwise render every count once (one ViewAs per answer). Emptied
+// when full.
+var barViews struct {
+	sync.Mutex
+	m map[barKey]string
+}
+
+// barView is m.bar.ViewAs(answered/total) at the bar's width, rendered once per
+// process.
 func (m *questionnaireModel) barView(answered, total int) string {
-	k := barKey{m.bar.Width, answered, total}
-	if v, ok := m.barViews[k]; ok {
+	k := barKey{m.styles.r.ColorProfile(), m.bar.FullColor, m.bar.EmptyColor, m.bar.Width, answered, total}
+	barViews.Lock()
+	v, ok := barViews.m[k]
+	barViews.Unlock()
+	if ok {
 		return v
 	}
-	if m.barViews == nil || len(m.barViews) >= maxBarViews {
-		m.barViews = make(map[barKey]string)
+	v = m.bar.ViewAs(float64(answered) / float64(total))
+	barViews.Lock()
+	if barViews.m == nil || len(barViews.m) >= maxBarViews {
+		barViews.m = make(map[barKey]string)
 	}
-	v := m.bar.ViewAs(float64(answered) / float64(total))
-	m.barViews[k] = v
+	barViews.m[k] = v
+	barViews.Unlock()
 	return v
 }
 

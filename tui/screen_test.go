@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -72,13 +73,22 @@ func TestSaveAckRefreshesProgressOnly(t *testing.T) {
 	d.mustSee("saved ✓ Capital planning", "1/")
 }
 
-// TestProgressBarKeptPerCount: the progress bar is rendered once per width and count
-// of answers; what is kept is what the bar renders for that count, at every count and
-// at two widths; the views kept stay bounded however many widths the window takes.
+// TestProgressBarKeptPerCount: the progress bar is rendered once per color profile,
+// colors, width and count of answers, for every session of the process; what is kept
+// is what the bar renders for that count, at every count and at two widths; the views
+// kept stay bounded however many widths windows take.
 func TestProgressBarKeptPerCount(t *testing.T) {
 	d, _, _, _ := startAnswering(t, 120, 40)
 	q := d.quest()
 	total := len(q.bank.Functions)
+	kept := func() int {
+		barViews.Lock()
+		defer barViews.Unlock()
+		return len(barViews.m)
+	}
+	barViews.Lock()
+	barViews.m = nil
+	barViews.Unlock()
 	for _, w := range []int{10, 40} {
 		q.bar.Width = w
 		for n := 0; n <= total; n++ {
@@ -91,22 +101,32 @@ func TestProgressBarKeptPerCount(t *testing.T) {
 			}
 		}
 	}
-	if len(q.barViews) != 2*(total+1) {
-		t.Fatalf("%d bar views kept, want %d (one per width and count)", len(q.barViews), 2*(total+1))
+	if k := kept(); k != 2*(total+1) {
+		t.Fatalf("%d bar views kept, want %d (one per width and count)", k, 2*(total+1))
 	}
-	for w := 10; w < 10+3*maxBarViews; w++ {
+	// Another session with the same profile and colors renders none again.
+	e, _, _, _ := startAnswering(t, 120, 40)
+	e.quest().bar.Width = 40
+	before := kept()
+	for n := 0; n <= total; n++ {
+		e.quest().barView(n, total)
+	}
+	if k := kept(); k != before {
+		t.Fatalf("a second session rendered %d bars again", k-before)
+	}
+	for w := 10; w < 10+2*maxBarViews; w++ {
 		q.bar.Width = w
 		q.barView(1, total)
-		if len(q.barViews) > maxBarViews {
-			t.Fatalf("%d bar views kept, more than %d", len(q.barViews), maxBarViews)
+		if k := kept(); k > maxBarViews {
+			t.Fatalf("%d bar views kept, more than %d", k, maxBarViews)
 		}
 	}
 	// The line on the screen counts what is answered: two answers, and it says so.
-	q.barViews = nil
-	d.press("2", "3")
-	d.mustSee("2/")
-	if _, ok := q.barViews[barKey{q.bar.Width, 2, total}]; !ok {
-		t.Fatalf("the progress line of 2 answered was not kept: %v", q.barViews)
+	q2, _, _, _ := startAnswering(t, 120, 40)
+	q2.press("2", "3")
+	q2.mustSee("2/")
+	if !strings.Contains(q2.quest().c.progress, q2.quest().bar.ViewAs(2/float64(total))) {
+		t.Fatalf("the progress line of 2 answered is not the bar's view of 2: %q", q2.quest().c.progress)
 	}
 }
 
