@@ -19,9 +19,10 @@ import (
 // RevokedMessage is what a session is told when its key's access is revoked.
 const RevokedMessage = "your access was revoked by an administrator — everything you saved is kept"
 
-// accessInterval is how often the access record of every live session is read again.
-// One read of one small record per session: a revoked key loses its open sessions
-// within about this long (and at once when the revocation ran on this server).
+// accessInterval is how often the live sessions' access is checked. A check reads a
+// session's access record again only when an access record was written since that
+// session's record was last read (store.AccessGeneration): a revoked key loses its
+// open sessions within about this long, and a quiet server reads nothing.
 const accessInterval = time.Second
 
 // ErrNoAccess is returned to a session's store call for an organization its key may no
@@ -33,6 +34,11 @@ type liveSession struct {
 	fp     string
 	acc    store.Access // as last seen
 	closed bool         // told that its access is revoked
+	// read says acc is the stored record as of access generation gen. A session is
+	// added unread: the record it logged in with may be older than any generation
+	// the checker has seen, so its first check always reads.
+	read bool
+	gen  uint64
 }
 
 // live watches the access records of the open interactive sessions.
@@ -42,12 +48,20 @@ type live struct {
 	sess map[*tea.Program]*liveSession
 	stop chan struct{}
 	once sync.Once
+
+	// accessFor reads a key's access record: st.AccessFor, counted in a test.
+	accessFor func(fp string) (store.Access, error)
 }
 
 func newLive(st *store.Store) *live {
-	l := &live{st: st, sess: map[*tea.Program]*liveSession{}, stop: make(chan struct{})}
+	l := newLiveChecker(st)
 	go l.run()
 	return l
+}
+
+// newLiveChecker is a live without its ticker: check runs when called.
+func newLiveChecker(st *store.Store) *live {
+	return &live{st: st, sess: map[*tea.Program]*liveSession{}, stop: make(chan struct{}), accessFor: st.AccessFor}
 }
 
 func (l *live) run() {
@@ -77,24 +91,34 @@ func (l *live) remove(p *tea.Program) {
 	l.mu.Unlock()
 }
 
-// check reads the access record of every live session again and tells the sessions
-// whose access changed: a revoked key's session closes, saying why; a narrowed or
-// widened one gets its new permissions.
+// check reads again the access record of every live session that may have changed
+// since it was last read, and tells the sessions whose access changed: a revoked
+// key's session closes, saying why; a narrowed or widened one gets its new
+// permissions. The records change only through this process's store (bbolt's lock
+// keeps every other writer out), which counts every write in its access generation:
+// while that has not moved, no record is read, so the check costs nothing however
+// many sessions are open.
 func (l *live) check() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// Loaded before the reads: a write that lands during them moves the generation
+	// again, and the next tick reads once more.
+	gen := l.st.AccessGeneration()
 	for p, ls := range l.sess {
-		if ls.closed {
+		if ls.closed || (ls.read && ls.gen == gen) {
 			continue
 		}
-		acc, err := l.st.AccessFor(ls.fp)
+		acc, err := l.accessFor(ls.fp)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			ls.closed = true
 			go p.Send(tui.ShutdownMsg{Reason: RevokedMessage})
+			continue
 		case err != nil:
 			continue // a failed read changes nothing; the next tick reads again
-		case acc.Role != ls.acc.Role || !slices.Equal(acc.Orgs, ls.acc.Orgs):
+		}
+		ls.read, ls.gen = true, gen
+		if acc.Role != ls.acc.Role || !slices.Equal(acc.Orgs, ls.acc.Orgs) {
 			ls.acc = acc
 			go p.Send(tui.AccessChangedMsg{CanSee: canSee(l.st, ls.fp), CanCreate: acc.Role == store.Admin})
 		}

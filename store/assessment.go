@@ -209,13 +209,13 @@ func writeAssessment(tx *bolt.Tx, orgID string, a *assessment.Assessment, bank *
 }
 
 // draftOf opens assessment number of orgID for a change: it must exist and be a draft.
-func draftOf(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) {
+func (s *Store) draftOf(tx *bolt.Tx, orgID string, number int) (*bolt.Bucket, head, error) {
 	org, err := orgBucket(tx, orgID)
 	if err != nil {
 		return nil, head{}, err
 	}
 	if d := draftBucket(tx, orgID); d != nil {
-		h, err := readHead(d, orgID, 0)
+		h, err := s.draftHead(d, orgID)
 		if err != nil {
 			return nil, h, err
 		}
@@ -425,15 +425,29 @@ func sameHours(a, b *float64) bool {
 	return *a == *b
 }
 
-// bumpRev counts one change of the draft in bucket b (head h) and returns the new
-// revision.
-func bumpRev(b *bolt.Bucket, h head) (int, error) {
+// bumpRev counts one change of the draft of orgID in bucket b (head h) and returns the
+// new revision.
+func (s *Store) bumpRev(b *bolt.Bucket, orgID string, h head) (int, error) {
 	h.Rev++
 	v, err := encode(h)
 	if err != nil {
 		return 0, err
 	}
-	return h.Rev, b.Put(keyHead, v)
+	if err := b.Put(keyHead, v); err != nil {
+		return 0, err
+	}
+	s.heads.keep(orgID, v, h)
+	return h.Rev, nil
+}
+
+// draftHead is readHead of the draft of orgID in bucket d, without decoding again the
+// head a change made through this Store wrote last (see headMemo).
+func (s *Store) draftHead(d *bolt.Bucket, orgID string) (head, error) {
+	raw := d.Get(keyHead)
+	if h, ok := s.heads.lookup(orgID, raw); ok {
+		return h, nil
+	}
+	return readHead(d, orgID, 0)
 }
 
 // storedAnswer decodes the answer to functionID in draft bucket b, or nil.
@@ -485,7 +499,7 @@ func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans as
 	}
 	var rev int
 	err = s.update(func(tx *bolt.Tx) error {
-		b, h, err := draftOf(tx, orgID, number)
+		b, h, err := s.draftOf(tx, orgID, number)
 		if err != nil {
 			return err
 		}
@@ -498,7 +512,7 @@ func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans as
 		if err := b.Put([]byte(functionID), v); err != nil {
 			return err
 		}
-		rev, err = bumpRev(b, h)
+		rev, err = s.bumpRev(b, orgID, h)
 		return err
 	})
 	if err != nil {
@@ -554,7 +568,7 @@ func (s *Store) ClearAnswer(orgID string, number int, functionID string) error {
 func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base *assessment.Answer) (int, error) {
 	var rev int
 	err := s.update(func(tx *bolt.Tx) error {
-		b, h, err := draftOf(tx, orgID, number)
+		b, h, err := s.draftOf(tx, orgID, number)
 		if err != nil {
 			return err
 		}
@@ -567,7 +581,7 @@ func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base 
 		if err := b.Delete([]byte(functionID)); err != nil {
 			return err
 		}
-		rev, err = bumpRev(b, h)
+		rev, err = s.bumpRev(b, orgID, h)
 		return err
 	})
 	if err != nil {
@@ -601,7 +615,7 @@ func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base
 	var out assessment.Profile
 	var rev int
 	err := s.update(func(tx *bolt.Tx) error {
-		b, h, err := draftOf(tx, orgID, number)
+		b, h, err := s.draftOf(tx, orgID, number)
 		if err != nil {
 			return err
 		}
@@ -617,7 +631,7 @@ func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base
 		next.ManagerFTE += 0
 		next.ITFTE += 0
 		h.Profile, out = next, next
-		rev, err = bumpRev(b, h)
+		rev, err = s.bumpRev(b, orgID, h)
 		return err
 	})
 	if err != nil {
@@ -665,7 +679,7 @@ func (s *Store) CompleteIf(orgID string, number, rev int) (assessment.Assessment
 func (s *Store) complete(orgID string, number, rev int) (assessment.Assessment, error) {
 	var a assessment.Assessment
 	err := s.update(func(tx *bolt.Tx) error {
-		b, h, err := draftOf(tx, orgID, number)
+		b, h, err := s.draftOf(tx, orgID, number)
 		if err != nil {
 			return err
 		}
@@ -717,7 +731,7 @@ func (s *Store) complete(orgID string, number, rev int) (assessment.Assessment, 
 // cannot be deleted (ErrNotDraft).
 func (s *Store) DeleteDraft(orgID string, number int) error {
 	err := s.update(func(tx *bolt.Tx) error {
-		if _, _, err := draftOf(tx, orgID, number); err != nil {
+		if _, _, err := s.draftOf(tx, orgID, number); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketDrafts).DeleteBucket([]byte(orgID))

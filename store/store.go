@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -40,6 +41,54 @@ type Store struct {
 	// RevokeAccess). The file is open read-write by one process at a time (bbolt's
 	// lock), so an unchanged count means every access record is as it was read.
 	accessGen atomic.Uint64
+
+	heads headMemo
+}
+
+// headMemo pairs, per organization, the bytes of the draft head that a change made
+// through this Store wrote last with the head they encode, so that the next change
+// of the draft does not decode it again (a JSON decode, most of what an answer save
+// spends besides the commit). A lookup compares the stored bytes with the kept ones:
+// a head written any other way, or a write whose transaction was rolled back, does
+// not match and is decoded as before. At most maxHeads organizations are kept.
+type headMemo struct {
+	mu sync.Mutex
+	m  map[string]keptHead
+}
+
+type keptHead struct {
+	raw []byte
+	h   head
+}
+
+// maxHeads bounds headMemo: about 300 bytes per organization with a draft.
+const maxHeads = 4096
+
+// keep records that raw, written for the draft of orgID, encodes h. raw is not
+// changed afterwards (bbolt keeps it until the commit, the memo after).
+func (hm *headMemo) keep(orgID string, raw []byte, h head) {
+	hm.mu.Lock()
+	defer hm.mu.Unlock()
+	if hm.m == nil || len(hm.m) >= maxHeads {
+		hm.m = make(map[string]keptHead)
+	}
+	hm.m[orgID] = keptHead{raw, h}
+}
+
+// lookup returns the head raw encodes when raw is what keep last recorded for orgID.
+func (hm *headMemo) lookup(orgID string, raw []byte) (head, bool) {
+	hm.mu.Lock()
+	k, ok := hm.m[orgID]
+	hm.mu.Unlock()
+	if !ok || raw == nil || !bytes.Equal(k.raw, raw) {
+		return head{}, false
+	}
+	h := k.h
+	if h.CompletedAt != nil {
+		t := *h.CompletedAt
+		h.CompletedAt = &t
+	}
+	return h, true
 }
 
 // AccessGeneration returns a number that changes whenever an access record may have

@@ -972,7 +972,47 @@ func (m *questionnaireModel) refreshProgress() {
 	tw := textWidth(m.width)
 	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
 	m.bar.Width = max(10, min(40, tw-width(label)))
-	m.c.progress = m.bar.ViewAs(float64(answered)/float64(total)) + truncate(label, max(0, m.width-m.bar.Width-1))
+	m.c.progress = m.barView(answered, total) + truncate(label, max(0, m.width-m.bar.Width-1))
+}
+
+// barKey is what the progress bar's view depends on: the session's color profile and
+// colors, the bar's width, and how many of how many functions are answered.
+type barKey struct {
+	profile            termenv.Profile
+	full, empty        string
+	width, answ, total int
+}
+
+// maxBarViews bounds barViews: the 43 counts of the default bank at 95 widths.
+const maxBarViews = 4096
+
+// barViews keeps the progress bars rendered, shared by every session of the process:
+// ViewAs converts both colors to the profile and styles every cell anew, and each
+// session would otherwise render every count once (one ViewAs per answer). Emptied
+// when full.
+var barViews struct {
+	sync.Mutex
+	m map[barKey]string
+}
+
+// barView is m.bar.ViewAs(answered/total) at the bar's width, rendered once per
+// process.
+func (m *questionnaireModel) barView(answered, total int) string {
+	k := barKey{m.styles.r.ColorProfile(), m.bar.FullColor, m.bar.EmptyColor, m.bar.Width, answered, total}
+	barViews.Lock()
+	v, ok := barViews.m[k]
+	barViews.Unlock()
+	if ok {
+		return v
+	}
+	v = m.bar.ViewAs(float64(answered) / float64(total))
+	barViews.Lock()
+	if barViews.m == nil || len(barViews.m) >= maxBarViews {
+		barViews.m = make(map[barKey]string)
+	}
+	barViews.m[k] = v
+	barViews.Unlock()
+	return v
 }
 
 // requiredLines is the height of what is always shown: title, progress, domain,

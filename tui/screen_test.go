@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -70,6 +71,63 @@ func TestSaveAckRefreshesProgressOnly(t *testing.T) {
 		t.Fatal("the progress line did not count the saved answer")
 	}
 	d.mustSee("saved ✓ Capital planning", "1/")
+}
+
+// TestProgressBarKeptPerCount: the progress bar is rendered once per color profile,
+// colors, width and count of answers, for every session of the process; what is kept
+// is what the bar renders for that count, at every count and at two widths; the views
+// kept stay bounded however many widths windows take.
+func TestProgressBarKeptPerCount(t *testing.T) {
+	d, _, _, _ := startAnswering(t, 120, 40)
+	q := d.quest()
+	total := len(q.bank.Functions)
+	kept := func() int {
+		barViews.Lock()
+		defer barViews.Unlock()
+		return len(barViews.m)
+	}
+	barViews.Lock()
+	barViews.m = nil
+	barViews.Unlock()
+	for _, w := range []int{10, 40} {
+		q.bar.Width = w
+		for n := 0; n <= total; n++ {
+			want := q.bar.ViewAs(float64(n) / float64(total))
+			if got := q.barView(n, total); got != want {
+				t.Fatalf("width %d, %d of %d answered: kept %q, the bar renders %q", w, n, total, got, want)
+			}
+			if got := q.barView(n, total); got != want {
+				t.Fatalf("width %d, %d of %d answered, read again: %q, want %q", w, n, total, got, want)
+			}
+		}
+	}
+	if k := kept(); k != 2*(total+1) {
+		t.Fatalf("%d bar views kept, want %d (one per width and count)", k, 2*(total+1))
+	}
+	// Another session with the same profile and colors renders none again.
+	e, _, _, _ := startAnswering(t, 120, 40)
+	e.quest().bar.Width = 40
+	before := kept()
+	for n := 0; n <= total; n++ {
+		e.quest().barView(n, total)
+	}
+	if k := kept(); k != before {
+		t.Fatalf("a second session rendered %d bars again", k-before)
+	}
+	for w := 10; w < 10+2*maxBarViews; w++ {
+		q.bar.Width = w
+		q.barView(1, total)
+		if k := kept(); k > maxBarViews {
+			t.Fatalf("%d bar views kept, more than %d", k, maxBarViews)
+		}
+	}
+	// The line on the screen counts what is answered: two answers, and it says so.
+	q2, _, _, _ := startAnswering(t, 120, 40)
+	q2.press("2", "3")
+	q2.mustSee("2/")
+	if !strings.Contains(q2.quest().c.progress, q2.quest().bar.ViewAs(2/float64(total))) {
+		t.Fatalf("the progress line of 2 answered is not the bar's view of 2: %q", q2.quest().c.progress)
+	}
 }
 
 // TestAutosaveQueue: writes of one draft go one at a time, in order; an answer queued
