@@ -1,6 +1,7 @@
 package present
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"path/filepath"
@@ -207,5 +208,12 @@ func TestFTESomeNeverReadsNone(t *testing.T) {
 		if got := fteSome(tt.v); got != tt.want {
 			t.Errorf("fteSome(%v) = %q, want %q", tt.v, got, tt.want)
 		}
+	}
+}
+
+func TestBenchmarkIntroWithNothingPublished(t *testing.T) {
+	got := BenchmarkIntro(&assessment.Benchmark{Label: fmt.Sprintf(assessment.BenchmarkLabel, 0)})
+	if !strings.Contains(got, "no size band has 5 or more hospitals on this server yet") || strings.Contains(got, "what 0 hospitals") {
+		t.Errorf("intro with nothing published: %q", got)
 	}
 }
