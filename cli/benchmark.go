@@ -103,12 +103,9 @@ func (a *app) benchmarkExportCmd() *cobra.Command {
 				return err
 			}
 			defer a.closeStore(st)
-			var ids []string // nil: every real organization (admins)
-			if !a.env.Scope.Admin {
-				ids = append([]string{}, a.env.Scope.Orgs...)
-				if len(ids) == 0 {
-					return errors.New("you have no organizations to contribute")
-				}
+			ids, err := a.callerOrgs("contribute") // nil: every real organization (admins)
+			if err != nil {
+				return err
 			}
 			cs, err := st.Contributions(ids, randomID)
 			if err != nil {
@@ -124,15 +121,7 @@ func (a *app) benchmarkExportCmd() *cobra.Command {
 			if err := enc.Encode(&doc); err != nil {
 				return err
 			}
-			if out == "" || out == "-" {
-				_, err := cmd.OutOrStdout().Write(buf.Bytes())
-				return err
-			}
-			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s to %s\n", plural(len(cs), "anonymous contribution"), out)
-			return nil
+			return writeOutput(cmd, out, buf.Bytes(), "wrote "+plural(len(cs), "anonymous contribution"))
 		},
 	}
 	if !a.env.Remote {

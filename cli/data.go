@@ -38,10 +38,9 @@ func (a *app) exportCmd() *cobra.Command {
 					return err
 				}
 				ids = []string{o.ID}
-			case !a.env.Scope.Admin:
-				ids = append(ids, a.env.Scope.Orgs...)
-				if len(ids) == 0 {
-					return errors.New("you have no organizations to export")
+			default:
+				if ids, err = a.callerOrgs("export"); err != nil {
+					return err
 				}
 			}
 			doc, err := a.exportDoc(st, ids)
@@ -52,15 +51,7 @@ func (a *app) exportCmd() *cobra.Command {
 			if err := exchange.Encode(&buf, doc); err != nil {
 				return err
 			}
-			if out == "" || out == "-" {
-				_, err := cmd.OutOrStdout().Write(buf.Bytes())
-				return err
-			}
-			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "exported %s to %s\n", plural(len(doc.Organizations), "organization"), out)
-			return nil
+			return writeOutput(cmd, out, buf.Bytes(), "exported "+plural(len(doc.Organizations), "organization"))
 		},
 	}
 	cmd.Flags().StringVar(&org, "org", "", "only this organization (id or exact name); default: all you can see")
@@ -68,6 +59,33 @@ func (a *app) exportCmd() *cobra.Command {
 		cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
 	}
 	return cmd
+}
+
+// callerOrgs are the organizations the caller may take out of the database: nil for
+// an admin (every one), a director's own otherwise; a director without any gets one
+// line naming what they tried to do.
+func (a *app) callerOrgs(what string) ([]string, error) {
+	if a.env.Scope.Admin {
+		return nil, nil
+	}
+	if len(a.env.Scope.Orgs) == 0 {
+		return nil, fmt.Errorf("you have no organizations to %s", what)
+	}
+	return append([]string{}, a.env.Scope.Orgs...), nil
+}
+
+// writeOutput writes data to standard output, or (out set, not "-") atomically to the
+// file out, saying what it wrote there on standard error.
+func writeOutput(cmd *cobra.Command, out string, data []byte, what string) error {
+	if out == "" || out == "-" {
+		_, err := cmd.OutOrStdout().Write(data)
+		return err
+	}
+	if err := writeFileAtomic(out, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "%s to %s\n", what, out)
+	return nil
 }
 
 func (a *app) exportDoc(st *store.Store, ids []string) (*exchange.Document, error) {
