@@ -442,6 +442,23 @@ func (p Profile) Value(f ProfileField) string {
 	return ""
 }
 
+// CopyField sets field f of p to its value in src (an FTE of -0 becomes 0), leaving
+// the other fields as they are: what a per-field save writes.
+func (p *Profile) CopyField(src Profile, f ProfileField) {
+	switch f {
+	case FieldBeds:
+		p.Beds = src.Beds
+	case FieldTeaching:
+		p.Teaching = src.Teaching
+	case FieldCEFTE, FieldBMETFTE, FieldManagerFTE, FieldITFTE:
+		*p.fte(f) = *src.fte(f) + 0
+	case FieldDevices:
+		p.Devices = src.Devices
+	case FieldProductiveHours:
+		p.ProductiveHours = src.ProductiveHours
+	}
+}
+
 // fte returns the FTE field f of p; f must be one of the four FTE fields.
 func (p *Profile) fte(f ProfileField) *float64 {
 	switch f {

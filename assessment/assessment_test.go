@@ -353,3 +353,14 @@ func TestNextGapAndFind(t *testing.T) {
 		t.Errorf("FindFunctions limit: %d results", len(got))
 	}
 }
+
+func TestCopyField(t *testing.T) {
+	src := Profile{Beds: 180, CEFTE: math.Copysign(0, -1), BMETFTE: 6, ProductiveHours: 1800}
+	dst := Profile{Beds: 250, CEFTE: 2, BMETFTE: 8, Devices: 7000}
+	for _, f := range []ProfileField{FieldBeds, FieldCEFTE, FieldProductiveHours} {
+		dst.CopyField(src, f)
+	}
+	if dst.Beds != 180 || dst.CEFTE != 0 || math.Signbit(dst.CEFTE) || dst.BMETFTE != 8 || dst.Devices != 7000 || dst.ProductiveHours != 1800 {
+		t.Fatalf("CopyField: %+v", dst)
+	}
+}

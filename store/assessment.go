@@ -624,12 +624,8 @@ func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base
 			if base != nil && h.Profile.Value(f) != base.Value(f) {
 				return &ConflictError{Field: f, Profile: h.Profile, Rev: h.Rev}
 			}
-			copyField(&next, p, f)
+			next.CopyField(p, f)
 		}
-		next.CEFTE += 0 // store -0 as 0
-		next.BMETFTE += 0
-		next.ManagerFTE += 0
-		next.ITFTE += 0
 		h.Profile, out = next, next
 		rev, err = s.bumpRev(b, orgID, h)
 		return err
@@ -638,28 +634,6 @@ func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base
 		return assessment.Profile{}, 0, fmt.Errorf("save profile: %w", err)
 	}
 	return out, rev, nil
-}
-
-// copyField sets field f of dst to its value in src.
-func copyField(dst *assessment.Profile, src assessment.Profile, f assessment.ProfileField) {
-	switch f {
-	case assessment.FieldBeds:
-		dst.Beds = src.Beds
-	case assessment.FieldTeaching:
-		dst.Teaching = src.Teaching
-	case assessment.FieldCEFTE:
-		dst.CEFTE = src.CEFTE
-	case assessment.FieldBMETFTE:
-		dst.BMETFTE = src.BMETFTE
-	case assessment.FieldManagerFTE:
-		dst.ManagerFTE = src.ManagerFTE
-	case assessment.FieldITFTE:
-		dst.ITFTE = src.ITFTE
-	case assessment.FieldDevices:
-		dst.Devices = src.Devices
-	case assessment.FieldProductiveHours:
-		dst.ProductiveHours = src.ProductiveHours
-	}
 }
 
 // Complete completes draft number of orgID: every function of its bank must be answered
