@@ -876,14 +876,19 @@ func (m *questionnaireModel) saved(msg answerSavedMsg) tea.Cmd {
 		m.setStatus("Cleared ✓ "+m.title(j.fid)+" is unanswered again.", false)
 	} else {
 		m.answers[j.fid] = j.ans
-		what := j.ans.Performer.Label()
+		var extra string
 		if j.ans.Note != "" {
-			what += ", with your note"
+			extra += ", with your note"
 		}
 		if j.ans.Hours != nil {
-			what += ", " + assessment.FormatHours(*j.ans.Hours) + " h/month"
+			extra += ", " + assessment.FormatHours(*j.ans.Hours) + " h/month"
 		}
-		m.setStatus("saved ✓ "+m.title(j.fid)+" — "+what, false)
+		line := "saved ✓ " + m.title(j.fid) + " — " + j.ans.Performer.Label() + extra
+		if width(line) > m.width-2 {
+			// The short performer name, so that the note and hours stay in view.
+			line = "saved ✓ " + m.title(j.fid) + " — " + j.ans.Performer.Short() + extra
+		}
+		m.setStatus(line, false)
 	}
 	// Only the progress line changes with a saved answer; the function's text stays.
 	m.refreshProgress()

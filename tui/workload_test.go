@@ -516,3 +516,26 @@ func TestWorkloadGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestSavedLineKeepsHoursInView: at 80 columns a long answer label gives way to its
+// short name, so that the saved line still shows the hours.
+func TestSavedLineKeepsHoursInView(t *testing.T) {
+	clk := newClock()
+	st := openStore(t, t.TempDir(), clk)
+	seedHours(t, st, clk, false)
+	d := newDriver(t, st, testOptions(clk), 80, 24)
+	d.press("enter", "enter")
+	d.mustBeOn(screenProfile)
+	for range len(assessment.AllProfileFields) + 1 {
+		d.press("enter")
+	}
+	d.mustBeOn(screenQuestionnaire)
+	d.press("down") // Senior technical specialist with assigned engineering duties
+	d.press("t")
+	for range 8 {
+		d.press("backspace")
+	}
+	d.typeText("12")
+	d.press("enter")
+	d.mustSee("— Specialist, 12 h/month")
+}
