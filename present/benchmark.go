@@ -114,7 +114,11 @@ func BenchmarkIntro(b *assessment.Benchmark) string {
 	s := "Community benchmark: " + b.Label
 	if b.N == 0 {
 		// "what 0 hospitals report" reads like an error: say why there is nothing.
-		s = fmt.Sprintf("Community benchmark: no size band has %d or more hospitals on this server yet (your own and demo data left out), so there is nothing to show without exposing one", assessment.MinPeers)
+		s = "Community benchmark"
+		if b.AsOf != nil {
+			s += " of " + Date(b.AsOf)
+		}
+		return s + fmt.Sprintf(": no size band has %d or more hospitals on this server yet (your own organizations and demo data left out), so nothing can be shown without exposing one.", assessment.MinPeers)
 	}
 	if b.AsOf != nil {
 		s += ", benchmark of " + Date(b.AsOf)
