@@ -12,6 +12,11 @@ package server
 //	CEBALANCE_LOAD_ANCHOR=teadb  the same, plus one fsync'd bbolt Update per answer, in a
 //	                             command, acknowledged by a message as cebalance's
 //	                             autosave is
+//	CEBALANCE_LOAD_ANCHOR=teabatch  teadb with bbolt's own group commit (DB.Batch)
+//	                             instead of one Update per answer: what a minimal
+//	                             program pays to have its saves on disk promptly under
+//	                             load (teadb's fsyncs queue up, and their acknowledgement
+//	                             with them, past the answers)
 //
 // Each shows the texts the client waits for: the organization's name, "Start the first
 // assessment", "Continue to the questions", "function K of 37" with "S/37 answered",
@@ -45,6 +50,8 @@ const (
 	anchorWish  = "wish"
 	anchorTea   = "tea"
 	anchorTeaDB = "teadb"
+	// anchorTeaBatch is teadb with DB.Batch.
+	anchorTeaBatch = "teabatch"
 )
 
 var anchorBucket = []byte("answers")
@@ -53,7 +60,9 @@ var anchorBucket = []byte("answers")
 type anchorServer struct {
 	kind string
 	addr string
-	db   *bolt.DB // teadb only
+	db   *bolt.DB // teadb and teabatch only
+	// batch saves with DB.Batch instead of DB.Update (teabatch).
+	batch bool
 }
 
 // startAnchor serves anchor kind for the n load directors (their keys are admitted,
@@ -75,8 +84,9 @@ func startAnchor(tb testing.TB, kind string, n int) *anchorServer {
 				next(sess)
 			}
 		}
-	case anchorTea, anchorTeaDB:
-		if kind == anchorTeaDB {
+	case anchorTea, anchorTeaDB, anchorTeaBatch:
+		as.batch = kind == anchorTeaBatch
+		if kind != anchorTea {
 			db, err := bolt.Open(filepath.Join(dir, "anchor.db"), 0o600, &bolt.Options{Timeout: time.Second})
 			if err != nil {
 				tb.Fatal(err)
@@ -91,12 +101,12 @@ func startAnchor(tb testing.TB, kind string, n int) *anchorServer {
 			tb.Cleanup(func() { db.Close() })
 		}
 		mw = bubbletea.MiddlewareWithProgramHandler(func(sess ssh.Session) *tea.Program {
-			m := &anchorModel{flow: anchorFlow{name: names[gossh.FingerprintSHA256(sess.PublicKey())]}, db: as.db}
+			m := &anchorModel{flow: anchorFlow{name: names[gossh.FingerprintSHA256(sess.PublicKey())]}, db: as.db, batch: as.batch}
 			return tea.NewProgram(m, append(bubbletea.MakeOptions(sess),
 				tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(frameRate))...)
 		}, termenv.Ascii)
 	default:
-		tb.Fatalf("%s=%q: want %s, %s or %s", loadAnchorEnv, kind, anchorWish, anchorTea, anchorTeaDB)
+		tb.Fatalf("%s=%q: want %s, %s, %s or %s", loadAnchorEnv, kind, anchorWish, anchorTea, anchorTeaDB, anchorTeaBatch)
 	}
 	hostKey, err := LoadHostKey(filepath.Join(dir, HostKeyName))
 	if err != nil {
@@ -276,8 +286,9 @@ func anchorWishSession(sess ssh.Session, name string) {
 // anchorModel is the minimal Bubble Tea anchor; with db, every answer is one fsync'd
 // bbolt Update in a command, counted saved when its message comes back.
 type anchorModel struct {
-	flow anchorFlow
-	db   *bolt.DB
+	flow  anchorFlow
+	db    *bolt.DB
+	batch bool
 }
 
 type anchorSavedMsg struct{ err error }
@@ -308,9 +319,13 @@ func (m *anchorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.flow.saved++
 				continue
 			}
-			db, key := m.db, anchorKey(m.flow.name, fn)
+			key := anchorKey(m.flow.name, fn)
+			save := m.db.Update
+			if m.batch {
+				save = m.db.Batch
+			}
 			cmds = append(cmds, func() tea.Msg {
-				return anchorSavedMsg{db.Update(func(tx *bolt.Tx) error {
+				return anchorSavedMsg{save(func(tx *bolt.Tx) error {
 					return tx.Bucket(anchorBucket).Put(key, []byte{answer})
 				})}
 			})

@@ -373,6 +373,32 @@ func (s *sessionStore) ClearAnswerIf(orgID string, number int, fid string, base 
 	return rev, err
 }
 
+// SaveAnswersIf implements tui.Store: the writes made are told to the other sessions
+// on the draft, each with its revision.
+func (s *sessionStore) SaveAnswersIf(orgID string, number int, writes []store.AnswerWrite) ([]store.WriteResult, error) {
+	if err := s.allowed(orgID); err != nil {
+		return nil, err
+	}
+	res, err := s.Store.SaveAnswersIf(orgID, number, writes)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range writes {
+		if res[i].Err != nil {
+			continue
+		}
+		msg := tui.DraftChangedMsg{OrgID: orgID, Number: number, Rev: res[i].Rev, By: s.name, Function: w.Function}
+		if !w.Clear {
+			// What the store holds: the note sanitized as it stored it.
+			ans := w.Answer
+			ans.Note = assessment.SanitizeNote(ans.Note)
+			msg.Answer = &ans
+		}
+		s.hub.publish(s.p, draftKey{orgID, number}, msg)
+	}
+	return res, nil
+}
+
 // SaveProfileIf implements tui.Store.
 func (s *sessionStore) SaveProfileIf(orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error) {
 	if err := s.allowed(orgID); err != nil {

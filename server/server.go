@@ -473,6 +473,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Idle:      s.cfg.Idle,
 		OnDraft:   ss.onDraft,
 		Remote:    true, PacketCommand: sshCommand(sess),
+		AckHold: ackHold,
 	})
 	pty, _, _ := sess.Pty()
 	view := tui.Prepare(model, pty.Window.Width, pty.Window.Height)
@@ -511,6 +512,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 // the machine saturated; the price is the ticks of idle sessions, about 0.08% of a core
 // each instead of 0.055%. A tick with nothing new writes nothing.
 const frameRate = 120
+
+// ackHold is how long a session's "saved ✓" may wait for the next frame (see
+// tui.Options.AckHold): a director typing answers gets one frame per answer, not two,
+// and a director who stops sees it well inside the blink of a pause.
+var ackHold = 150 * time.Millisecond
 
 // sessionRenderer is bubbletea.MakeRenderer without its terminal query. On an SSH
 // session without an allocated PTY, MakeRenderer asks the client terminal for its

@@ -429,15 +429,20 @@ func sameHours(a, b *float64) bool {
 // new revision.
 func (s *Store) bumpRev(b *bolt.Bucket, orgID string, h head) (int, error) {
 	h.Rev++
+	return h.Rev, s.putHead(b, orgID, h)
+}
+
+// putHead stores h as the head of the draft of orgID in bucket b.
+func (s *Store) putHead(b *bolt.Bucket, orgID string, h head) error {
 	v, err := encode(h)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if err := b.Put(keyHead, v); err != nil {
-		return 0, err
+		return err
 	}
 	s.heads.keep(orgID, v, h)
-	return h.Rev, nil
+	return nil
 }
 
 // draftHead is readHead of the draft of orgID in bucket d, without decoding again the
@@ -482,12 +487,120 @@ func (s *Store) SaveAnswer(orgID string, number int, functionID string, ans asse
 // performer, note or estimate of hours), nothing is written and a *ConflictError (ErrConflict) carries
 // the stored one. It returns the draft's new revision.
 func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error) {
+	return s.one(orgID, number, AnswerWrite{Function: functionID, Answer: ans, Base: base})
+}
+
+// one makes a single write of SaveAnswersIf and returns its result.
+func (s *Store) one(orgID string, number int, w AnswerWrite) (int, error) {
+	res, err := s.SaveAnswersIf(orgID, number, []AnswerWrite{w})
+	if err != nil {
+		return 0, err
+	}
+	return res[0].Rev, res[0].Err
+}
+
+// AnswerWrite is one write of SaveAnswersIf: the answer to Function, or with Clear its
+// removal, made only while the stored answer is Base, the one the editor last saw
+// (nil: unanswered).
+type AnswerWrite struct {
+	Function string
+	Answer   assessment.Answer
+	Clear    bool
+	Base     *assessment.Answer
+}
+
+// WriteResult is what became of one AnswerWrite: the draft's revision after it, or
+// why it was not made.
+type WriteResult struct {
+	Rev int
+	Err error
+}
+
+// verb names a write in its errors.
+func (w AnswerWrite) verb() string {
+	if w.Clear {
+		return "clear answer"
+	}
+	return "save answer"
+}
+
+// SaveAnswersIf makes writes to draft number of orgID in order, in one transaction, and
+// returns once they are on disk: each as SaveAnswerIf or ClearAnswerIf would make it
+// alone, with its own revision. A write that is refused (a *ConflictError: someone
+// else changed that answer first; an unknown performer or function) is left out and
+// its result says why, and the others are made. An error that concerns them all (not a
+// draft, the disk) is returned alone, and then nothing was written. An editor's
+// autosave sends what queued up while its last write was on the way in one call.
+func (s *Store) SaveAnswersIf(orgID string, number int, writes []AnswerWrite) ([]WriteResult, error) {
+	ws := make([]AnswerWrite, len(writes))
+	refused := make([]error, len(writes))
+	vals := make([][]byte, len(writes))
+	all := true
+	for i, w := range writes {
+		ws[i], vals[i], refused[i] = s.prepareWrite(w)
+		all = all && refused[i] != nil
+	}
+	var res []WriteResult
+	if all {
+		res = make([]WriteResult, len(ws))
+		for i := range res {
+			res[i].Err = refused[i]
+		}
+		return res, nil
+	}
+	err := s.coalesce(func(tx *bolt.Tx) error {
+		// Run again when the group commit retries it alone: start afresh.
+		res = make([]WriteResult, len(ws))
+		b, h, err := s.draftOf(tx, orgID, number)
+		if err != nil {
+			return err
+		}
+		changed := false
+		for i, w := range ws {
+			if refused[i] != nil {
+				res[i].Err = refused[i]
+				continue
+			}
+			ok, err := s.applyWrite(tx, b, h, orgID, w, vals[i])
+			if err != nil {
+				return err
+			}
+			if !ok.applied {
+				res[i].Err = fmt.Errorf("%s: %w", w.verb(), ok.refused)
+				continue
+			}
+			h.Rev++
+			res[i].Rev, changed = h.Rev, true
+		}
+		if changed {
+			return s.putHead(b, orgID, h)
+		}
+		return nil
+	})
+	if err != nil {
+		verb := "save answers"
+		if len(ws) == 1 {
+			verb = ws[0].verb()
+		}
+		return nil, fmt.Errorf("%s: %w", verb, err)
+	}
+	return res, nil
+}
+
+// prepareWrite checks what can be checked of w before the transaction and returns it
+// as stored (the note sanitized, the time set) with the encoded answer, or why it is
+// refused.
+func (s *Store) prepareWrite(w AnswerWrite) (AnswerWrite, []byte, error) {
+	if w.Clear {
+		return w, nil, nil
+	}
+	ans := w.Answer
 	if !ans.Performer.Valid() {
-		return 0, fmt.Errorf("save answer: %w", &assessment.FieldError{Field: "performer",
+		return w, nil, fmt.Errorf("%s: %w", w.verb(), &assessment.FieldError{Field: "performer",
 			Msg: fmt.Sprintf("unknown performer %q (use ce, specialist, bmet, manager, it, other_dept, vendor, nobody, unsure, or na where allowed)", ans.Performer)})
 	}
 	if err := assessment.CheckHours(ans.Performer, ans.Hours); err != nil {
-		return 0, fmt.Errorf("save answer: %w", err)
+		return w, nil, fmt.Errorf("%s: %w", w.verb(), err)
 	}
 	ans.Note = assessment.SanitizeNote(ans.Note)
 	if ans.AnsweredAt.IsZero() {
@@ -495,30 +608,39 @@ func (s *Store) SaveAnswerIf(orgID string, number int, functionID string, ans as
 	}
 	v, err := encode(ans)
 	if err != nil {
-		return 0, fmt.Errorf("save answer: %w", err)
+		return w, nil, fmt.Errorf("%s: %w", w.verb(), err)
 	}
-	var rev int
-	err = s.update(func(tx *bolt.Tx) error {
-		b, h, err := s.draftOf(tx, orgID, number)
-		if err != nil {
-			return err
-		}
-		if err := s.checkFunction(tx, h.Bank, functionID, ans.Performer); err != nil {
-			return err
-		}
-		if err := checkBase(b, h, orgID, functionID, base); err != nil {
-			return err
-		}
-		if err := b.Put([]byte(functionID), v); err != nil {
-			return err
-		}
-		rev, err = s.bumpRev(b, orgID, h)
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("save answer: %w", err)
+	w.Answer = ans
+	return w, v, nil
+}
+
+// outcome is whether applyWrite made a write, and if not, why.
+type outcome struct {
+	applied bool
+	refused error
+}
+
+// applyWrite makes write w (value v) in draft bucket b (head h) unless the function,
+// the performer or the base refuse it; an error is a failure of the transaction.
+func (s *Store) applyWrite(tx *bolt.Tx, b *bolt.Bucket, h head, orgID string, w AnswerWrite, v []byte) (outcome, error) {
+	var p assessment.Performer
+	if !w.Clear {
+		p = w.Answer.Performer
 	}
-	return rev, nil
+	if err := s.checkFunction(tx, h.Bank, w.Function, p); err != nil {
+		return outcome{refused: err}, nil
+	}
+	if err := checkBase(b, h, orgID, w.Function, w.Base); err != nil {
+		var ce *ConflictError
+		if errors.As(err, &ce) {
+			return outcome{refused: err}, nil
+		}
+		return outcome{}, err
+	}
+	if w.Clear {
+		return outcome{applied: true}, b.Delete([]byte(w.Function))
+	}
+	return outcome{applied: true}, b.Put([]byte(w.Function), v)
 }
 
 // checkBase returns a *ConflictError when the stored answer to functionID is not base.
@@ -566,28 +688,7 @@ func (s *Store) ClearAnswer(orgID string, number int, functionID string) error {
 // answer is base, the one the editor last saw, and otherwise returns a *ConflictError
 // (ErrConflict) with the stored answer. It returns the draft's new revision.
 func (s *Store) ClearAnswerIf(orgID string, number int, functionID string, base *assessment.Answer) (int, error) {
-	var rev int
-	err := s.update(func(tx *bolt.Tx) error {
-		b, h, err := s.draftOf(tx, orgID, number)
-		if err != nil {
-			return err
-		}
-		if err := s.checkFunction(tx, h.Bank, functionID, ""); err != nil {
-			return err
-		}
-		if err := checkBase(b, h, orgID, functionID, base); err != nil {
-			return err
-		}
-		if err := b.Delete([]byte(functionID)); err != nil {
-			return err
-		}
-		rev, err = s.bumpRev(b, orgID, h)
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("clear answer: %w", err)
-	}
-	return rev, nil
+	return s.one(orgID, number, AnswerWrite{Function: functionID, Clear: true, Base: base})
 }
 
 // SaveProfile stores the profile of draft number of orgID. A partly filled profile is
@@ -614,7 +715,7 @@ func (s *Store) saveProfile(orgID string, number int, p assessment.Profile, base
 	}
 	var out assessment.Profile
 	var rev int
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.coalesce(func(tx *bolt.Tx) error {
 		b, h, err := s.draftOf(tx, orgID, number)
 		if err != nil {
 			return err

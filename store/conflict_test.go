@@ -197,3 +197,59 @@ func TestCompleteIfRevision(t *testing.T) {
 		t.Fatalf("save after completion: %v", err)
 	}
 }
+
+// TestSaveAnswersIf makes several writes in one call: each is made or refused on its
+// own (a conflict, an unknown performer, a function not in the bank), in order, with
+// its own revision, and a completed assessment refuses them all.
+func TestSaveAnswersIf(t *testing.T) {
+	s, _ := openTemp(t)
+	o := mustOrg(t, s, "Alpha Hospital")
+	a := mustStart(t, s, o.ID)
+	ce := assessment.Answer{Performer: assessment.CE}
+	theirs := assessment.Answer{Performer: assessment.Vendor}
+	rev0, err := s.SaveAnswerIf(o.ID, a.Number, "inventory", theirs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveAnswerIf(o.ID, a.Number, "service_contracts", ce, nil); err != nil {
+		t.Fatal(err)
+	}
+	rev0++
+	res, err := s.SaveAnswersIf(o.ID, a.Number, []store.AnswerWrite{
+		{Function: "inventory", Answer: ce, Base: nil},                                                      // stale: vendor is stored
+		{Function: "capital_planning", Answer: assessment.Answer{Performer: "wizard"}},                      // unknown performer
+		{Function: "no-such-function", Answer: ce},                                                          // not in the bank
+		{Function: "capital_planning", Answer: assessment.Answer{Performer: assessment.BMET, Note: "mine"}}, // made
+		{Function: "service_contracts", Clear: true, Base: &ce},                                             // made
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conflictOf(t, res[0].Err)
+	for i, want := range []error{store.ErrConflict, assessment.ErrInvalid, assessment.ErrInvalid, nil, nil} {
+		if !errors.Is(res[i].Err, want) && !(want == nil && res[i].Err == nil) {
+			t.Errorf("write %d: err = %v, want %v", i, res[i].Err, want)
+		}
+	}
+	if res[3].Rev != rev0+1 || res[4].Rev != rev0+2 {
+		t.Errorf("revisions %d, %d; want %d, %d", res[3].Rev, res[4].Rev, rev0+1, rev0+2)
+	}
+	d, rev, err := s.DraftRev(o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev != rev0+2 {
+		t.Errorf("draft revision %d, want %d", rev, rev0+2)
+	}
+	if d.Answers["inventory"].Performer != assessment.Vendor || d.Answers["capital_planning"].Note != "mine" {
+		t.Errorf("stored %+v", d.Answers)
+	}
+	if _, ok := d.Answers["service_contracts"]; ok {
+		t.Error("service_contracts was not cleared")
+	}
+
+	completeWith(t, s, o.ID, a.Number, assessment.CE, goodProfile)
+	if _, err := s.SaveAnswersIf(o.ID, a.Number, []store.AnswerWrite{{Function: "capital_planning", Answer: ce}}); !errors.Is(err, store.ErrNotDraft) {
+		t.Errorf("writes into a completed assessment: %v, want ErrNotDraft", err)
+	}
+}

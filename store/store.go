@@ -43,6 +43,8 @@ type Store struct {
 	accessGen atomic.Uint64
 
 	heads headMemo
+
+	group committer // group commit of autosaves; see group.go
 }
 
 // headMemo pairs, per organization, the bytes of the draft head that a change made

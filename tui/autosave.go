@@ -22,9 +22,11 @@ type autosave struct {
 	queues map[draftKey]*saveQueue
 }
 
-// saveQueue is the writes of one draft; jobs[0] is in flight.
+// saveQueue is the writes of one draft; jobs[:flight] are in flight, in one store
+// call.
 type saveQueue struct {
-	jobs []saveJob
+	jobs   []saveJob
+	flight int
 	// stored is the profile as the store returned it after the last profile write;
 	// acks counts those returns. A profile write queued behind another is based on
 	// what that one stored, not on what the form knew when it asked.
@@ -89,7 +91,7 @@ func (a *autosave) add(j saveJob) tea.Cmd {
 		j.ackAt = q.acks
 		// A profile write waiting behind the one in flight takes the new fields: the
 		// form's latest values go out in one write.
-		if n := len(q.jobs); n > 1 && q.jobs[n-1].fid == "" {
+		if n := len(q.jobs); n > q.flight && q.jobs[n-1].fid == "" {
 			w := &q.jobs[n-1]
 			w.profile = j.profile
 			w.reqs = append(w.reqs, j.reqs...)
@@ -120,17 +122,35 @@ func hasField(fs []assessment.ProfileField, f assessment.ProfileField) bool {
 func (a *autosave) dispatch(q *saveQueue) tea.Cmd {
 	j := q.jobs[0]
 	k := j.draft
-	switch {
-	case j.fid == "":
+	if j.fid == "" {
 		base := j.pbase
 		if q.acks > j.ackAt {
 			base = q.stored
 		}
+		q.flight = 1
 		return saveProfile(a.st, k, j.profile, base, j.fields, j.reqs)
-	case j.clear:
-		return clearAnswer(a.st, k, j.fid, j.base)
 	}
-	return saveAnswer(a.st, k, j.fid, j.ans, j.base)
+	n := 1
+	for n < len(q.jobs) && n < maxWrites && q.jobs[n].fid != "" && !hasFunction(q.jobs[:n], q.jobs[n].fid) {
+		n++
+	}
+	q.flight = n
+	return saveAnswers(a.st, k, q.jobs[:n:n])
+}
+
+// maxWrites bounds the answers one store call writes.
+const maxWrites = 64
+
+// hasFunction reports whether a job of jobs writes function fid. The writes of one call
+// are of distinct functions: a second write of one function is based on the first, so
+// it waits for the first's result (on a conflict, it is dropped; see answered).
+func hasFunction(jobs []saveJob, fid string) bool {
+	for _, j := range jobs {
+		if j.fid == fid {
+			return true
+		}
+	}
+	return false
 }
 
 // answered takes the result of an answer write: the job it was, with mine set to the
@@ -143,10 +163,12 @@ func (a *autosave) answered(msg *answerSavedMsg) tea.Cmd {
 	}
 	j := q.jobs[0]
 	q.jobs = q.jobs[1:]
+	q.flight--
 	msg.job, msg.mine = j, j
 	if errors.Is(msg.err, store.ErrConflict) {
-		rest := q.jobs[:0]
-		for _, w := range q.jobs {
+		// The later writes of the function (none is in this call) are dropped.
+		rest := q.jobs[:q.flight]
+		for _, w := range q.jobs[q.flight:] {
 			if w.fid == j.fid {
 				msg.mine = w
 				msg.dropped++
@@ -155,6 +177,9 @@ func (a *autosave) answered(msg *answerSavedMsg) tea.Cmd {
 			rest = append(rest, w)
 		}
 		q.jobs = rest
+	}
+	if q.flight > 0 {
+		return nil // the other results of this call are in the same message
 	}
 	return a.next(msg.draft, q)
 }
@@ -166,6 +191,7 @@ func (a *autosave) profiled(msg *profileSavedMsg) tea.Cmd {
 		return nil
 	}
 	q.jobs = q.jobs[1:]
+	q.flight = 0
 	if msg.err == nil {
 		q.stored = msg.profile
 		q.acks++

@@ -105,9 +105,13 @@ type instantWrites struct {
 	rev int
 }
 
-func (s *instantWrites) SaveAnswerIf(string, int, string, assessment.Answer, *assessment.Answer) (int, error) {
-	s.rev++
-	return s.rev, nil
+func (s *instantWrites) SaveAnswersIf(_ string, _ int, writes []store.AnswerWrite) ([]store.WriteResult, error) {
+	res := make([]store.WriteResult, len(writes))
+	for i := range res {
+		s.rev++
+		res[i].Rev = s.rev
+	}
+	return res, nil
 }
 
 // collect runs cmd and the batches it returns, like Bubble Tea does, and returns the
@@ -208,7 +212,10 @@ func (a *anchor) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.idx = min(a.idx+1, len(a.bank.Functions)-1)
 			a.status = "saving…"
 			return a, func() tea.Msg {
-				_, err := st.SaveAnswerIf("anchor", 1, f.ID, assessment.Answer{Performer: p}, nil)
+				res, err := st.SaveAnswersIf("anchor", 1, []store.AnswerWrite{{Function: f.ID, Answer: assessment.Answer{Performer: p}}})
+				if err == nil {
+					err = res[0].Err
+				}
 				return anchorSaved{err}
 			}
 		}

@@ -239,17 +239,35 @@ type answerSavedMsg struct {
 	dropped   int
 }
 
-func saveAnswer(st Store, k draftKey, fid string, ans assessment.Answer, base *assessment.Answer) tea.Cmd {
-	return func() tea.Msg {
-		rev, err := st.SaveAnswerIf(k.org, k.number, fid, ans, base)
-		return answerSavedMsg{draft: k, fid: fid, ans: ans, rev: rev, err: err}
-	}
-}
+// answersSavedMsg is the results of one write of several answers (see
+// store.SaveAnswersIf), in the order of the writes.
+type answersSavedMsg []answerSavedMsg
 
-func clearAnswer(st Store, k draftKey, fid string, base *assessment.Answer) tea.Cmd {
+// saveAnswers writes the answer jobs (answers and cleared answers of one draft, each
+// function once) in one store call; one job's result comes as an answerSavedMsg,
+// several as an answersSavedMsg.
+func saveAnswers(st Store, k draftKey, jobs []saveJob) tea.Cmd {
+	jobs = append([]saveJob(nil), jobs...) // the queue's slice changes as results return
+	writes := make([]store.AnswerWrite, len(jobs))
+	for i, j := range jobs {
+		writes[i] = store.AnswerWrite{Function: j.fid, Answer: j.ans, Clear: j.clear, Base: j.base}
+	}
 	return func() tea.Msg {
-		rev, err := st.ClearAnswerIf(k.org, k.number, fid, base)
-		return answerSavedMsg{draft: k, fid: fid, cleared: true, rev: rev, err: err}
+		res, err := st.SaveAnswersIf(k.org, k.number, writes)
+		msgs := make(answersSavedMsg, len(jobs))
+		for i, j := range jobs {
+			msgs[i] = answerSavedMsg{draft: k, fid: j.fid, cleared: j.clear, err: err}
+			if !j.clear {
+				msgs[i].ans = j.ans
+			}
+			if err == nil {
+				msgs[i].rev, msgs[i].err = res[i].Rev, res[i].Err
+			}
+		}
+		if len(msgs) == 1 {
+			return msgs[0]
+		}
+		return msgs
 	}
 }
 

@@ -22,11 +22,11 @@ type fullStore struct {
 	full bool
 }
 
-func (f *fullStore) SaveAnswerIf(orgID string, number int, fid string, ans assessment.Answer, base *assessment.Answer) (int, error) {
+func (f *fullStore) SaveAnswersIf(orgID string, number int, writes []store.AnswerWrite) ([]store.WriteResult, error) {
 	if f.full {
-		return 0, fmt.Errorf("save answer: %w", store.ErrDiskFull)
+		return nil, fmt.Errorf("save answer: %w", store.ErrDiskFull)
 	}
-	return f.Store.SaveAnswerIf(orgID, number, fid, ans, base)
+	return f.Store.SaveAnswersIf(orgID, number, writes)
 }
 
 // TestStoreClosedMidSession closes the database underneath a running session (the file

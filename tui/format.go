@@ -97,6 +97,22 @@ func clampLines(text string, h int) string {
 	return text[:cut-1]
 }
 
+// writeClamped writes clampLines(text, h) to b.
+func writeClamped(b *strings.Builder, text string, h int) {
+	if h <= 0 {
+		return
+	}
+	n := strings.Count(text, "\n") + 1
+	if n <= h {
+		b.WriteString(text)
+		for ; n < h; n++ {
+			b.WriteByte('\n')
+		}
+		return
+	}
+	b.WriteString(clampLines(text, h)) // a cut: a substring, not a copy
+}
+
 // window returns the first index of a window of h rows over n rows that keeps cursor
 // visible, starting from the previous offset top.
 func window(top, cursor, n, h int) int {

@@ -3,13 +3,13 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
@@ -25,10 +25,11 @@ import (
 // Writes go through the root's autosave, one at a time, in order. If one fails, the
 // questionnaire goes back to that function and the error view says it is not saved.
 type questionnaireModel struct {
-	styles *styles
-	keys   questKeys
-	saves  *autosave
-	now    func() time.Time
+	styles    *styles
+	keys      questKeys
+	answering [2]*keyHelp // help while answering, without and with "not applicable"; see help
+	saves     *autosave
+	now       func() time.Time
 
 	orgID, orgName string
 	number         int
@@ -91,7 +92,7 @@ type questionnaireModel struct {
 	status    string
 	statusBad bool
 
-	bar           progress.Model
+	barWidth      int // the progress bar's cells
 	width, height int
 	c             questCache
 	body          string // see view
@@ -275,14 +276,7 @@ func newQuestionnaire(s *styles, saves *autosave, sess sessionMsg, now func() ti
 		answers: make(map[string]assessment.Answer, len(sess.bank.Functions)),
 		note:    ti,
 		hours:   newHoursInput(s),
-		bar: progress.New(
-			progress.WithColorProfile(s.r.ColorProfile()),
-			progress.WithSolidFill(s.progressFull),
-			progress.WithoutPercentage(),
-			progress.WithFillCharacters('█', '░'),
-		),
 	}
-	m.bar.EmptyColor = s.progressEmpty
 	m.c.funcText = &funcText{} // until the first size
 	for id, a := range sess.draft.Answers {
 		m.answers[id] = a
@@ -976,8 +970,8 @@ func (m *questionnaireModel) refreshProgress() {
 	total := len(m.bank.Functions)
 	tw := textWidth(m.width)
 	label := fmt.Sprintf(" %d/%d answered · %s %d/%d", answered, total, assessment.SanitizeNote(dom.Name), domAnswered, domTotal)
-	m.bar.Width = max(10, min(40, tw-width(label)))
-	m.c.progress = m.barView(answered, total) + truncate(label, max(0, m.width-m.bar.Width-1))
+	m.barWidth = max(10, min(40, tw-width(label)))
+	m.c.progress = m.barView(answered, total) + truncate(label, max(0, m.width-m.barWidth-1))
 }
 
 // barKey is what the progress bar's view depends on: the session's color profile and
@@ -991,26 +985,25 @@ type barKey struct {
 // maxBarViews bounds barViews: the 43 counts of the default bank at 95 widths.
 const maxBarViews = 4096
 
-// barViews keeps the progress bars rendered, shared by every session of the process:
-// ViewAs converts both colors to the profile and styles every cell anew, and each
-// session would otherwise render every count once (one ViewAs per answer). Emptied
-// when full.
+// barViews keeps the progress bars rendered, shared by every session of the process
+// (each would otherwise render every count once: one bar per answer). Emptied when
+// full.
 var barViews struct {
 	sync.Mutex
 	m map[barKey]string
 }
 
-// barView is m.bar.ViewAs(answered/total) at the bar's width, rendered once per
-// process.
+// barView is progressBar at the bar's width, rendered once per process.
 func (m *questionnaireModel) barView(answered, total int) string {
-	k := barKey{m.styles.r.ColorProfile(), m.bar.FullColor, m.bar.EmptyColor, m.bar.Width, answered, total}
+	s := m.styles
+	k := barKey{s.r.ColorProfile(), s.progressFull, s.progressEmpty, m.barWidth, answered, total}
 	barViews.Lock()
 	v, ok := barViews.m[k]
 	barViews.Unlock()
 	if ok {
 		return v
 	}
-	v = m.bar.ViewAs(float64(answered) / float64(total))
+	v = progressBar(s, m.barWidth, answered, total)
 	barViews.Lock()
 	if barViews.m == nil || len(barViews.m) >= maxBarViews {
 		barViews.m = make(map[barKey]string)
@@ -1018,6 +1011,27 @@ func (m *questionnaireModel) barView(answered, total int) string {
 	barViews.m[k] = v
 	barViews.Unlock()
 	return v
+}
+
+// progressBar draws answered of total as a bar of w cells: the answered share (rounded
+// to the nearest cell) filled, the rest shaded, each one run of one color. The bar
+// changes with every answer, so its line goes out with every answer's frame: one
+// colored run per cell, as bubbles' progress bar draws it, made it 40 color changes and
+// over 600 bytes of the frame.
+func progressBar(s *styles, w, answered, total int) string {
+	fw := 0
+	if total > 0 {
+		fw = int(math.Round(float64(w) * float64(answered) / float64(total)))
+	}
+	fw = max(0, min(w, fw))
+	var b strings.Builder
+	if fw > 0 {
+		b.WriteString(s.progFull.Render(strings.Repeat("█", fw)))
+	}
+	if fw < w {
+		b.WriteString(s.progEmpty.Render(strings.Repeat("░", w-fw)))
+	}
+	return b.String()
 }
 
 // requiredLines is the height of what is always shown: title, progress, domain,
@@ -1059,11 +1073,20 @@ func (m *questionnaireModel) help() keyHelp {
 	if m.editingHours {
 		return keyHelp{noEsc: true, short: []key.Binding{k.SaveHours, k.CancelHours}, full: [][]key.Binding{{k.SaveHours, k.CancelHours}}}
 	}
-	number := k.Number
-	if !m.fn().NAAllowed {
-		number = k.NumberNoNA // 0 answers nothing here: do not offer it
+	// The help while answering, asked for after every message: built once per
+	// session for functions with and without "not applicable".
+	na := 0
+	if m.fn().NAAllowed {
+		na = 1
 	}
-	return keyHelp{
+	if h := m.answering[na]; h != nil {
+		return *h
+	}
+	number := k.NumberNoNA // 0 answers nothing here: do not offer it
+	if na == 1 {
+		number = k.Number
+	}
+	h := &keyHelp{
 		noBack: true,
 		short:  []key.Binding{k.Choose, number, k.Move, k.Find, k.Finish},
 		full: [][]key.Binding{
@@ -1072,6 +1095,8 @@ func (m *questionnaireModel) help() keyHelp {
 			{k.Explain, k.Note, k.Hours, k.Workload, k.Clear, k.Profile, k.Review, k.Finish},
 		},
 	}
+	m.answering[na] = h
+	return *h
 }
 
 // view is the title, the progress line, the body and the status line. The body is

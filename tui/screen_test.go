@@ -2,10 +2,14 @@ package tui
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"cebalance/assessment"
 	"cebalance/store"
@@ -73,6 +77,32 @@ func TestSaveAckRefreshesProgressOnly(t *testing.T) {
 	d.mustSee("saved ✓ Capital planning", "1/")
 }
 
+// TestProgressBar: the bar is the answered share, rounded to the nearest cell, filled
+// and the rest shaded, in two colored runs (not one per cell), in every color profile.
+func TestProgressBar(t *testing.T) {
+	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(p)
+		s := newStyles(r)
+		for _, tc := range []struct{ w, n, total, filled int }{
+			{40, 0, 42, 0}, {40, 1, 42, 1}, {40, 21, 42, 20}, {40, 41, 42, 39}, {40, 42, 42, 40},
+			{10, 1, 42, 0}, {10, 3, 42, 1}, {10, 5, 0, 0},
+		} {
+			got := progressBar(s, tc.w, tc.n, tc.total)
+			want := strings.Repeat("█", tc.filled) + strings.Repeat("░", tc.w-tc.filled)
+			if plain := ansi.Strip(got); plain != want {
+				t.Errorf("%v: %d of %d at %d cells = %q, want %q", p, tc.n, tc.total, tc.w, plain, want)
+			}
+			if runs := strings.Count(got, "\x1b[0m"); runs > 2 {
+				t.Errorf("%v: %d of %d at %d cells has %d colored runs, want at most 2: %q", p, tc.n, tc.total, tc.w, runs, got)
+			}
+			if p != termenv.Ascii && !strings.Contains(got, "\x1b[") {
+				t.Errorf("%v: the bar has no color: %q", p, got)
+			}
+		}
+	}
+}
+
 // TestProgressBarKeptPerCount: the progress bar is rendered once per color profile,
 // colors, width and count of answers, for every session of the process; what is kept
 // is what the bar renders for that count, at every count and at two widths; the views
@@ -90,9 +120,9 @@ func TestProgressBarKeptPerCount(t *testing.T) {
 	barViews.m = nil
 	barViews.Unlock()
 	for _, w := range []int{10, 40} {
-		q.bar.Width = w
+		q.barWidth = w
 		for n := 0; n <= total; n++ {
-			want := q.bar.ViewAs(float64(n) / float64(total))
+			want := progressBar(q.styles, w, n, total)
 			if got := q.barView(n, total); got != want {
 				t.Fatalf("width %d, %d of %d answered: kept %q, the bar renders %q", w, n, total, got, want)
 			}
@@ -106,7 +136,7 @@ func TestProgressBarKeptPerCount(t *testing.T) {
 	}
 	// Another session with the same profile and colors renders none again.
 	e, _, _, _ := startAnswering(t, 120, 40)
-	e.quest().bar.Width = 40
+	e.quest().barWidth = 40
 	before := kept()
 	for n := 0; n <= total; n++ {
 		e.quest().barView(n, total)
@@ -115,7 +145,7 @@ func TestProgressBarKeptPerCount(t *testing.T) {
 		t.Fatalf("a second session rendered %d bars again", k-before)
 	}
 	for w := 10; w < 10+2*maxBarViews; w++ {
-		q.bar.Width = w
+		q.barWidth = w
 		q.barView(1, total)
 		if k := kept(); k > maxBarViews {
 			t.Fatalf("%d bar views kept, more than %d", k, maxBarViews)
@@ -125,7 +155,7 @@ func TestProgressBarKeptPerCount(t *testing.T) {
 	q2, _, _, _ := startAnswering(t, 120, 40)
 	q2.press("2", "3")
 	q2.mustSee("2/")
-	if !strings.Contains(q2.quest().c.progress, q2.quest().bar.ViewAs(2/float64(total))) {
+	if !strings.Contains(q2.quest().c.progress, progressBar(q2.quest().styles, q2.quest().barWidth, 2, total)) {
 		t.Fatalf("the progress line of 2 answered is not the bar's view of 2: %q", q2.quest().c.progress)
 	}
 }

@@ -68,8 +68,9 @@ type styles struct {
 	chartEng     lipgloss.Style
 	chartOps     lipgloss.Style
 
-	// progress bar colors, resolved for the renderer's background.
+	// progress bar colors, resolved for the renderer's background, and their styles.
 	progressFull, progressEmpty string
+	progFull, progEmpty         lipgloss.Style
 }
 
 // color resolves an adaptive color to the exact color this session's terminal shows.
@@ -145,6 +146,8 @@ func newStyles(r *lipgloss.Renderer) *styles {
 	} else {
 		s.progressFull, s.progressEmpty = colAccent.Light, colFaint.Light
 	}
+	s.progFull = n().Foreground(lipgloss.Color(s.progressFull))
+	s.progEmpty = n().Foreground(lipgloss.Color(s.progressEmpty))
 	return s
 }
 

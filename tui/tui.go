@@ -28,8 +28,9 @@ type Store interface {
 	// that two editors of one draft never overwrite each other silently.
 	DraftRev(orgID string) (assessment.Assessment, int, error)
 	StartAssessment(orgID string, bank *questions.Bank) (assessment.Assessment, error)
-	SaveAnswerIf(orgID string, number int, functionID string, ans assessment.Answer, base *assessment.Answer) (int, error)
-	ClearAnswerIf(orgID string, number int, functionID string, base *assessment.Answer) (int, error)
+	// SaveAnswersIf writes answers (and clears them) in one call: the autosave
+	// sends together what queued up while its last write was on the way.
+	SaveAnswersIf(orgID string, number int, writes []store.AnswerWrite) ([]store.WriteResult, error)
 	SaveProfileIf(orgID string, number int, p, base assessment.Profile, fields []assessment.ProfileField) (assessment.Profile, int, error)
 	CompleteIf(orgID string, number, rev int) (assessment.Assessment, error)
 	Bank(ref questions.Ref) (*questions.Bank, error)
@@ -74,6 +75,11 @@ type Options struct {
 	// DueAfter is how many months after the last completed assessment the home
 	// screen says a re-assessment is due; 0 means assessment.DefaultDueAfter (12).
 	DueAfter int
+	// AckHold, when not 0, lets the questionnaire's "saved ✓" for an answer wait up
+	// to this long for the next frame instead of causing one of its own (see
+	// ackhold.go): over SSH every frame is a write, encrypted, to a director who is
+	// usually typing the next answer already.
+	AckHold time.Duration
 }
 
 // ShutdownMsg tells a running TUI to quit, showing Reason (e.g. "the server is
@@ -149,6 +155,8 @@ type model struct {
 	// program ran; pending is what its updates asked for, started by Init.
 	prepared bool
 	pending  tea.Cmd
+
+	hold ackHold // a save's acknowledgement waiting for the next frame
 
 	lastKey   time.Time
 	quitting  string        // why the TUI is closing; shown instead of the screens
@@ -340,6 +348,9 @@ func (m *model) quit(reason string) tea.Cmd {
 // Update implements tea.Model.
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	if h := m.holdAck(msg); h != nil {
+		cmd = tea.Batch(cmd, h)
+	}
 	m.layout()
 	if p := m.presence(); p != nil {
 		cmd = tea.Batch(cmd, p)
@@ -639,49 +650,70 @@ func (m *model) key(msg tea.KeyMsg) tea.Cmd {
 	return top.update(msg)
 }
 
+// answerSaved takes the result of one answer write: it goes to the autosave, the
+// draft the root keeps and the screen that asked; report opens the error view when
+// the write failed.
+func (m *model) answerSaved(msg answerSavedMsg, report bool) tea.Cmd {
+	next := m.saves.answered(&msg)
+	var ce *store.ConflictError
+	open := m.onDraft(msg.draft)
+	switch {
+	case !open:
+	case msg.err == nil:
+		m.saw(msg.rev)
+		if msg.cleared {
+			m.setAnswer(msg.fid, nil)
+		} else {
+			m.setAnswer(msg.fid, &msg.ans)
+		}
+	case errors.As(msg.err, &ce):
+		m.setAnswer(msg.fid, ce.Current)
+	}
+	cmd := tea.Batch(next, m.deliver(msg.job.owner, msg))
+	if open {
+		cmd = tea.Batch(cmd, m.reviewAnswers("", ""))
+		if msg.job.owner != screenQuestionnaire {
+			// The questionnaire keeps its own copy: an estimate saved in the
+			// workload pass is in it when the director goes back there.
+			cmd = tea.Batch(cmd, m.deliver(screenQuestionnaire, answersMsg{answers: m.snapshotDraft()}))
+		}
+	}
+	if errors.Is(msg.err, store.ErrConflict) {
+		// The screen that asked shows both answers and asks; nothing to fail.
+		m.quitWhenSaved = false
+		if open && !m.on(msg.job.owner) && m.screens[msg.job.owner] != nil {
+			m.show(msg.job.owner)
+		}
+		return cmd
+	}
+	if msg.err != nil {
+		m.quitWhenSaved = false // stay, so the user sees what is not saved
+		if report {
+			what := fmt.Sprintf("save your answer to “%s” (it is NOT saved)", functionTitle(m.sess.bank, msg.fid))
+			cmd = tea.Batch(cmd, m.fail(what, msg.err))
+		}
+	}
+	return m.savedAll(cmd)
+}
+
 // saving handles the autosave: requests for writes and their results, which go back to
 // the screen that asked.
 func (m *model) saving(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case answerSavedMsg:
-		next := m.saves.answered(&msg)
-		var ce *store.ConflictError
-		open := m.onDraft(msg.draft)
-		switch {
-		case !open:
-		case msg.err == nil:
-			m.saw(msg.rev)
-			if msg.cleared {
-				m.setAnswer(msg.fid, nil)
-			} else {
-				m.setAnswer(msg.fid, &msg.ans)
-			}
-		case errors.As(msg.err, &ce):
-			m.setAnswer(msg.fid, ce.Current)
-		}
-		cmd := tea.Batch(next, m.deliver(msg.job.owner, msg))
-		if open {
-			cmd = tea.Batch(cmd, m.reviewAnswers("", ""))
-			if msg.job.owner != screenQuestionnaire {
-				// The questionnaire keeps its own copy: an estimate saved in the
-				// workload pass is in it when the director goes back there.
-				cmd = tea.Batch(cmd, m.deliver(screenQuestionnaire, answersMsg{answers: m.snapshotDraft()}))
+		return m.answerSaved(msg, true), true
+	case answersSavedMsg:
+		// The results of one write of several answers, in the order they were asked
+		// for; a failure they share opens the error view once.
+		var cmds []tea.Cmd
+		report := true
+		for _, r := range msg {
+			cmds = append(cmds, m.answerSaved(r, report))
+			if r.err != nil && !errors.Is(r.err, store.ErrConflict) {
+				report = false
 			}
 		}
-		if errors.Is(msg.err, store.ErrConflict) {
-			// The screen that asked shows both answers and asks; nothing to fail.
-			m.quitWhenSaved = false
-			if open && !m.on(msg.job.owner) && m.screens[msg.job.owner] != nil {
-				m.show(msg.job.owner)
-			}
-			return cmd, true
-		}
-		if msg.err != nil {
-			m.quitWhenSaved = false // stay, so the user sees what is not saved
-			what := fmt.Sprintf("save your answer to “%s” (it is NOT saved)", functionTitle(m.sess.bank, msg.fid))
-			cmd = tea.Batch(cmd, m.fail(what, msg.err))
-		}
-		return m.savedAll(cmd), true
+		return tea.Batch(cmds...), true
 	case profileSavedMsg:
 		next := m.saves.profiled(&msg)
 		cmd := tea.Batch(next, m.deliver(screenProfile, msg))
@@ -912,9 +944,11 @@ func (m *model) keyMap() keyHelp {
 // footerKey names a rendered footer: the key map's help texts, the width, and whether
 // the full help is shown.
 type footerKey struct {
-	keys  uint64
-	width int
-	all   bool
+	keys          uint64 // the top screen's help
+	noBack, noEsc bool
+	capturing     bool
+	width         int
+	all           bool
 }
 
 // maxFooters bounds the footers kept per session: a few per screen state and width.
@@ -926,10 +960,15 @@ func (m *model) layout() {
 	if m.badSize() {
 		return
 	}
-	k := m.keyMap()
-	fk := footerKey{k.hash(), m.width, m.help.ShowAll}
+	// The footer is a function of the top screen's help (the global keys follow from
+	// it): hashed as the screen gives it, the whole key map is put together only for
+	// a footer not rendered yet.
+	top := m.top()
+	th := top.help()
+	fk := footerKey{th.hash(), th.noBack, th.noEsc, top.capturing(), m.width, m.help.ShowAll}
 	footer, ok := m.footers[fk]
 	if !ok {
+		k := m.keyMap()
 		m.help.Width = m.width
 		// help.Model adds an item that does not fit when even its ellipsis does not
 		// fit; cut every line to the width.
@@ -955,6 +994,16 @@ func (m *model) layout() {
 
 // View implements tea.Model.
 func (m *model) View() string {
+	if m.hold.held {
+		return m.hold.view
+	}
+	v := m.view()
+	m.hold.view = v
+	return v
+}
+
+// view draws the screen.
+func (m *model) view() string {
 	if m.quitting != "" {
 		return m.styles.bold.Render("cebalance: " + m.quitting)
 	}
@@ -971,15 +1020,20 @@ func (m *model) View() string {
 		}
 		return strings.Join(wrap(m.sizeMessage(), max(10, w-1)), "\n") + "\n\nPress q to quit."
 	}
-	var b strings.Builder
-	b.WriteString(clampLines(m.top().view(), m.bodyH))
-	b.WriteString("\n")
+	var notice string
 	if m.flash != "" {
-		b.WriteString(m.styles.warn.Render(truncate(m.flash, m.width)))
+		notice = m.styles.warn.Render(truncate(m.flash, m.width))
 	} else if len(m.others) > 0 && m.editing() != (draftKey{}) {
 		// On the line above the footer, so that no screen's layout changes.
-		b.WriteString(m.styles.warn.Render(truncate(" also here: "+strings.Join(m.others, ", "), m.width-1)))
+		notice = m.styles.warn.Render(truncate(" also here: "+strings.Join(m.others, ", "), m.width-1))
 	}
+	// One buffer of the frame's size: the frame is copied once, not once per part.
+	body := m.top().view()
+	var b strings.Builder
+	b.Grow(len(body) + m.bodyH + len(notice) + len(m.footer) + 2)
+	writeClamped(&b, body, m.bodyH)
+	b.WriteString("\n")
+	b.WriteString(notice)
 	b.WriteString("\n")
 	b.WriteString(m.footer)
 	return b.String()

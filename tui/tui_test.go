@@ -532,11 +532,11 @@ type failingStore struct {
 	fail bool
 }
 
-func (f *failingStore) SaveAnswerIf(orgID string, number int, fid string, ans assessment.Answer, base *assessment.Answer) (int, error) {
+func (f *failingStore) SaveAnswersIf(orgID string, number int, writes []store.AnswerWrite) ([]store.WriteResult, error) {
 	if f.fail {
-		return 0, errors.New("disk full")
+		return nil, errors.New("disk full")
 	}
-	return f.Store.SaveAnswerIf(orgID, number, fid, ans, base)
+	return f.Store.SaveAnswersIf(orgID, number, writes)
 }
 
 func TestSaveFailureShowsErrorView(t *testing.T) {
