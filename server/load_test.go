@@ -892,6 +892,11 @@ func (s *loadSession) assess(ctx context.Context, i int, think time.Duration) (r
 	s.saved, s.scanned = 0, len(s.raw)
 	s.mu.Unlock()
 	sent := make([]time.Time, len(fns))
+	if think > 0 {
+		// Paced, the first answer too comes after reading the question: directors who
+		// open their questionnaires in the same instant do not all answer in it.
+		time.Sleep(think/2 + rand.N(think))
+	}
 	for j := range fns {
 		next := fmt.Sprintf("function %d of %d", j+2, nFns)
 		if j == len(fns)-1 {

@@ -129,7 +129,7 @@ func tell(batch []*writeOp, err error) {
 	}
 }
 
-// tellChunk is how many saves tell wakes between two yields: one by one, a group of 200
-// took long enough to tell that sessions' next saves missed the next commit; all at
-// once, the burst showed in the frames' p99 (docs/performance.md).
-const tellChunk = 32
+// tellChunk is how many saves tell wakes between two yields. All at once, a group's
+// burst showed in the frames' p99; one by one, a group of 200 took long enough to tell
+// that sessions' next saves missed the next commit (docs/performance.md).
+const tellChunk = 4

@@ -6,15 +6,18 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// A held acknowledgement. A director answering types the next answer about as soon
-// as the next function shows, and its save returns a moment later: drawn at once,
-// "saved ✓" would be a frame of its own between two answers' frames, and over SSH
-// each frame is a write, encrypted and sent. With Options.AckHold set, the frame
-// stays as it was when a successful answer save returns on the questionnaire, until
-// the next message of any other kind (the next key, as a rule) or AckHold has
-// passed, whichever is first; the acknowledgement then rides on that frame. Only the
-// drawing waits: the answer is on disk and the model knows it, so quitting or
-// finishing are not held up, and nothing else is.
+// A held acknowledgement. A director answering quickly (keeping last time's answers,
+// say) types the next answer about as soon as the next function shows, and its save
+// returns a moment later: drawn at once, "saved ✓" would be a frame of its own
+// between two answers' frames, and over SSH each frame is a write, encrypted and
+// sent. With Options.AckHold set, when a successful answer save returns on the
+// questionnaire and the last two keys came less than AckHold apart, the frame stays as
+// it was until the next message of any other kind (the next key, as a rule) or
+// AckHold has passed, whichever is first; the acknowledgement then rides on that
+// frame. A director reading each question (keys seconds apart) sees it at once: a
+// hold would only add a frame later. Only the drawing waits: the answer is on disk
+// and the model knows it, so quitting or finishing are not held up, and nothing else
+// is.
 
 // ackHold is the root's held frame.
 type ackHold struct {
@@ -30,7 +33,7 @@ type ackShowMsg struct{}
 // questionnaire, and lets it go on any other message; it returns the timer that ends
 // a new hold.
 func (m *model) holdAck(msg tea.Msg) tea.Cmd {
-	if ack, ok := msg.(answerSavedMsg); ok && m.opts.AckHold > 0 && ack.err == nil &&
+	if savedOK(msg) && m.opts.AckHold > 0 && m.keyGap < m.opts.AckHold &&
 		m.quitting == "" && !m.quitWhenSaved && m.hold.view != "" && m.top().id() == screenQuestionnaire {
 		m.hold.held = true
 		if m.hold.timer {
@@ -46,4 +49,20 @@ func (m *model) holdAck(msg tea.Msg) tea.Cmd {
 	}
 	m.hold.held = false
 	return nil
+}
+
+// savedOK reports whether msg is the result of answer writes that were all made.
+func savedOK(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case answerSavedMsg:
+		return msg.err == nil
+	case answersSavedMsg:
+		for _, r := range msg {
+			if r.err != nil {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -159,6 +159,7 @@ type model struct {
 	hold ackHold // a save's acknowledgement waiting for the next frame
 
 	lastKey   time.Time
+	keyGap    time.Duration // between the last two keys
 	quitting  string        // why the TUI is closing; shown instead of the screens
 	farewell  string        // said after the user quit with a draft open: how far, how to resume
 	quitDelay time.Duration // how long the reason stays on screen
@@ -540,7 +541,8 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		m.height = min(max(msg.Height, 0), MaxHeight+1)
 		return nil
 	case tea.KeyMsg:
-		m.lastKey = m.opts.Now()
+		now := m.opts.Now()
+		m.keyGap, m.lastKey = now.Sub(m.lastKey), now
 		return m.key(msg)
 	case idleMsg:
 		if m.quitting != "" {
