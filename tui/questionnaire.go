@@ -25,6 +25,12 @@ import (
 // Writes go through the root's autosave, one at a time, in order. If one fails, the
 // questionnaire goes back to that function and the error view says it is not saved.
 type questionnaireModel struct {
+	// rowAt is answersRow, kept for the size it was computed for.
+	rowAt struct {
+		key answersKey
+		row int
+		ok  bool
+	}
 	styles    *styles
 	keys      questKeys
 	answering [2]*keyHelp // help while answering, without and with "not applicable"; see help
@@ -166,10 +172,14 @@ var funcTexts = struct {
 
 const maxFuncTexts = 2048
 
-// functionText returns the text of function idx of the questionnaire's bank at its
+// functionText returns the text of the function shown, from the shared cache or
+// rendered now.
+func (m *questionnaireModel) functionText() *funcText { return m.functionTextAt(m.idx) }
+
+// functionTextAt returns the text of function idx of the questionnaire's bank at its
 // width, from the shared cache or rendered now.
-func (m *questionnaireModel) functionText() *funcText {
-	k := funcTextKey{hash: m.bank.Hash, idx: m.idx, width: m.width,
+func (m *questionnaireModel) functionTextAt(idx int) *funcText {
+	k := funcTextKey{hash: m.bank.Hash, idx: idx, width: m.width,
 		profile: m.styles.r.ColorProfile(), dark: m.styles.r.HasDarkBackground()}
 	if k.hash == "" {
 		k.bank = m.bank
@@ -180,7 +190,7 @@ func (m *questionnaireModel) functionText() *funcText {
 	if t != nil {
 		return t
 	}
-	t = m.renderText()
+	t = m.renderText(idx)
 	funcTexts.Lock()
 	if len(funcTexts.m) >= maxFuncTexts {
 		for old := range funcTexts.m { // evict one at random
@@ -193,12 +203,12 @@ func (m *questionnaireModel) functionText() *funcText {
 	return t
 }
 
-// renderText renders the text of the function shown at the questionnaire's width.
-func (m *questionnaireModel) renderText() *funcText {
+// renderText renders the text of function idx at the questionnaire's width.
+func (m *questionnaireModel) renderText(idx int) *funcText {
 	s := m.styles
 	tw := textWidth(m.width)
-	f := m.fn()
-	d := m.bank.DomainOf(m.idx)
+	f := &m.bank.Functions[idx]
+	d := m.bank.DomainOf(idx)
 	var dom questions.Domain
 	if d >= 0 {
 		dom = m.bank.Domains[d]
@@ -209,7 +219,7 @@ func (m *questionnaireModel) renderText() *funcText {
 		kind = "operations work"
 	}
 	t.domRaw = s.heading.Render(strings.ToUpper(assessment.SanitizeNote(dom.Name))) +
-		s.muted.Render(fmt.Sprintf(" · function %d of %d", m.idx+1, len(m.bank.Functions)))
+		s.muted.Render(fmt.Sprintf(" · function %d of %d", idx+1, len(m.bank.Functions)))
 	t.domain = truncate(t.domRaw, m.width-1)
 	for _, l := range wrap(dom.Description, tw) {
 		t.desc = append(t.desc, s.muted.Render(l))
@@ -1036,24 +1046,68 @@ func progressBar(s *styles, w, answered, total int) string {
 
 // requiredLines is the height of what is always shown: title, progress, domain,
 // question, the seven performers, the note and the status line.
-func (m *questionnaireModel) requiredLines() int {
+func (m *questionnaireModel) requiredLines() int { return m.requiredFor(m.c.funcText) }
+
+// requiredFor is requiredLines for the function of text t.
+func (m *questionnaireModel) requiredFor(t *funcText) int {
 	noteLines := 2 // the note and the hours
 	if m.editing {
 		noteLines = 3
 	}
-	return 3 + len(m.c.question) + len(m.c.options) + noteLines + 1
+	return 3 + len(t.question) + len(t.options) + noteLines + 1
 }
 
 // helpShown reports whether the explanation is shown: always when asked for, never
 // when hidden, and by default when it fits with everything else.
-func (m *questionnaireModel) helpShown() bool {
+func (m *questionnaireModel) helpShown() bool { return m.helpShownFor(m.c.funcText) }
+
+// helpShownFor is helpShown for the function of text t.
+func (m *questionnaireModel) helpShownFor(t *funcText) bool {
 	switch m.helpMode {
 	case helpOn:
 		return true
 	case helpOff:
 		return false
 	}
-	return m.height-m.requiredLines() >= len(m.c.help)+len(m.c.desc)+4
+	return m.height-m.requiredFor(t) >= len(t.help)+len(t.desc)+4
+}
+
+// linesAbove is how many rows the function of text t has above its answers: title,
+// progress, and what renderBody writes before them.
+func (m *questionnaireModel) linesAbove(t *funcText) int {
+	helpN, descN, blank := m.bodyRoomFor(t)
+	n := 2 + 1 + descN + len(t.question) + helpN
+	if helpN > 0 && helpN < len(t.help) {
+		n++ // "… (enlarge the window to read the rest)"
+	}
+	for _, b := range blank[:3] {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// answersKey is what the answers' row depends on besides the bank.
+type answersKey struct {
+	width, height int
+	helpMode      helpMode
+	editing       bool
+}
+
+// answersRow is the row of the first answer: the same for every function of the bank
+// at this size, the lowest any of them needs. Computed once per size.
+func (m *questionnaireModel) answersRow() int {
+	k := answersKey{m.width, m.height, m.helpMode, m.editing}
+	if m.rowAt.ok && m.rowAt.key == k {
+		return m.rowAt.row
+	}
+	row := 0
+	for i := range m.bank.Functions {
+		row = max(row, m.linesAbove(m.functionTextAt(i)))
+	}
+	m.rowAt.key, m.rowAt.row, m.rowAt.ok = k, row, true
+	return row
 }
 
 func (m *questionnaireModel) help() keyHelp {
@@ -1122,13 +1176,18 @@ func (m *questionnaireModel) view() string {
 // bodyRoom shares the lines left beside what is always shown: the explanation first
 // (when shown), then the domain's description, then up to four blank lines.
 func (m *questionnaireModel) bodyRoom() (helpN, descN int, blank [4]bool) {
-	room := m.height - m.requiredLines()
-	if m.helpShown() {
-		helpN = min(len(m.c.help), max(0, room))
+	return m.bodyRoomFor(m.c.funcText)
+}
+
+// bodyRoomFor is bodyRoom for the function of text t.
+func (m *questionnaireModel) bodyRoomFor(t *funcText) (helpN, descN int, blank [4]bool) {
+	room := m.height - m.requiredFor(t)
+	if m.helpShownFor(t) {
+		helpN = min(len(t.help), max(0, room))
 	}
 	room -= helpN
-	if room >= len(m.c.desc) {
-		descN = len(m.c.desc)
+	if room >= len(t.desc) {
+		descN = len(t.desc)
 		room -= descN
 	}
 	for i := range blank {
@@ -1172,10 +1231,34 @@ func (m *questionnaireModel) renderBody() string {
 		line(" " + s.muted.Render("… (enlarge the window to read the rest)"))
 	}
 	gap(2)
-	m.optionsY = 2 + strings.Count(b.String(), "\n") // below the title and progress lines
+	// The answers, and the lines under them, keep their rows from function to function
+	// (as far as the window allows): the questions above differ in length, and
+	// rows moved by one would make every answer line go out again with every answer's
+	// frame, besides moving what a director aims at with the keys and the mouse.
+	notes := m.noteLines()
+	above := 2 + strings.Count(b.String(), "\n") // below the title and progress lines
+	below := len(m.c.options) + len(notes) + 1   // the answer rows, the notes, the status
+	if blank[3] {
+		below++
+	}
+	if m.conflict == nil {
+		below++ // the hours
+	}
+	pad := max(0, min(m.answersRow(), m.height-below)-above)
+	for range pad {
+		b.WriteByte('\n')
+	}
+	m.optionsY = 2 + strings.Count(b.String(), "\n")
 	m.optionRows(&b)
+	if na := questions.NumOptions - len(m.c.options); above+pad+below+na <= m.height {
+		// The row of "not applicable", where it is not offered, when there is room:
+		// the lines under the answers keep their rows too.
+		for range na {
+			b.WriteByte('\n')
+		}
+	}
 	gap(3)
-	for i, l := range m.noteLines() {
+	for i, l := range notes {
 		if i > 0 {
 			b.WriteByte('\n')
 		}

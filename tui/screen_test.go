@@ -213,3 +213,38 @@ func TestRootIsAPointer(t *testing.T) {
 		t.Fatal("Update returned another root")
 	}
 }
+
+// TestAnswersKeepTheirRows walks through every function of the bank at three window
+// sizes: the first answer and the status line are on the same rows for all of them
+// (where the window has room for the longest question), so moving on redraws only what
+// changed, and the keys and the mouse find the answers where they were.
+func TestAnswersKeepTheirRows(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {100, 50}, {200, 60}} {
+		d, _, _, _ := startAnswering(t, size[0], size[1])
+		q := d.quest()
+		rowOf := func(text string) int {
+			for i, l := range strings.Split(d.view(), "\n") {
+				if strings.Contains(l, text) {
+					return i
+				}
+			}
+			t.Fatalf("%dx%d, function %d: no %q on screen:\n%s", size[0], size[1], q.idx+1, text, d.view())
+			return -1
+		}
+		first, hours := -1, -1
+		for i := range q.bank.Functions {
+			d.run(q.goTo(i, false))
+			a, h := rowOf("Dedicated clinical engineer"), rowOf("Hours a month:")
+			if q.optionsY != a {
+				t.Fatalf("%dx%d, function %d: optionsY %d, the first answer is on row %d", size[0], size[1], i+1, q.optionsY, a)
+			}
+			if first < 0 {
+				first, hours = a, h
+			}
+			if a != first || h != hours {
+				t.Errorf("%dx%d, function %d: first answer on row %d, hours on row %d; function 1 had %d and %d",
+					size[0], size[1], i+1, a, h, first, hours)
+			}
+		}
+	}
+}
