@@ -21,10 +21,10 @@ import (
 
 // commitGap is the least time between the starts of two commits back to back (saves
 // arrived during the first). Under load it bounds the commits to 100 a second however
-// many directors type, which keeps the commits' CPU off the answers' frames; a session
-// saves one answer at a time, so it also bounds a session to 100 saves a second under
-// load, faster than anyone answers.
-var commitGap = 10 * time.Millisecond
+// many directors type, which keeps the commits' CPU off the answers' frames; an editor
+// has one store call on its way at a time, with whatever queued up meanwhile
+// (SaveAnswersIf), so under load its saves keep pace in one call per commit.
+const commitGap = 10 * time.Millisecond
 
 // writeOp is one save waiting for its commit.
 type writeOp struct {
@@ -37,6 +37,7 @@ type committer struct {
 	mu      sync.Mutex
 	queue   []*writeOp
 	running bool         // a goroutine will commit the queue
+	closed  bool         // Close has begun: saves go straight to the (closed) database
 	started time.Time    // when the last group commit started
 	commits atomic.Int64 // transactions committed for groups (tests read it)
 }
@@ -49,6 +50,10 @@ func (s *Store) coalesce(fn func(tx *bolt.Tx) error) error {
 	op := &writeOp{fn: fn, err: make(chan error, 1)}
 	c := &s.group
 	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return s.update(fn)
+	}
 	c.queue = append(c.queue, op)
 	if c.running {
 		c.mu.Unlock()
@@ -84,6 +89,21 @@ func (s *Store) drain() {
 		}
 		s.drain()
 	}()
+}
+
+// closeGroup waits until no group commit is due or in flight, so that Close does not
+// fail saves that were waiting for the next commit, and sends later saves straight to
+// the database.
+func (s *Store) closeGroup() {
+	c := &s.group
+	c.mu.Lock()
+	c.closed = true
+	for c.running {
+		c.mu.Unlock()
+		time.Sleep(time.Millisecond)
+		c.mu.Lock()
+	}
+	c.mu.Unlock()
 }
 
 // commitGroup commits a group of saves in one transaction and tells each its result.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"cebalance/assessment"
 	"cebalance/questions"
@@ -97,4 +98,69 @@ func TestGroupCommit(t *testing.T) {
 	if err := s.Check(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestGroupCommitClose closes the store while many saves are on their way: every save
+// that returned without an error is in the file when it is opened again (Close waits
+// for the commit they were waiting for), and the others failed with an error.
+func TestGroupCommitClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank := questions.Default()
+	const n = 16
+	orgs := make([]string, n)
+	for i := range n {
+		o, err := s.CreateOrganization(fmt.Sprintf("Hospital %02d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgs[i] = o.ID
+		if _, err := s.StartAssessment(o.ID, bank); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	saved := make([][]string, n) // per organization, the functions saved without error
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for _, f := range bank.Functions {
+				if err := s.SaveAnswer(orgs[i], 1, f.ID, assessment.Answer{Performer: assessment.CE}); err != nil {
+					return
+				}
+				saved[i] = append(saved[i], f.ID)
+			}
+		}()
+	}
+	close(start)
+	time.Sleep(20 * time.Millisecond) // some saves made, some waiting for a commit
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	total := 0
+	for i, org := range orgs {
+		d, err := s.Draft(org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fid := range saved[i] {
+			if d.Answers[fid].Performer != assessment.CE {
+				t.Errorf("%s %s: saved without an error, not in the file", org, fid)
+			}
+		}
+		total += len(saved[i])
+	}
+	t.Logf("%d saves returned before the close", total)
 }

@@ -188,6 +188,7 @@ func damage(r any) (string, bool) {
 
 // Close closes the database, releasing its lock.
 func (s *Store) Close() error {
+	s.closeGroup()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", s.path, err)
 	}
