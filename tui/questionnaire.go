@@ -33,9 +33,16 @@ type questionnaireModel struct {
 	}
 	styles    *styles
 	keys      questKeys
-	answering [2]*keyHelp // help while answering, without and with "not applicable"; see help
-	saves     *autosave
-	now       func() time.Time
+	answering [2]*keyHelp       // help while answering, without and with "not applicable"; see help
+	muted     map[string]string // see mutedText
+	// statusDrawn is the status line as last drawn, and what it showed.
+	statusDrawn struct {
+		key  statusKey
+		line string
+		ok   bool
+	}
+	saves *autosave
+	now   func() time.Time
 
 	orgID, orgName string
 	number         int
@@ -146,6 +153,21 @@ type funcText struct {
 	// the answer options, and their rows under the cursor and not
 	options       []questions.Performer
 	rowOn, rowOff [questions.NumOptions]string
+}
+
+// mutedText is text in the muted style, drawn once per session: the lines under the
+// answers ("Note: none …", "Hours a month: none …") are the same for most functions
+// and are drawn with every answer.
+func (m *questionnaireModel) mutedText(text string) string {
+	if v, ok := m.muted[text]; ok {
+		return v
+	}
+	if m.muted == nil || len(m.muted) >= 64 {
+		m.muted = make(map[string]string, 8)
+	}
+	v := m.styles.muted.Render(text)
+	m.muted[text] = v
+	return v
 }
 
 // optionKey returns the number key of the i-th answer option: 1–9, then 0 for the tenth.
@@ -1284,7 +1306,7 @@ func (m *questionnaireModel) hoursLine() string {
 		return truncate("Hours a month "+m.hours.View()+s.muted.Render(fmt.Sprintf(" for “%s”", p.Label())+how), w)
 	}
 	if p == questions.NA {
-		return s.muted.Render(truncate("Hours a month: none (not applicable)", w))
+		return m.mutedText(truncate("Hours a month: none (not applicable)", w))
 	}
 	last, hasLast := m.last[f.ID]
 	lastH := ""
@@ -1293,12 +1315,12 @@ func (m *questionnaireModel) hoursLine() string {
 	}
 	if h, ok := m.draftHours(); ok {
 		if h != nil {
-			return truncate("Hours a month: "+assessment.FormatHours(*h)+s.muted.Render("  (t to change · w: all at once)"), w)
+			return truncate("Hours a month: "+assessment.FormatHours(*h)+m.mutedText("  (t to change · w: all at once)"), w)
 		}
 		if lastH != "" {
-			return s.muted.Render(truncate("Hours a month: none (t to estimate; last time "+lastH+") · w: all at once", w))
+			return m.mutedText(truncate("Hours a month: none (t to estimate; last time "+lastH+") · w: all at once", w))
 		}
-		return s.muted.Render(truncate("Hours a month: none (t to estimate)", w))
+		return m.mutedText(truncate("Hours a month: none (t to estimate)", w))
 	}
 	switch {
 	case lastH != "" && last.Performer == p:
@@ -1306,7 +1328,7 @@ func (m *questionnaireModel) hoursLine() string {
 	case lastH != "":
 		return s.muted.Render(truncate(fmt.Sprintf("Hours a month: none (last time %s with “%s”; t to estimate · w: all)", lastH, last.Performer.Label()), w))
 	}
-	return s.muted.Render(truncate("Hours a month: none (t to estimate · w: all at once)", w))
+	return m.mutedText(truncate("Hours a month: none (t to estimate · w: all at once)", w))
 }
 
 // noteLines are the lines under the answers: the conflict and its choice, the note
@@ -1343,9 +1365,9 @@ func (m *questionnaireModel) noteLines() []string {
 		return []string{s.muted.Render(truncate(fmt.Sprintf("Last time's note (not kept with a changed answer; n keeps it): %s", m.note.Value()), w))}
 	case m.note.Value() != "":
 		// " Note: " and "  (n to edit)" take 20 columns.
-		return []string{"Note: " + truncate(m.note.Value(), m.width-20) + s.muted.Render("  (n to edit)")}
+		return []string{"Note: " + truncate(m.note.Value(), m.width-20) + m.mutedText("  (n to edit)")}
 	}
-	return []string{s.muted.Render("Note: none (n to add one)")}
+	return []string{m.mutedText("Note: none (n to add one)")}
 }
 
 // optionRows writes the answer options, one row each, with their marks: the saved
@@ -1394,6 +1416,24 @@ func (m *questionnaireModel) optionRows(b *strings.Builder) {
 
 // statusLine is the last line: what happened to the last answer.
 func (m *questionnaireModel) statusLine() string {
+	k := statusKey{m.status, m.statusBad, m.width}
+	if m.statusDrawn.ok && m.statusDrawn.key == k {
+		return m.statusDrawn.line
+	}
+	line := m.drawStatus()
+	m.statusDrawn.key, m.statusDrawn.line, m.statusDrawn.ok = k, line, true
+	return line
+}
+
+// statusKey is what the status line shows.
+type statusKey struct {
+	text  string
+	bad   bool
+	width int
+}
+
+// drawStatus draws the status line.
+func (m *questionnaireModel) drawStatus() string {
 	s := m.styles
 	switch {
 	case m.status == "":
