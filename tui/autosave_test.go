@@ -144,3 +144,40 @@ func TestAutosaveBatchConflict(t *testing.T) {
 		}
 	}
 }
+
+// TestQuitWaitsForTheQueuedAnswers: q typed while one answer's write is on its way and
+// two more are queued quits only once the call that carries the two has returned, and
+// all three are stored.
+func TestQuitWaitsForTheQueuedAnswers(t *testing.T) {
+	clk := newClock()
+	st := openStore(t, t.TempDir(), clk)
+	mustCreate(t, st, "St Example Hospital")
+	log := &callLog{Store: st}
+	d := newDriver(t, log, testOptions(clk), 120, 40)
+	d.press("enter", "enter")
+	fillProfile(d, "250", "n", "1", "8", "1", "0", "7000")
+	m, first := d.m.Update(keyMsg(answerKey(assessment.Manager)))
+	d.m = m
+	d.press(answerKey(assessment.IT), answerKey(assessment.Vendor), "q")
+	if d.quit {
+		t.Fatal("quit with writes on their way")
+	}
+	d.mustSee("saving your last answers, then quitting")
+	d.run(first)
+	if !d.quit {
+		t.Fatal("did not quit once the writes had returned")
+	}
+	a, err := st.Draft("st-example-hospital")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fns := questions.Default().Functions
+	for i, p := range []assessment.Performer{assessment.Manager, assessment.IT, assessment.Vendor} {
+		if got := a.Answers[fns[i].ID].Performer; got != p {
+			t.Errorf("%s = %q, want %q", fns[i].ID, got, p)
+		}
+	}
+	if !slices.Equal(log.calls, []int{1, 2}) {
+		t.Errorf("writes per store call %v, want [1 2]", log.calls)
+	}
+}
