@@ -134,13 +134,25 @@ func ResumeIndex(bank *questions.Bank, answers map[string]Answer) int {
 // MaxNoteRunes is the longest note accepted for an answer.
 const MaxNoteRunes = 500
 
-// SanitizeNote makes a note safe to store and display: control characters (including
-// escape sequences' ESC) become spaces, runs of white space collapse to one space,
-// invalid UTF-8 is dropped, the ends are trimmed and the result is cut to MaxNoteRunes.
-func SanitizeNote(s string) string {
+// SanitizeNote makes a note safe to store and display: CleanText, cut to MaxNoteRunes.
+func SanitizeNote(s string) string { return clean(s, MaxNoteRunes) }
+
+// CleanText makes a text safe to display, whatever its length: control characters
+// (including escape sequences' ESC) become spaces, runs of white space collapse to one
+// space, invalid UTF-8 is dropped and the ends are trimmed. What may be long (a bank's
+// explanations, up to the bank's own bounds) is shown whole.
+func CleanText(s string) string { return clean(s, -1) }
+
+// clean is CleanText cut to limit runes (no cut when limit < 0).
+func clean(s string, limit int) string {
 	var b strings.Builder
-	b.Grow(min(len(s), MaxNoteRunes*4))
+	if limit >= 0 {
+		b.Grow(min(len(s), limit*4))
+	} else {
+		b.Grow(len(s))
+	}
 	n := 0
+	full := func(k int) bool { return limit >= 0 && n+k > limit }
 	space := false
 	for _, r := range s {
 		if r == utf8.RuneError {
@@ -152,14 +164,14 @@ func SanitizeNote(s string) string {
 			continue
 		}
 		if space {
-			if n+1 >= MaxNoteRunes {
+			if full(2) {
 				break
 			}
 			b.WriteByte(' ')
 			n++
 			space = false
 		}
-		if n >= MaxNoteRunes {
+		if full(1) {
 			break
 		}
 		b.WriteRune(r)

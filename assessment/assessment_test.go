@@ -183,6 +183,14 @@ func TestSanitizeNote(t *testing.T) {
 		if got := SanitizeNote(tt.in); got != tt.want {
 			t.Errorf("SanitizeNote(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+		if got := CleanText(tt.in); got != tt.want {
+			t.Errorf("CleanText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// A bank's explanation is longer than a note may be: shown whole.
+	text := strings.TrimSpace(strings.Repeat("word ", 200))
+	if got := CleanText(text); got != text {
+		t.Errorf("CleanText cut a %d-rune text to %d runes", len(text), utf8.RuneCountInString(got))
 	}
 	long := strings.Repeat("é", 600)
 	if got := SanitizeNote(long); utf8.RuneCountInString(got) != MaxNoteRunes {

@@ -170,4 +170,4 @@ func Letter(i int) string { return letters[i] }
 
 // Clean makes text from a bank, an organization or a note safe to print on one line:
 // no control characters or escape sequences.
-func Clean(s string) string { return assessment.SanitizeNote(s) }
+func Clean(s string) string { return assessment.CleanText(s) }

@@ -248,3 +248,12 @@ func TestAnswersKeepTheirRows(t *testing.T) {
 		}
 	}
 }
+
+// TestExplanationWhole: an explanation longer than a note may be (the AEM program's is
+// 602 characters) is shown to its last word, not cut at the note's 500.
+func TestExplanationWhole(t *testing.T) {
+	d, _, _, _ := startAnswering(t, 120, 40)
+	q := d.quest()
+	d.run(q.goTo(q.bank.FunctionIndex("aem_program"), false))
+	d.mustSee("so the organization has no AEM program.")
+}
