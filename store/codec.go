@@ -376,7 +376,8 @@ func decodeMembers(data []byte) ([]assessment.PeerValues, error) {
 //	            devices (varint); with the workload flag: productive hours (uvarint)
 //	positional  if the flag is set: uvarint count, which must equal the number of the
 //	            bank's functions; one byte per function in bank order (0: unanswered,
-//	            1+i: questions.Performers[i]); then per answered function its time
+//	            1+i: questions.Options[i], the performers then "not applicable");
+//	            then per answered function its time
 //	            relative to started and its note (string), and with the workload
 //	            flag its estimate (uvarint: 0 none, 1 + 2 × hours a month)
 //	extras      uvarint count; per answer: function id, performer, time relative to
@@ -805,10 +806,10 @@ func (r *compactReader) positional(a *assessment.Assessment, bankOf func(questio
 		if tag == 0 {
 			continue
 		}
-		if int(tag) > questions.NumPerformers {
+		if int(tag) > questions.NumOptions {
 			return fmt.Errorf("%w: answer %d has performer %d", ErrCorrupt, i, tag)
 		}
-		a.Answers[bank.Functions[i].ID] = r.answer(questions.Performers[tag-1], base, workload, performersOnly)
+		a.Answers[bank.Functions[i].ID] = r.answer(questions.Options[tag-1], base, workload, performersOnly)
 	}
 	return nil
 }

@@ -98,7 +98,12 @@ func TestCompactRoundTrip(t *testing.T) {
 	base.Bank = def.Ref()
 	base.Answers = map[string]assessment.Answer{}
 	for i, f := range def.Functions {
-		base.Answers[f.ID] = assessment.Answer{Performer: assessment.CE, Note: "é ✓",
+		// Every option, "not applicable" where the function allows it.
+		p := questions.Performers[i%questions.NumPerformers]
+		if f.NAAllowed {
+			p = questions.NA
+		}
+		base.Answers[f.ID] = assessment.Answer{Performer: p, Note: "é ✓",
 			AnsweredAt: time.Date(2024, 12, 31, 23, 59, 59, i, plus2)}
 	}
 	noHash := base.Clone()

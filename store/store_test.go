@@ -468,3 +468,51 @@ func TestOpenGarbagePages(t *testing.T) {
 		t.Errorf("only %d of 40 damaged files were reported", detected)
 	}
 }
+
+// TestCompleteWithNotApplicable completes an assessment with "not applicable" where
+// the bank allows it: the completed assessment reads back (list, report, export, the
+// consistency check) with its answers as given. The compact value once refused its
+// own "not applicable" as damage.
+func TestCompleteWithNotApplicable(t *testing.T) {
+	s, _ := openTemp(t)
+	o := mustOrg(t, s, "Alpha Hospital")
+	a := mustStart(t, s, o.ID)
+	for _, f := range questions.Default().Functions {
+		p := assessment.BMET
+		if f.NAAllowed {
+			p = questions.NA
+		}
+		if err := s.SaveAnswer(o.ID, a.Number, f.ID, assessment.Answer{Performer: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SaveProfile(o.ID, a.Number, goodProfile); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Complete(o.ID, a.Number); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Assessments(o.ID)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("Assessments: %d, %v", len(all), err)
+	}
+	na := 0
+	for _, f := range questions.Default().Functions {
+		want := assessment.BMET
+		if f.NAAllowed {
+			want, na = questions.NA, na+1
+		}
+		if got := all[0].Answers[f.ID].Performer; got != want {
+			t.Errorf("%s = %q, want %q", f.ID, got, want)
+		}
+	}
+	if na == 0 {
+		t.Fatal("the bank has no function that allows not applicable")
+	}
+	if _, err := s.ReportData(o.ID, a.Number, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
