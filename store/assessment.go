@@ -280,23 +280,8 @@ func (s *Store) Assessment(orgID string, number int) (assessment.Assessment, err
 // Draft returns the draft assessment of organization orgID, or ErrNotFound when it has
 // none.
 func (s *Store) Draft(orgID string) (assessment.Assessment, error) {
-	var a assessment.Assessment
-	err := s.view(func(tx *bolt.Tx) error {
-		if _, err := orgBucket(tx, orgID); err != nil {
-			return err
-		}
-		d := draftBucket(tx, orgID)
-		if d == nil {
-			return fmt.Errorf("draft of %q: %w", orgID, ErrNotFound)
-		}
-		var err error
-		a, err = readAssessment(d, orgID, 0)
-		return err
-	})
-	if err != nil {
-		return assessment.Assessment{}, fmt.Errorf("read draft: %w", err)
-	}
-	return a, nil
+	a, _, err := s.DraftRev(orgID)
+	return a, err
 }
 
 // DraftRev returns the draft of organization orgID, like Draft, with its revision: what

@@ -449,12 +449,7 @@ func (s *Store) Contributions(ids []string, newID func() string) ([]Contribution
 			return nil
 		}
 		if ids == nil {
-			if err := orgs.ForEachBucket(func(k []byte) error {
-				ids = append(ids, string(k))
-				return nil
-			}); err != nil {
-				return err
-			}
+			ids = allOrgIDs(orgs)
 		}
 		for _, id := range ids {
 			o, err := readOrg(orgs, []byte(id))

@@ -29,12 +29,7 @@ func (s *Store) Dump(orgIDs []string) ([]OrgData, []*questions.Bank, error) {
 		orgs := tx.Bucket(bucketOrgs)
 		ids := orgIDs
 		if ids == nil && orgs != nil {
-			if err := orgs.ForEachBucket(func(k []byte) error {
-				ids = append(ids, string(k))
-				return nil
-			}); err != nil {
-				return err
-			}
+			ids = allOrgIDs(orgs)
 		}
 		for _, id := range ids {
 			org, err := orgBucket(tx, id)

@@ -12,6 +12,24 @@ import (
 	"cebalance/questions"
 )
 
+// withDrafts creates n organizations, each with a draft of the default bank, and
+// returns their ids.
+func withDrafts(t *testing.T, s *Store, n int) []string {
+	t.Helper()
+	orgs := make([]string, n)
+	for i := range n {
+		o, err := s.CreateOrganization(fmt.Sprintf("Hospital %02d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgs[i] = o.ID
+		if _, err := s.StartAssessment(o.ID, questions.Default()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return orgs
+}
+
 // TestGroupCommit saves from many goroutines at once: every save that returned is
 // stored, saves are grouped into fewer commits, and a refused save in a group fails
 // alone.
@@ -23,17 +41,7 @@ func TestGroupCommit(t *testing.T) {
 	defer s.Close()
 	bank := questions.Default()
 	const n = 24
-	orgs := make([]string, n)
-	for i := range n {
-		o, err := s.CreateOrganization(fmt.Sprintf("Hospital %02d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		orgs[i] = o.ID
-		if _, err := s.StartAssessment(o.ID, bank); err != nil {
-			t.Fatal(err)
-		}
-	}
+	orgs := withDrafts(t, s, n)
 	// One organization whose assessment is completed: its saves must fail, alone.
 	done, _ := s.CreateOrganization("Finished Hospital")
 	a, _ := s.StartAssessment(done.ID, bank)
@@ -111,17 +119,7 @@ func TestGroupCommitClose(t *testing.T) {
 	}
 	bank := questions.Default()
 	const n = 16
-	orgs := make([]string, n)
-	for i := range n {
-		o, err := s.CreateOrganization(fmt.Sprintf("Hospital %02d", i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		orgs[i] = o.ID
-		if _, err := s.StartAssessment(o.ID, bank); err != nil {
-			t.Fatal(err)
-		}
-	}
+	orgs := withDrafts(t, s, n)
 	var wg sync.WaitGroup
 	saved := make([][]string, n) // per organization, the functions saved without error
 	start := make(chan struct{})

@@ -233,3 +233,14 @@ func (s *Store) RenameOrganization(id, name string) error {
 	}
 	return nil
 }
+
+// allOrgIDs returns the id of every organization in the organizations bucket, in key
+// order.
+func allOrgIDs(orgs *bolt.Bucket) []string {
+	var ids []string
+	_ = orgs.ForEachBucket(func(k []byte) error {
+		ids = append(ids, string(k))
+		return nil
+	})
+	return ids
+}
